@@ -1,0 +1,1 @@
+"""khabar: grounded structured extraction from news articles."""

@@ -1,0 +1,88 @@
+"""khabar's exception tree: one root, a few branches, each with the CLI exit code it maps to.
+
+Every failure a user can cause or meet is one of these, with a message that fits on one line
+and says what to do next. Anything else escaping the library is a bug.
+
+    KhabarError                  exit 1
+    ├── InputError               exit 2   missing file, empty, undecodable, too long
+    ├── ConfigError              exit 2   no endpoint, bad config file or value
+    ├── EndpointError            exit 1   the endpoint could not give an answer
+    │   ├── AuthenticationError           key refused (401/403)
+    │   ├── EndpointUnreachable           connection refused, DNS, timeouts after retries
+    │   └── EndpointFailed                429/5xx after retries, other API errors
+    ├── ExtractionError          exit 1   an answer came, but not a usable one
+    │   ├── ValidationFailed              never validated after the last re-ask
+    │   └── UngroundedError               --on-ungrounded fail and something is ungrounded
+    └── ReplayError              exit 1   a cassette has no answer for the request sent
+"""
+
+from __future__ import annotations
+
+
+class KhabarError(Exception):
+    """Root of every error khabar raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(KhabarError):
+    """The article cannot be used: missing, empty, undecodable or too long."""
+
+    exit_code = 2
+
+
+class ConfigError(KhabarError):
+    """The configuration is missing or invalid (no endpoint, bad mode, unreadable config file)."""
+
+    exit_code = 2
+
+
+class EndpointError(KhabarError):
+    """The LLM endpoint could not give an answer."""
+
+
+class AuthenticationError(EndpointError):
+    """The endpoint refused the API key."""
+
+
+class EndpointUnreachable(EndpointError):
+    """No connection could be made, or every attempt timed out."""
+
+
+class EndpointFailed(EndpointError):
+    """The endpoint kept answering with an error (rate limit, server error) until retries ran out."""
+
+
+class ExtractionError(KhabarError):
+    """The model answered, but no usable extraction came out of it."""
+
+    def __init__(self, message: str, *, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
+class ValidationFailed(ExtractionError):
+    """The model's answer never matched the schema, even after the last re-ask."""
+
+
+class UngroundedError(ExtractionError):
+    """Policy `fail`: some extracted strings do not occur in the article."""
+
+
+class ReplayError(KhabarError):
+    """A cassette holds no answer for the request the code sent (or the cassette is unreadable)."""
+
+
+__all__ = [
+    "AuthenticationError",
+    "ConfigError",
+    "EndpointError",
+    "EndpointFailed",
+    "EndpointUnreachable",
+    "ExtractionError",
+    "InputError",
+    "KhabarError",
+    "ReplayError",
+    "UngroundedError",
+    "ValidationFailed",
+]

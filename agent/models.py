@@ -1,0 +1,239 @@
+"""The result contract: what `extract()` returns and `--json` prints.
+
+Two kinds of string live here. *Grounded* fields were copied from the article by the model; the
+validator located them and recorded every occurrence as character offsets into the original text
+(`text[start:end]`), with how the match was made. *Derived* fields (English renderings, gists, codes)
+are the model's own words: they are marked `x-derived` in the JSON Schema and never grounded.
+
+The shape the model itself fills in is `agent.draft.ExtractionDraft`; this module is what users keep.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DERIVED: dict[str, Any] = {"x-derived": True}
+
+
+class AlignmentStatus(StrEnum):
+    """How a grounded string was found in the article, best first."""
+
+    EXACT = "exact"
+    NORMALIZED = "normalized"
+    CLITIC = "clitic"
+    FUZZY = "fuzzy"
+    UNALIGNED = "unaligned"
+
+
+class ParticipantKind(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    STATE = "state"
+    GROUP = "group"
+
+
+class TitleKind(StrEnum):
+    RANK = "rank"
+    OFFICE = "office"
+    HONORIFIC = "honorific"
+
+
+class StoryRole(StrEnum):
+    HOST = "host"
+    VISITOR = "visitor"
+    SPEAKER = "speaker"
+    ATTENDEE = "attendee"
+    SUBJECT = "subject"
+    MENTIONED = "mentioned"
+
+
+class LocationKind(StrEnum):
+    COUNTRY = "country"
+    CITY = "city"
+    REGION = "region"
+    FACILITY = "facility"
+    BORDER = "border"
+    SEA = "sea"
+    OTHER = "other"
+
+
+class LocationRole(StrEnum):
+    VENUE = "venue"
+    ORIGIN = "origin"
+    DESTINATION = "destination"
+    MENTIONED = "mentioned"
+
+
+class Attribution(StrEnum):
+    DIRECT = "direct"
+    REPORTED = "reported"
+
+
+class Stance(StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    MIXED = "mixed"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(_Frozen):
+    """One occurrence in the article: `text[start:end]`, Python string indices."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Grounded(_Frozen):
+    """A string the model copied from the article, and where the validator found it."""
+
+    text: str = Field(description="The string as the model wrote it.")
+    spans: list[Span] = Field(
+        default_factory=list, description="Every occurrence in the article, in order."
+    )
+    alignment: AlignmentStatus = Field(description="How the best occurrence was matched.")
+    score: float = Field(ge=0.0, le=1.0, description="Match quality: 1.0 exact, 0.0 unaligned.")
+
+    @property
+    def grounded(self) -> bool:
+        return self.alignment is not AlignmentStatus.UNALIGNED
+
+
+class Title(_Frozen):
+    text: Grounded
+    kind: TitleKind
+    organization: Grounded | None = None
+
+
+class Participant(_Frozen):
+    id: str
+    name: Grounded
+    name_en: str | None = Field(default=None, json_schema_extra=DERIVED)
+    kind: ParticipantKind
+    titles: list[Title] = Field(default_factory=list)
+    affiliation: Grounded | None = None
+    role: StoryRole
+    mentions: list[Grounded] = Field(
+        default_factory=list, description="Other references to the participant in the article."
+    )
+
+
+class Location(_Frozen):
+    id: str
+    name: Grounded
+    name_en: str | None = Field(default=None, json_schema_extra=DERIVED)
+    kind: LocationKind
+    role: LocationRole
+    country_code: str | None = Field(default=None, json_schema_extra=DERIVED)
+
+
+class StatedPosition(_Frozen):
+    speaker_id: str
+    cue: Grounded
+    content: Grounded
+    attribution: Attribution
+    gist_en: str = Field(json_schema_extra=DERIVED)
+    topic: str = Field(json_schema_extra=DERIVED)
+    stance: Stance = Field(json_schema_extra=DERIVED)
+    about_ids: list[str] = Field(default_factory=list)
+
+
+class Usage(_Frozen):
+    """Tokens summed over every attempt (first answer and every re-ask)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class Provenance(_Frozen):
+    """What produced this result, so a diff between two runs can be explained."""
+
+    khabar_version: str
+    model: str = Field(description="The model that answered, as the endpoint named it.")
+    endpoint: str = Field(description="Host of the endpoint (no credentials, no path).")
+    mode: str = Field(description="instructor mode: tools, json_schema, md_json.")
+    prompt_version: str = Field(description="Hash of the prompt templates and the draft schema.")
+    attempts: int = Field(ge=1, description="Model calls made: 1 + validation re-asks.")
+    usage: Usage
+    started_at: str = Field(description="UTC, ISO 8601.")
+    duration_s: float = Field(ge=0.0, description="Wall time of the whole extraction.")
+
+
+class IssueKind(StrEnum):
+    UNGROUNDED = "ungrounded"
+    BROKEN_REFERENCE = "broken_reference"
+    DUPLICATE = "duplicate"
+
+
+class GroundingIssue(_Frozen):
+    """One problem still present after the last attempt, and what the policy did with it."""
+
+    path: str = Field(description="Where in the result, e.g. participants[p2].titles[0].")
+    kind: IssueKind
+    message: str
+    action: str = Field(description="flagged (kept, marked) or dropped.")
+
+
+class GroundingReport(_Frozen):
+    policy: str = Field(description="--on-ungrounded policy applied: flag, drop or fail.")
+    counts: dict[AlignmentStatus, int] = Field(
+        description="Grounded fields in the final result by alignment status."
+    )
+    issues: list[GroundingIssue] = Field(default_factory=list)
+    reasked: list[str] = Field(
+        default_factory=list,
+        description="Problems sent back to the model in re-asks, in order (earlier attempts).",
+    )
+
+
+class ArticleExtraction(_Frozen):
+    """Everything khabar extracted from one article, grounded in its text."""
+
+    language: str = Field(json_schema_extra=DERIVED, description="ISO 639-1 of the article.")
+    participants: list[Participant]
+    locations: list[Location]
+    positions: list[StatedPosition]
+    provenance: Provenance
+    grounding: GroundingReport
+
+    def participant(self, pid: str) -> Participant | None:
+        return next((p for p in self.participants if p.id == pid), None)
+
+
+__all__ = [
+    "DERIVED",
+    "AlignmentStatus",
+    "ArticleExtraction",
+    "Attribution",
+    "Grounded",
+    "GroundingIssue",
+    "GroundingReport",
+    "IssueKind",
+    "Location",
+    "LocationKind",
+    "LocationRole",
+    "Participant",
+    "ParticipantKind",
+    "Provenance",
+    "Span",
+    "Stance",
+    "StatedPosition",
+    "StoryRole",
+    "Title",
+    "TitleKind",
+    "Usage",
+]
