@@ -1,1 +1,86 @@
-"""khabar: grounded structured extraction from news articles."""
+"""khabar: grounded structured extraction from news articles (Arabic first, English too).
+
+    from agent import extract
+    result = extract(text)            # settings from KHABAR_* / OPENAI_* / config file
+    for p in result.participants:
+        print(p.name.text, [t.text.text for t in p.titles], p.name.spans)
+
+Public names are imported lazily, so `import agent` stays fast and builds nothing: no client,
+no prompt, no network until you call something.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "extract": "agent.pipeline",
+    "aextract": "agent.pipeline",
+    "Extractor": "agent.pipeline",
+    "Settings": "agent.settings",
+    "Mode": "agent.settings",
+    "Policy": "agent.settings",
+    "ground_mentions": "agent.grounding",
+    "Alignment": "agent.grounding",
+    "read_article": "agent.articles",
+    "ArticleExtraction": "agent.models",
+    "Participant": "agent.models",
+    "Title": "agent.models",
+    "Location": "agent.models",
+    "StatedPosition": "agent.models",
+    "Grounded": "agent.models",
+    "Span": "agent.models",
+    "AlignmentStatus": "agent.models",
+    "Cassette": "agent.replay",
+    "ReplayTransport": "agent.replay",
+    "openai_client": "agent.client",
+    "async_openai_client": "agent.client",
+    "KhabarError": "agent.errors",
+    "InputError": "agent.errors",
+    "ConfigError": "agent.errors",
+    "EndpointError": "agent.errors",
+    "ExtractionError": "agent.errors",
+    "ReplayError": "agent.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from agent.articles import read_article
+    from agent.client import async_openai_client, openai_client
+    from agent.errors import (
+        ConfigError,
+        EndpointError,
+        ExtractionError,
+        InputError,
+        KhabarError,
+        ReplayError,
+    )
+    from agent.pipeline import Extractor, aextract, extract
+    from agent.grounding import Alignment, ground_mentions
+    from agent.models import (
+        AlignmentStatus,
+        ArticleExtraction,
+        Grounded,
+        Location,
+        Participant,
+        Span,
+        StatedPosition,
+        Title,
+    )
+    from agent.replay import Cassette, ReplayTransport
+    from agent.settings import Mode, Policy, Settings
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'agent' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,0 +1,132 @@
+"""Fold text into a matching form and keep a map from every folded character back to the source.
+
+Models rewrite what they copy: they drop or add diacritics and tatweel, write أ as ا, swap ة/ه and
+ى/ي, use Persian letter shapes, change case, quotes and dashes, or break lines differently. Matching
+runs on the folded form; offsets are always reported in the original string through the map, so
+`text[start:end]` is what the article really says.
+
+Folding is per character and never expands one character into several, so the map is exact:
+every folded character comes from one source character (or from a run of separators), and any
+slice of the folded text maps to a source slice that folds back to that same slice.
+
+- ignored (no folded character; they stay inside the span of the character before them):
+  combining marks (Arabic harakat U+064B-U+065F, U+0670, Latin accents), tatweel, format
+  characters (bidi controls, zero-width joiners, soft hyphen) and other control characters;
+- separators: any run of whitespace and punctuation (quotes, dashes, brackets, ، ؛ ؟) becomes
+  one space;
+- Arabic letters: أ إ آ ٱ ٲ ٳ → ا, ؤ → و, ئ → ي (the hamza is dropped to its seat, as in the
+  common unhamzated spelling), ى → ي, ة → ه, and Persian/Urdu/Kurdish shapes ک ڪ → ك,
+  ی ې ۍ ێ → ي, ە ھ ۀ ۃ → ه;
+- digits: every decimal digit (Arabic-Indic, Persian, fullwidth, ...) → 0-9;
+- otherwise NFKC when it yields one character (presentation forms, fullwidth letters), accents
+  stripped, then casefold when that yields one character (so ß and İ stay as they are).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Normalized", "fold", "fold_char", "normalize", "token_spans"]
+
+_LETTERS: dict[str, str] = {
+    **dict.fromkeys("أإآٱٲٳ", "ا"),
+    "ؤ": "و",
+    "ئ": "ي",
+    "ى": "ي",
+    "ة": "ه",
+    **dict.fromkeys("کڪ", "ك"),
+    **dict.fromkeys("یېۍێ", "ي"),
+    **dict.fromkeys("ەھۀۃ", "ه"),
+}
+_TATWEEL = "\u0640"
+_IGNORED_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc", "Cs", "Co", "Cn"})
+_CACHE: dict[str, str] = {}
+_TOKEN = re.compile(r"[^ ]+")
+
+
+def _fold_uncached(ch: str) -> str:
+    if ch in _LETTERS:
+        return _LETTERS[ch]
+    if ch.isspace():
+        return " "
+    category = unicodedata.category(ch)
+    if category in _IGNORED_CATEGORIES or ch == _TATWEEL:
+        return ""
+    if category[0] in "PZ":
+        return " "
+    compat = unicodedata.normalize("NFKC", ch)
+    if len(compat) == 1 and compat != ch:
+        return fold_char(compat)
+    decomposed = unicodedata.normalize("NFD", ch)
+    if len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:]):
+        return fold_char(decomposed[0])
+    if category == "Nd":
+        return str(unicodedata.decimal(ch))
+    folded = ch.casefold()
+    if len(folded) == 1:
+        return folded
+    lowered = ch.lower()
+    return lowered if len(lowered) == 1 else ch
+
+
+def fold_char(ch: str) -> str:
+    """Fold one character: "" if it is ignored, " " for a separator, else exactly one character."""
+    folded = _CACHE.get(ch)
+    if folded is None:
+        folded = _CACHE[ch] = _fold_uncached(ch)
+    return folded
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A folded copy of `source` with, per folded character, the source slice it came from."""
+
+    source: str
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map the folded slice `text[start:end]` (non-empty) to a slice of `source`."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"bad folded slice {start}:{end} of {len(self.text)}")
+        return self.starts[start], self.ends[end - 1]
+
+
+def normalize(text: str) -> Normalized:
+    """Fold `text` (see the module docstring) and record where each folded character came from.
+
+    A separator run keeps one space spanning the whole run; ignored characters extend the span of
+    the folded character before them, so a matched word keeps its diacritics. Leading and trailing
+    separators are kept, which makes the round trip exact for every slice.
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    cache = _CACHE
+    for i, ch in enumerate(text):
+        folded = cache.get(ch)
+        if folded is None:
+            folded = fold_char(ch)
+        if not folded:
+            if ends:
+                ends[-1] = i + 1
+        elif folded == " " and out and out[-1] == " ":
+            ends[-1] = i + 1
+        else:
+            out.append(folded)
+            starts.append(i)
+            ends.append(i + 1)
+    return Normalized(text, "".join(out), starts, ends)
+
+
+def fold(text: str) -> str:
+    """The folded form of `text` with edge separators removed: the key two spellings share."""
+    return normalize(text).text.strip()
+
+
+def token_spans(folded: str) -> list[tuple[int, int]]:
+    """Start and end of every space-delimited token of a folded string."""
+    return [m.span() for m in _TOKEN.finditer(folded)]

@@ -1,0 +1,305 @@
+"""The pipeline for one article: prompt → model (re-asked until grounded) → grounded result.
+
+    text ─► check ─► render prompt ─► instructor(openai) ─► ExtractionDraft ─► build_result
+                                           ▲      │ validator: ungrounded strings, broken ids
+                                           └──────┘ re-ask, at most `max_reasks` times
+
+`Extractor` holds the settings, the prompt templates and the client; `extract` and `aextract` are
+one-call conveniences. Every failure leaves as a `KhabarError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+import openai
+from pydantic import ValidationError
+
+from agent.client import async_openai_client, openai_client, patch
+from agent.draft import ExtractionDraft
+from agent.errors import (
+    AuthenticationError,
+    ConfigError,
+    EndpointFailed,
+    EndpointUnreachable,
+    InputError,
+    KhabarError,
+    ValidationFailed,
+)
+from agent.models import ArticleExtraction, Provenance, Usage
+from agent.prompts import PromptSet
+from agent.settings import Settings
+from agent.validate import ValidationRun, build_result
+
+
+@cache
+def khabar_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("khabar")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@cache
+def draft_schema() -> dict[str, Any]:
+    """The JSON Schema the model is asked to fill (part of the prompt version)."""
+    return ExtractionDraft.model_json_schema()
+
+
+def check_article(text: object, settings: Settings) -> str:
+    """The article as given, or an `InputError` saying why it cannot be used."""
+    if not isinstance(text, str):
+        raise InputError(f"the article must be text (str), not {type(text).__name__}")
+    if not text.strip():
+        raise InputError("the article is empty (nothing but whitespace)")
+    if len(text) > settings.max_chars:
+        raise InputError(
+            f"the article has {len(text):,} characters, over the limit of {settings.max_chars:,} "
+            "(raise it with --max-chars or KHABAR_MAX_CHARS)"
+        )
+    return text
+
+
+@dataclass
+class _Call:
+    """One extraction in flight: counts attempts and sums usage over every model answer."""
+
+    text: str
+    settings: Settings
+    prompts: PromptSet
+    run: ValidationRun = field(init=False)
+    usage: Usage = field(default_factory=Usage)
+    model: str | None = None
+    started: float = field(default_factory=time.perf_counter)
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def __post_init__(self) -> None:
+        self.run = ValidationRun(article=self.text, max_attempts=self.settings.max_attempts)
+        self.prompt = self.prompts.build(self.text, draft_schema())
+
+    def kwargs(self) -> dict[str, Any]:
+        from instructor.core.hooks import Hooks
+
+        hooks = Hooks()
+        hooks.on("completion:response", self._on_response)
+        kwargs: dict[str, Any] = {
+            "model": self.settings.model,
+            "messages": self.prompt.messages,
+            "response_model": ExtractionDraft,
+            "max_retries": self.settings.max_reasks,
+            "context": {"khabar_run": self.run},
+            "hooks": hooks,
+            "temperature": self.settings.temperature,
+        }
+        if self.settings.max_tokens is not None:
+            kwargs["max_tokens"] = self.settings.max_tokens
+        return kwargs
+
+    def _on_response(self, response: Any) -> None:
+        self.run.attempt += 1
+        self.model = getattr(response, "model", None) or self.model
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            self.usage = self.usage + Usage(
+                prompt_tokens=usage.prompt_tokens or 0,
+                completion_tokens=usage.completion_tokens or 0,
+                total_tokens=usage.total_tokens or 0,
+            )
+
+    def finish(self, draft: ExtractionDraft) -> ArticleExtraction:
+        provenance = Provenance(
+            khabar_version=khabar_version(),
+            model=self.model or self.settings.model or "unknown",
+            endpoint=self.settings.endpoint_host,
+            mode=str(self.settings.mode),
+            prompt_version=self.prompt.version,
+            attempts=max(self.run.attempt, 1),
+            usage=self.usage,
+            started_at=self.started_at,
+            duration_s=round(time.perf_counter() - self.started, 3),
+        )
+        return build_result(draft, self.run, self.settings.on_ungrounded, provenance)
+
+    def failure(self, exc: Exception) -> KhabarError:
+        return translate_error(exc, self.settings, attempts=self.run.attempt)
+
+
+class Extractor:
+    """Reusable extraction: settings, templates and client are set up once, used per article."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        client: openai.OpenAI | openai.AsyncOpenAI | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else Settings.load()
+        self.prompts = PromptSet.load(self.settings.prompts_dir)
+        self._client = client
+        self._sync: Any = None
+        self._async: Any = None
+
+    def _instructor(self) -> Any:
+        if self._sync is None:
+            client = self._client or openai_client(self.settings)
+            if isinstance(client, openai.AsyncOpenAI):
+                raise ConfigError("the injected client is async: call aextract() instead")
+            self._sync = patch(client, self.settings.mode)
+        return self._sync
+
+    def _async_instructor(self) -> Any:
+        if self._async is None:
+            client = self._client or async_openai_client(self.settings)
+            self._async = patch(client, self.settings.mode)
+        return self._async
+
+    def _start(self, text: str) -> _Call:
+        if not self.settings.model:
+            raise ConfigError("no model configured: set KHABAR_MODEL or pass --model")
+        return _Call(check_article(text, self.settings), self.settings, self.prompts)
+
+    def extract(self, text: str) -> ArticleExtraction:
+        """Extract one article, blocking until the result is grounded (or fails)."""
+        call = self._start(text)
+        client = self._instructor()
+        try:
+            draft = client.create(**call.kwargs())
+        except KhabarError:
+            raise
+        except Exception as exc:
+            raise call.failure(exc) from exc
+        return call.finish(draft)
+
+    async def aextract(self, text: str) -> ArticleExtraction:
+        """The async twin of `extract`; a sync injected client runs in a worker thread."""
+        if isinstance(self._client, openai.OpenAI):
+            return await asyncio.to_thread(self.extract, text)
+        call = self._start(text)
+        client = self._async_instructor()
+        try:
+            draft = await client.create(**call.kwargs())
+        except KhabarError:
+            raise
+        except Exception as exc:
+            raise call.failure(exc) from exc
+        return call.finish(draft)
+
+
+def extract(
+    text: str,
+    *,
+    client: openai.OpenAI | None = None,
+    settings: Settings | None = None,
+    **overrides: Any,
+) -> ArticleExtraction:
+    """Extract participants, titles, locations and stated positions from one article.
+
+    `settings` defaults to the environment and config file; keyword overrides (`model=...`,
+    `on_ungrounded="drop"`, …) apply on top. Raises `KhabarError` subclasses only.
+    """
+    settings = (settings or Settings.load()).with_overrides(**overrides)
+    return Extractor(settings, client=client).extract(text)
+
+
+async def aextract(
+    text: str,
+    *,
+    client: openai.AsyncOpenAI | openai.OpenAI | None = None,
+    settings: Settings | None = None,
+    **overrides: Any,
+) -> ArticleExtraction:
+    """The async twin of `extract`."""
+    settings = (settings or Settings.load()).with_overrides(**overrides)
+    return await Extractor(settings, client=client).aextract(text)
+
+
+def translate_error(exc: BaseException, settings: Settings, *, attempts: int) -> KhabarError:
+    """Map whatever the SDK or instructor raised to one KhabarError with a one-line reason."""
+    chain = _causes(exc)
+    for err in chain:
+        if isinstance(err, KhabarError):
+            return err
+    host = settings.endpoint_host
+    for err in chain:
+        if isinstance(err, openai.AuthenticationError | openai.PermissionDeniedError):
+            return AuthenticationError(
+                f"{host} refused the API key (HTTP {err.status_code}): check KHABAR_API_KEY "
+                "or OPENAI_API_KEY"
+            )
+        if isinstance(err, openai.APITimeoutError):
+            return EndpointUnreachable(
+                f"{host} did not answer within {settings.timeout:g} s "
+                f"({settings.transport_attempts} attempts); raise --timeout or check the server"
+            )
+        if isinstance(err, openai.APIConnectionError):
+            reason = _root_reason(err)
+            return EndpointUnreachable(
+                f"cannot reach {settings.base_url or host}: {reason}; is the server running?"
+            )
+        if isinstance(err, openai.APIStatusError):
+            message = _api_message(err)
+            return EndpointFailed(
+                f"{host} answered HTTP {err.status_code}: {message}"
+                + (" (after retries)" if err.status_code in (408, 409, 429) or
+                   err.status_code >= 500 else "")
+            )
+    for err in chain:
+        if isinstance(err, ValidationError):
+            return ValidationFailed(
+                f"the model's answer did not validate after {max(attempts, 1)} attempt(s): "
+                f"{_first_error(err)}",
+                attempts=attempts,
+            )
+    return ValidationFailed(
+        f"the model's answer could not be used after {max(attempts, 1)} attempt(s): "
+        f"{_one_line(str(exc))}",
+        attempts=attempts,
+    )
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _root_reason(err: BaseException) -> str:
+    root = _causes(err)[-1]
+    return _one_line(str(root)) or type(root).__name__
+
+
+def _api_message(err: openai.APIStatusError) -> str:
+    body = err.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return _one_line(str(inner["message"]))
+    return _one_line(err.message)
+
+
+def _first_error(err: ValidationError) -> str:
+    errors = err.errors()
+    if not errors:
+        return _one_line(str(err))
+    first = errors[0]
+    loc = ".".join(str(part) for part in first.get("loc", ())) or "answer"
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    return _one_line(f"{loc}: {first.get('msg', '')}") + more
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+__all__ = ["Extractor", "aextract", "check_article", "extract", "translate_error"]

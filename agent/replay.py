@@ -1,0 +1,265 @@
+"""Cassettes: recorded HTTP exchanges, replayed to a real openai client with no network.
+
+A cassette is one JSON file: `meta` (where the answers came from, model, mode, prompt version) and
+`exchanges` (request method, path and JSON body; response status, a few headers and body). The
+replay transport serves them to an unmodified `openai.OpenAI`/`AsyncOpenAI`, so the SDK, instructor
+and the validator all run for real. Requests are matched on method, path and the canonical JSON
+body, each exchange answering once, in order; a request with no recorded answer raises
+`ReplayError` naming the cassette and what differs from the nearest recorded request. The
+recording transport writes real exchanges, with credentials scrubbed, after every exchange.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+
+from agent.errors import ReplayError
+
+FORMAT = 1
+SCRUBBED = "<scrubbed>"
+SECRET_HEADERS = frozenset(
+    {"authorization", "api-key", "x-api-key", "openai-organization", "openai-project",
+     "cookie", "set-cookie", "proxy-authorization"}
+)
+KEPT_RESPONSE_HEADERS = frozenset(
+    {"content-type", "retry-after", "retry-after-ms", "x-request-id", "openai-processing-ms"}
+)
+HAND_WRITTEN = "hand-written"
+RECORDED = "recorded"
+
+
+def canonical(body: Any) -> str:
+    """One string per JSON value, whatever its key order or spacing."""
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _request_body(request: httpx.Request) -> Any:
+    raw = request.content
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+@dataclass
+class Cassette:
+    """Recorded exchanges and where they came from."""
+
+    path: Path
+    meta: dict[str, Any] = field(default_factory=dict)
+    exchanges: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Cassette:
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ReplayError(f"cassette {path} does not exist") from None
+        except (OSError, ValueError) as exc:
+            raise ReplayError(f"cannot read cassette {path}: {exc}") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ReplayError(f"{path} is not a khabar cassette (format {FORMAT})")
+        return cls(path=path, meta=data.get("meta", {}), exchanges=data.get("exchanges", []))
+
+    def save(self, secrets: tuple[str, ...] = ()) -> None:
+        """Write atomically, with every known secret value replaced."""
+        text = json.dumps(
+            {"format": FORMAT, "meta": self.meta, "exchanges": self.exchanges},
+            ensure_ascii=False, indent=1,
+        )
+        for secret in secrets:
+            if secret:
+                text = text.replace(secret, SCRUBBED)
+        write_atomic(self.path, text + "\n")
+
+    @property
+    def base_url(self) -> str:
+        return str(self.meta.get("base_url") or "http://replay.invalid/v1")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temp file in the same folder, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Serves a cassette's answers; usable by sync and async clients."""
+
+    def __init__(self, cassette: Cassette) -> None:
+        self.cassette = cassette
+        self.used: set[int] = set()
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._answer(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self._answer(request)
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        body = _request_body(request)
+        key = (request.method, request.url.path, canonical(body))
+        with self._lock:
+            for i, exchange in enumerate(self.cassette.exchanges):
+                if i in self.used:
+                    continue
+                req = exchange["request"]
+                if (req["method"], req["path"], canonical(req.get("body"))) == key:
+                    self.used.add(i)
+                    return _response(exchange["response"], request)
+            raise ReplayError(self._explain(request.method, request.url.path, body))
+
+    def _explain(self, method: str, path: str, body: Any) -> str:
+        name = self.cassette.path
+        unused = [e["request"] for i, e in enumerate(self.cassette.exchanges) if i not in self.used]
+        if not unused:
+            return (f"cassette {name} has no answer left for {method} {path} "
+                    f"(all {len(self.cassette.exchanges)} used); re-record it with --record")
+        nearest = next((r for r in unused if r["method"] == method and r["path"] == path), None)
+        if nearest is None:
+            return f"cassette {name} holds no {method} {path} request; re-record it with --record"
+        differences = describe_difference(nearest.get("body"), body)
+        return (f"cassette {name} is stale: the request differs from the recorded one "
+                f"({'; '.join(differences)}); re-record it with --record")
+
+
+def describe_difference(recorded: Any, sent: Any) -> list[str]:
+    """Name what changed between two chat-completion bodies, most telling first."""
+    if not isinstance(recorded, dict) or not isinstance(sent, dict):
+        return ["body differs"]
+    found: list[str] = []
+    for key in ("model", "temperature", "max_tokens", "tool_choice", "response_format", "tools"):
+        if canonical(recorded.get(key)) != canonical(sent.get(key)):
+            if key in ("tools", "response_format"):
+                found.append("the response schema changed")
+            elif key == "model":
+                found.append(f"model {recorded.get(key)!r} → {sent.get(key)!r}")
+            else:
+                found.append(f"parameter {key} {recorded.get(key)!r} → {sent.get(key)!r}")
+    old, new = recorded.get("messages") or [], sent.get("messages") or []
+    for i, (a, b) in enumerate(zip(old, new, strict=False)):
+        if canonical(a) != canonical(b):
+            role = b.get("role", "?") if isinstance(b, dict) else "?"
+            what = "prompt" if role in ("system", "user") and i < 2 else "re-ask"
+            found.append(f"{role} message {i} differs ({what} changed)")
+    if len(old) != len(new):
+        found.append(f"{len(new)} messages sent, {len(old)} recorded")
+    extra = sorted(set(recorded) ^ set(sent))
+    if extra:
+        found.append(f"parameters added or removed: {', '.join(extra)}")
+    return found or ["body differs"]
+
+
+def _response(recorded: dict[str, Any], request: httpx.Request) -> httpx.Response:
+    body = recorded.get("body")
+    headers = dict(recorded.get("headers") or {})
+    if isinstance(body, str):
+        content = body.encode()
+    else:
+        content = json.dumps(body, ensure_ascii=False).encode()
+        headers.setdefault("content-type", "application/json")
+    return httpx.Response(recorded.get("status", 200), headers=headers, content=content,
+                          request=request)
+
+
+class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Passes requests to a real transport and writes each exchange, scrubbed, to a cassette."""
+
+    def __init__(
+        self,
+        cassette: Cassette,
+        inner: httpx.BaseTransport | None = None,
+        async_inner: httpx.AsyncBaseTransport | None = None,
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self.cassette = cassette
+        self.inner = inner or httpx.HTTPTransport()
+        self.async_inner = async_inner or httpx.AsyncHTTPTransport()
+        self.secrets = secrets
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        response.read()
+        self._record(request, response)
+        return response
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.async_inner.handle_async_request(request)
+        await response.aread()
+        self._record(request, response)
+        return response
+
+    def _record(self, request: httpx.Request, response: httpx.Response) -> None:
+        try:
+            body: Any = json.loads(response.content)
+        except ValueError:
+            body = response.content.decode("utf-8", "replace")
+        exchange = {
+            "request": {
+                "method": request.method,
+                "path": request.url.path,
+                "headers": scrub_headers(request.headers),
+                "body": _request_body(request),
+            },
+            "response": {
+                "status": response.status_code,
+                "headers": {k: v for k, v in response.headers.items()
+                            if k.lower() in KEPT_RESPONSE_HEADERS},
+                "body": body,
+            },
+        }
+        with self._lock:
+            self.cassette.exchanges.append(exchange)
+            self.cassette.save(self.secrets)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    async def aclose(self) -> None:
+        await self.async_inner.aclose()
+
+
+def scrub_headers(headers: httpx.Headers) -> dict[str, str]:
+    """Request headers worth keeping, with every credential replaced."""
+    kept: dict[str, str] = {}
+    for key, value in headers.items():
+        lower = key.lower()
+        if lower.startswith("x-stainless") or lower in ("content-length", "host", "user-agent"):
+            continue
+        kept[lower] = SCRUBBED if lower in SECRET_HEADERS else value
+    return kept
+
+
+__all__ = [
+    "HAND_WRITTEN",
+    "RECORDED",
+    "Cassette",
+    "RecordingTransport",
+    "ReplayTransport",
+    "canonical",
+    "describe_difference",
+    "scrub_headers",
+    "write_atomic",
+]
