@@ -44,7 +44,35 @@ _EXPORTS: dict[str, str] = {
     "ReplayError": "agent.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Alignment",
+    "AlignmentStatus",
+    "ArticleExtraction",
+    "Cassette",
+    "ConfigError",
+    "EndpointError",
+    "ExtractionError",
+    "Extractor",
+    "Grounded",
+    "InputError",
+    "KhabarError",
+    "Location",
+    "Mode",
+    "Participant",
+    "Policy",
+    "ReplayError",
+    "ReplayTransport",
+    "Settings",
+    "Span",
+    "StatedPosition",
+    "Title",
+    "aextract",
+    "async_openai_client",
+    "extract",
+    "ground_mentions",
+    "openai_client",
+    "read_article",
+]
 
 if TYPE_CHECKING:
     from agent.articles import read_article
@@ -57,7 +85,6 @@ if TYPE_CHECKING:
         KhabarError,
         ReplayError,
     )
-    from agent.pipeline import Extractor, aextract, extract
     from agent.grounding import Alignment, ground_mentions
     from agent.models import (
         AlignmentStatus,
@@ -69,6 +96,7 @@ if TYPE_CHECKING:
         StatedPosition,
         Title,
     )
+    from agent.pipeline import Extractor, aextract, extract
     from agent.replay import Cassette, ReplayTransport
     from agent.settings import Mode, Policy, Settings
 

@@ -42,7 +42,8 @@ class DraftTitle(_Draft):
     )
     organization: str | None = Field(
         default=None,
-        description=f"The organisation the title belongs to, when the article states it. {VERBATIM}",
+        description="The organisation the title belongs to, when the article states it. "
+        + VERBATIM,
     )
 
 
@@ -91,7 +92,8 @@ class DraftPosition(_Draft):
 
     speaker_id: str = Field(description="Id of the participant who stated it (p1, p2, …).")
     cue: str = Field(
-        description=f"The verb or phrase that attributes it, e.g. 'أكد', 'أعرب عن', 'said'. {VERBATIM}"
+        description="The verb or phrase that attributes it, e.g. 'أكد', 'أعرب عن', 'said'. "
+        + VERBATIM
     )
     content: str = Field(
         description="What was stated: the quoted words or the reported clause, copied as one "

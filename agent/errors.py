@@ -50,7 +50,7 @@ class EndpointUnreachable(EndpointError):
 
 
 class EndpointFailed(EndpointError):
-    """The endpoint kept answering with an error (rate limit, server error) until retries ran out."""
+    """The endpoint kept answering with an error (rate limit, server error) past the retries."""
 
 
 class ExtractionError(KhabarError):

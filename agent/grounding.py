@@ -1,23 +1,66 @@
 """Find strings the model copied in the article they were copied from.
 
 This module is the single seam for matching: the validator, the structural checks and users who
-ground their own lists all go through `Grounder.align` (or `ground_mentions`). Matching is tiered,
-best first; the first tier that finds the mention wins and reports every occurrence it finds:
+ground their own lists all go through `Grounder.align` (or `ground_mentions`). Matching runs on the
+folded form of `agent.normalize` and is tiered, best first; the first tier that finds the mention
+wins and reports every occurrence it finds:
 
-1. exact      the mention occurs verbatim;
-2. normalized the mention occurs once whitespace and punctuation runs are collapsed.
+1. exact       the mention occurs verbatim (the tier also reports occurrences that differ only by
+               folding, e.g. the same name once with diacritics);
+2. normalized  the folded token sequence occurs (diacritics, hamza, ة/ه, ى/ي, case, quotes,
+               dashes, line breaks), or occurs once spaces are ignored (عبد الله / عبدالله);
+3. clitic      the first word sits in a token with proclitics (و ف ب ك ل, لل) or the model
+               added or dropped the article ال; the span covers the name, not the proclitic
+               (القاهرة inside بالقاهرة); English possessive 's is treated the same way;
+4. fuzzy       bounded: names need two or more words and may differ in one long word by one
+               edit; long quoted content (`kind="text"`) may match a window of one paragraph.
 
-Offsets always index the original article (`text[span.start:span.end]`), never a normalised copy.
-A mention that is not found comes back `unaligned` with no spans: a miss is better than a false hit.
+Offsets always index the original article (`text[span.start:span.end]`), never a folded copy.
+A mention that is not found comes back `unaligned` with no spans: a false hit is worse than a miss.
+The article is folded and indexed by token once, so a lookup costs what its candidates cost, not
+what the article's length costs.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from agent.models import AlignmentStatus, Span
+from agent.normalize import fold, fold_char, normalize, token_spans
+
+Kind = Literal["name", "text"]
+
+EXACT_SCORE = 1.0
+NORMALIZED_SCORE = 0.95
+JOINED_SCORE = 0.9  # spaces differ: عبد الله / عبدالله, Al Sisi / AlSisi
+CLITIC_SCORE = 0.9
+ARTICLE_SCORE = 0.85  # the model added or dropped ال
+FUZZY_SCORE_SCALE = 0.85  # fuzzy scores are rapidfuzz ratios scaled below every other tier
+
+CLITIC_MIN_STEM = 3  # a proclitic is never split off a word shorter than this
+NAME_FUZZY_MIN_TOKENS = 2  # one-word names are never matched fuzzily
+NAME_FUZZY_MIN_TOKEN_LEN = 6  # only a long word may differ ...
+NAME_FUZZY_MAX_EDITS = 1  # ... by one edit, and only one word per name
+TEXT_FUZZY_MIN_TOKENS = 4  # quoted content shorter than this is matched as strictly as a name
+TEXT_FUZZY_MIN_RATIO = 85.0  # rapidfuzz ratio of the content to its best window, 0-100
+TEXT_FUZZY_MIN_OVERLAP = 0.5  # share of the content's words a paragraph must hold to be tried
+NEAR_MAX_GAP = 40  # characters between a title and its holder, e.g. "Ed Miliband, leader of"
+
+_CONJUNCTIONS = ("", "و", "ف")
+_PREPOSITIONS = ("", "ب", "ك", "ل")
+PROCLITICS: tuple[str, ...] = tuple(
+    c + p for c in _CONJUNCTIONS for p in _PREPOSITIONS if c + p
+)  # و ب ك ل ف وب وك ول فب فك فل (folded forms)
+# A bare name (no ال) is split off only after these: ك and ف glue to too many words (كريم ≠ ريم).
+_BARE_NAME_PROCLITICS = ("و", "ب", "ل", "وب", "ول", "فب", "فل")
+_ARTICLE = "ال"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,74 +77,397 @@ class Alignment:
         return self.status is not AlignmentStatus.UNALIGNED
 
 
-def _is_separator(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch)[0] in "PZ"
+_Hit = tuple[int, int, int]  # first token, end token, character offset into the first token
 
 
-def _collapse(text: str) -> tuple[str, list[int]]:
-    """Collapse separator runs to one space; return the folded text and, per char, its source index."""
-    chars: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if _is_separator(ch):
-            if chars and chars[-1] != " ":
-                chars.append(" ")
-                index.append(i)
-            continue
-        chars.append(ch)
-        index.append(i)
-    if chars and chars[-1] == " ":
-        chars.pop()
-        index.pop()
-    return "".join(chars), index
-
-
-def _find_all(haystack: str, needle: str) -> list[int]:
-    found: list[int] = []
-    start = haystack.find(needle)
-    while start != -1:
-        found.append(start)
-        start = haystack.find(needle, start + 1)
-    return found
+def _is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"
 
 
 class Grounder:
-    """Index one article once, then align any number of mentions against it."""
+    """Index one article once (folded text, token index), then align any number of mentions."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._folded, self._index = _collapse(text)
+        self._norm = normalize(text)
+        self._spans = token_spans(self._norm.text)
+        self._tokens = [self._norm.text[s:e] for s, e in self._spans]
+        self._index: dict[str, list[int]] = {}
+        for i, token in enumerate(self._tokens):
+            self._index.setdefault(token, []).append(i)
+        self._pairs: dict[str, list[int]] | None = None
+        self._paragraphs: list[tuple[int, int]] | None = None
 
-    def align(self, mention: str) -> Alignment:
-        needle = mention.strip()
-        if not needle:
+    def align(self, mention: str, *, kind: Kind = "name") -> Alignment:
+        """Find every occurrence of `mention`; `kind="text"` lets long content match fuzzily."""
+        core = mention.strip()
+        tokens = fold(core).split()
+        if not tokens:
             return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
-        starts = _find_all(self.text, needle)
-        if starts:
-            spans = tuple(Span(start=s, end=s + len(needle)) for s in starts)
-            return Alignment(mention, AlignmentStatus.EXACT, spans, 1.0)
-        folded_needle, _ = _collapse(needle)
-        if folded_needle:
-            spans = tuple(self._folded_spans(folded_needle))
-            if spans:
-                return Alignment(mention, AlignmentStatus.NORMALIZED, spans, 0.95)
+        hits = self._sequence(tokens)
+        if hits:
+            return self._exact_or_normalized(mention, core, hits)
+        hits = self._joined(tokens)
+        if hits:
+            return self._result(mention, AlignmentStatus.NORMALIZED, hits, JOINED_SCORE)
+        clitic = self._clitic(mention, core, tokens)
+        if clitic is not None:
+            return clitic
+        if kind == "text" and len(tokens) >= TEXT_FUZZY_MIN_TOKENS:
+            return self._fuzzy_text(mention, " ".join(tokens))
+        if len(tokens) >= NAME_FUZZY_MIN_TOKENS:
+            return self._fuzzy_name(mention, tokens)
         return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
 
-    def _folded_spans(self, needle: str) -> Iterable[Span]:
-        folded = self._folded
-        for start in _find_all(folded, needle):
-            end = start + len(needle)
-            if start > 0 and folded[start - 1] != " " and not _is_separator(needle[0]):
+    # -- tiers ---------------------------------------------------------------------------------
+
+    def _sequence(self, tokens: Sequence[str], first: str | None = None) -> list[_Hit]:
+        """Occurrences of the token sequence; `first` replaces the first token in the lookup."""
+        k = len(tokens)
+        rest = list(tokens[1:])
+        found: list[_Hit] = []
+        for i in self._index.get(tokens[0] if first is None else first, ()):
+            if self._tokens[i + 1 : i + k] == rest:
+                found.append((i, i + k, 0))
+        return found
+
+    def _exact_or_normalized(self, mention: str, core: str, hits: list[_Hit]) -> Alignment:
+        lead = next((n for n, ch in enumerate(core) if fold_char(ch) not in ("", " ")), 0)
+        spans: list[Span] = []
+        verbatim = False
+        for hit in hits:
+            start, end = self._source(hit)
+            at = start - lead
+            stop = at + len(core)
+            if at >= 0 and stop >= end and self.text.startswith(core, at):
+                verbatim = True  # the verbatim copy, edge quotes included, no mark cut off
+                start, end = at, stop
+            spans.append(Span(start=start, end=end))
+        if verbatim:
+            return Alignment(mention, AlignmentStatus.EXACT, tuple(spans), EXACT_SCORE)
+        return Alignment(mention, AlignmentStatus.NORMALIZED, tuple(spans), NORMALIZED_SCORE)
+
+    def _joined(self, tokens: list[str]) -> list[_Hit]:
+        """Occurrences that differ only in where the spaces are."""
+        joined = "".join(tokens)
+        if self._pairs is None:
+            self._pairs = {}
+            for i in range(len(self._tokens) - 1):
+                self._pairs.setdefault(self._tokens[i] + self._tokens[i + 1], []).append(i)
+        starts = set(self._index.get(tokens[0], ())) | set(self._pairs.get(tokens[0], ()))
+        if len(tokens) > 1:
+            starts |= set(self._index.get(tokens[0] + tokens[1], ()))
+        found: list[_Hit] = []
+        for i in sorted(starts):
+            acc, j = "", i
+            while len(acc) < len(joined) and j < len(self._tokens):
+                acc += self._tokens[j]
+                j += 1
+            if acc == joined and (j - i) != len(tokens):
+                found.append((i, j, 0))
+        return found
+
+    def _clitic(self, mention: str, core: str, tokens: list[str]) -> Alignment | None:
+        first = tokens[0]
+        if not _is_arabic(first[0]):
+            if len(tokens) > 1 and tokens[-1] == "s" and core[-2:-1] in ("'", "’"):
+                hits = self._sequence(tokens[:-1])
+                if hits:
+                    return self._result(mention, AlignmentStatus.CLITIC, hits, CLITIC_SCORE)
+            return None
+        for surfaces, score in self._clitic_surfaces(first, single=len(tokens) == 1):
+            hits = [
+                (i, j, offset)
+                for surface, offset in surfaces
+                for i, j, _ in self._sequence(tokens, first=surface)
+            ]
+            if hits:
+                return self._result(mention, AlignmentStatus.CLITIC, hits, score)
+        return None
+
+    @staticmethod
+    def _clitic_surfaces(first: str, *, single: bool) -> list[tuple[list[tuple[str, int]], float]]:
+        """How the first word may look in the article, with where the name starts in that token."""
+        has_article = first.startswith(_ARTICLE) and len(first) >= len(_ARTICLE) + CLITIC_MIN_STEM
+        glued: list[tuple[str, int]] = []
+        if len(first) >= CLITIC_MIN_STEM:
+            prefixes = PROCLITICS if has_article or not single else _BARE_NAME_PROCLITICS
+            for p in prefixes:
+                glued.append((p + first, len(p)))
+                if has_article and p.endswith("ل"):
+                    glued.append((p + first[1:], len(p)))  # ل + القاهرة is written للقاهرة
+        article: list[tuple[str, int]] = []
+        if has_article:
+            stem = first[len(_ARTICLE) :]
+            article = [(p + stem, len(p)) for p in ("", *PROCLITICS)]
+        elif len(first) >= CLITIC_MIN_STEM:
+            for p in ("", *PROCLITICS):
+                article.append((p + _ARTICLE + first, len(p)))
+                if p.endswith("ل"):
+                    article.append((p + "ل" + first, len(p)))
+        return [(glued, CLITIC_SCORE), (article, ARTICLE_SCORE)]
+
+    def _fuzzy_name(self, mention: str, tokens: list[str]) -> Alignment:
+        """Same words in the same order, except one long word one edit away."""
+        k = len(tokens)
+        windows = {
+            p - q
+            for q, token in enumerate(tokens)
+            for p in self._index.get(token, ())
+            if 0 <= p - q <= len(self._tokens) - k
+        }
+        hits: list[_Hit] = []
+        best = 0.0
+        for w in sorted(windows):
+            window = self._tokens[w : w + k]
+            diffs = [(a, b) for a, b in zip(tokens, window, strict=True) if a != b]
+            if len(diffs) != 1:
                 continue
-            if end < len(folded) and folded[end] != " " and not _is_separator(needle[-1]):
+            a, b = diffs[0]
+            if min(len(a), len(b)) < NAME_FUZZY_MIN_TOKEN_LEN:
                 continue
-            yield Span(start=self._index[start], end=self._index[end - 1] + 1)
+            if Levenshtein.distance(a, b, score_cutoff=NAME_FUZZY_MAX_EDITS) > NAME_FUZZY_MAX_EDITS:
+                continue
+            hits.append((w, w + k, 0))
+            best = max(best, fuzz.ratio(" ".join(tokens), " ".join(window)))
+        if not hits:
+            return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+        return self._result(mention, AlignmentStatus.FUZZY, hits, best / 100 * FUZZY_SCORE_SCALE)
+
+    def _fuzzy_text(self, mention: str, needle: str) -> Alignment:
+        """Best window of each paragraph that holds enough of the content's words."""
+        folded = self._norm.text
+        if self._paragraphs is None:
+            starts = self._norm.starts
+            self._paragraphs = [
+                (bisect_left(starts, s), bisect_left(starts, e))
+                for s, e in paragraph_bounds(self.text)
+            ]
+        para_starts = [s for s, _ in self._paragraphs]
+        words = set(needle.split())
+        counts: dict[int, int] = {}
+        for word in words:
+            seen = {
+                max(0, bisect_right(para_starts, self._spans[i][0]) - 1)
+                for i in self._index.get(word, ())
+            }
+            for p in seen:
+                counts[p] = counts.get(p, 0) + 1
+        spans: list[Span] = []
+        best = 0.0
+        for p in sorted(counts):
+            if counts[p] < TEXT_FUZZY_MIN_OVERLAP * len(words):
+                continue
+            fs, fe = self._paragraphs[p]
+            window = self._best_window(needle, fs, fe)
+            if window is None:
+                continue
+            ws, we = window
+            score = fuzz.ratio(needle, folded[ws:we])
+            if score >= TEXT_FUZZY_MIN_RATIO:
+                spans.append(Span(start=self._norm.starts[ws], end=self._norm.ends[we - 1]))
+                best = max(best, score)
+        if not spans:
+            return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+        return Alignment(
+            mention, AlignmentStatus.FUZZY, tuple(spans), best / 100 * FUZZY_SCORE_SCALE
+        )
+
+    def _best_window(self, needle: str, fs: int, fe: int) -> tuple[int, int] | None:
+        """The paragraph window most like `needle`, widened to whole tokens, in folded offsets."""
+        folded = self._norm.text
+        paragraph = folded[fs:fe]
+        if len(needle) >= len(paragraph):
+            ws, we = 0, len(paragraph)
+        else:
+            found = fuzz.partial_ratio_alignment(
+                needle, paragraph, score_cutoff=TEXT_FUZZY_MIN_RATIO
+            )
+            if found is None:
+                return None
+            ws, we = found.dest_start, found.dest_end
+        ws, we = fs + ws, fs + we
+        while ws > fs and folded[ws - 1] != " ":
+            ws -= 1
+        while we < fe and folded[we] != " ":
+            we += 1
+        while ws < we and folded[ws] == " ":
+            ws += 1
+        while we > ws and folded[we - 1] == " ":
+            we -= 1
+        return (ws, we) if ws < we else None
+
+    # -- offsets -------------------------------------------------------------------------------
+
+    def _source(self, hit: _Hit) -> tuple[int, int]:
+        i, j, offset = hit
+        return self._norm.to_source(self._spans[i][0] + offset, self._spans[j - 1][1])
+
+    def _result(
+        self, mention: str, status: AlignmentStatus, hits: Iterable[_Hit], score: float
+    ) -> Alignment:
+        spans = sorted({self._source(hit) for hit in hits})
+        return Alignment(mention, status, tuple(Span(start=s, end=e) for s, e in spans), score)
 
 
-def ground_mentions(text: str, mentions: Iterable[str]) -> list[Alignment]:
-    """Align each mention against `text`; the article is indexed once for the whole list."""
+def ground_mentions(text: str, mentions: Iterable[str], *, kind: Kind = "name") -> list[Alignment]:
+    """Locate each string a model copied from `text`, in order, as spans into `text` itself.
+
+    The article is folded and indexed once for the whole list. Each `Alignment` carries every
+    occurrence (`text[span.start:span.end]`), how the best one matched and a score:
+
+    - ``exact`` (1.0): verbatim; ``normalized`` (0.95, 0.9 when only spaces differ): the same
+      once diacritics, tatweel, hamza and alef forms, ة/ه, ى/ي, Persian letters, digits, case,
+      quotes, dashes, whitespace and invisible marks are folded;
+    - ``clitic`` (0.9, 0.85 when ال was added or dropped): inside a token with proclitics
+      (بالقاهرة, للامم المتحدة, ولبنان) or English possessive 's; the span covers the name;
+    - ``fuzzy`` (below 0.85): names of two or more words with one long word one edit away, and,
+      with ``kind="text"``, quoted content of four or more words against its best window
+      inside one paragraph (rapidfuzz ratio >= `TEXT_FUZZY_MIN_RATIO`);
+    - ``unaligned`` (0.0, no spans): not in the article. A one-word name never matches fuzzily
+      and a shared first name never grounds a different full name: a false hit is worse than a
+      miss.
+
+    Use ``kind="name"`` (default) for names, titles and cues; ``kind="text"`` for long quoted or
+    reported content. Time grows with the article's length plus each mention's candidates.
+    """
     grounder = Grounder(text)
-    return [grounder.align(m) for m in mentions]
+    return [grounder.align(m, kind=kind) for m in mentions]
 
 
-__all__ = ["Alignment", "Grounder", "ground_mentions"]
+# -- structure: is a title next to its holder, are a cue and its content in one place? ---------
+
+_BREAK = re.compile(r"[.!?؟…]+[\"'”’»)\]]*(?=\s|$)|\n[ \t\r\f\v]*\n")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "sen",
+        "rep",
+        "gov",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "vs",
+        "etc",
+        "no",
+        "prof",
+        "capt",
+        "maj",
+        "adm",
+        "rev",
+        "mt",
+        "ft",
+    ]
+)
+_PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    """A full stop after an initial (U.S.) or a title abbreviation (Mr.) does not end a sentence."""
+    mark = match.group()
+    if not mark.startswith(".") or len(mark.rstrip("\"'”’»)]")) > 1:
+        return True
+    word = re.search(r"(\w+)$", text[max(0, match.start() - 12) : match.start()])
+    if word is None:
+        return True
+    token = word.group(1)
+    if (len(token) == 1 and token.isalpha()) or token.casefold() in _ABBREVIATIONS:
+        return False
+    nxt = re.match(r"\s*(\S)", text[match.end() : match.end() + 8])
+    return not (nxt is not None and nxt.group(1).islower())
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence, whitespace trimmed; a blank line always ends one."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for match in _BREAK.finditer(text):
+        if _ends_sentence(text, match):
+            _append_trimmed(text, start, match.end(), bounds)
+            start = match.end()
+    _append_trimmed(text, start, len(text), bounds)
+    return bounds
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every paragraph: text between blank lines, whitespace trimmed."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for match in _PARAGRAPH.finditer(text):
+        _append_trimmed(text, start, match.start(), bounds)
+        start = match.end()
+    _append_trimmed(text, start, len(text), bounds)
+    return bounds
+
+
+def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append((start, end))
+
+
+def sentence_of(bounds: Sequence[tuple[int, int]], position: int) -> int:
+    """Index of the sentence in `bounds` (from `sentence_bounds`) that holds `position`."""
+    return max(0, bisect_right([s for s, _ in bounds], position) - 1)
+
+
+def near(a: Span, b: Span, text: str, max_gap_chars: int = NEAR_MAX_GAP) -> bool:
+    """True if the spans overlap or at most `max_gap_chars` lie between them in one sentence.
+
+    For a title beside its holder: "الفريق أول ركن صدام حفتر", "Ed Miliband, leader of the
+    Labour Party".
+    """
+    lo, hi = (a, b) if a.start <= b.start else (b, a)
+    if hi.start <= lo.end:
+        return True
+    if hi.start - lo.end > max_gap_chars:
+        return False
+    gap_start = lo.end
+    return not any(_ends_sentence(text, m) for m in _BREAK.finditer(text, gap_start, hi.start))
+
+
+def same_or_adjacent_sentences(
+    a: Span,
+    b: Span,
+    text: str,
+    *,
+    max_apart: int = 1,
+    bounds: Sequence[tuple[int, int]] | None = None,
+) -> bool:
+    """True if the spans start at most `max_apart` sentences apart (0: the same sentence).
+
+    For a stated position, whose cue and content must lie together. Pass `bounds` from
+    `sentence_bounds` when checking many pairs in one article.
+    """
+    bounds = sentence_bounds(text) if bounds is None else bounds
+    return abs(sentence_of(bounds, a.start) - sentence_of(bounds, b.start)) <= max_apart
+
+
+__all__ = [
+    "NEAR_MAX_GAP",
+    "PROCLITICS",
+    "TEXT_FUZZY_MIN_RATIO",
+    "Alignment",
+    "Grounder",
+    "Kind",
+    "ground_mentions",
+    "near",
+    "paragraph_bounds",
+    "same_or_adjacent_sentences",
+    "sentence_bounds",
+    "sentence_of",
+]

@@ -1,11 +1,11 @@
 """The result contract: what `extract()` returns and `--json` prints.
 
-Two kinds of string live here. *Grounded* fields were copied from the article by the model; the
-validator located them and recorded every occurrence as character offsets into the original text
-(`text[start:end]`), with how the match was made. *Derived* fields (English renderings, gists, codes)
-are the model's own words: they are marked `x-derived` in the JSON Schema and never grounded.
+Two kinds of string live here. *Grounded* fields were copied from the article by the model;
+the validator located them and recorded every occurrence as character offsets into the original
+text (`text[start:end]`), with how the match was made. *Derived* fields (English renderings,
+gists, codes) are the model's own words: marked `x-derived` in the JSON Schema, never grounded.
 
-The shape the model itself fills in is `agent.draft.ExtractionDraft`; this module is what users keep.
+The shape the model fills in is `agent.draft.ExtractionDraft`; this module is what users keep.
 """
 
 from __future__ import annotations

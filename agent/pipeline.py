@@ -247,8 +247,11 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
             message = _api_message(err)
             return EndpointFailed(
                 f"{host} answered HTTP {err.status_code}: {message}"
-                + (" (after retries)" if err.status_code in (408, 409, 429) or
-                   err.status_code >= 500 else "")
+                + (
+                    " (after retries)"
+                    if err.status_code in (408, 409, 429) or err.status_code >= 500
+                    else ""
+                )
             )
     for err in chain:
         if isinstance(err, ValidationError):

@@ -42,14 +42,21 @@ def reference_settings(**overrides: Any) -> Settings:
     return base.with_overrides(**overrides)
 
 
-def completion(answer: dict[str, Any], request_body: dict[str, Any], mode: Mode, n: int) -> dict[str, Any]:
+def completion(
+    answer: dict[str, Any], request_body: dict[str, Any], mode: Mode, n: int
+) -> dict[str, Any]:
     """A chat completion carrying `answer` the way a server in `mode` would send it."""
     arguments = json.dumps(answer, ensure_ascii=False)
     message: dict[str, Any] = {"role": "assistant", "content": None}
     if mode is Mode.TOOLS:
         name = request_body["tool_choice"]["function"]["name"]
-        message["tool_calls"] = [{"id": f"call_{n}", "type": "function",
-                                  "function": {"name": name, "arguments": arguments}}]
+        message["tool_calls"] = [
+            {
+                "id": f"call_{n}",
+                "type": "function",
+                "function": {"name": name, "arguments": arguments},
+            }
+        ]
     elif mode is Mode.MD_JSON:
         message["content"] = f"```json\n{arguments}\n```"
     else:
@@ -57,11 +64,16 @@ def completion(answer: dict[str, Any], request_body: dict[str, Any], mode: Mode,
     prompt = math.ceil(len(json.dumps(request_body, ensure_ascii=False)) / 4)
     produced = math.ceil(len(arguments) / 4)
     return {
-        "id": f"reference-{n}", "object": "chat.completion", "created": 0,
+        "id": f"reference-{n}",
+        "object": "chat.completion",
+        "created": 0,
         "model": request_body.get("model", REFERENCE_MODEL),
         "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
-        "usage": {"prompt_tokens": prompt, "completion_tokens": produced,
-                  "total_tokens": prompt + produced},
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": produced,
+            "total_tokens": prompt + produced,
+        },
     }
 
 
@@ -77,18 +89,22 @@ def write_reference_cassette(case: Path, settings: Settings | None = None) -> Ar
         if len(calls) >= len(answers):
             return httpx.Response(500, json={"error": {"message": "no more reference answers"}})
         calls.append(1)
-        return httpx.Response(200, json=completion(answers[len(calls) - 1], body, settings.mode,
-                                                   len(calls)))
+        return httpx.Response(
+            200, json=completion(answers[len(calls) - 1], body, settings.mode, len(calls))
+        )
 
-    cassette = Cassette(path=case / "cassette.json", meta={
-        **spec["meta"],
-        "source": HAND_WRITTEN,
-        "written_at": datetime.now(UTC).date().isoformat(),
-        "model": settings.model,
-        "base_url": settings.base_url,
-        "mode": str(settings.mode),
-        "usage_note": "token counts are estimates (characters / 4), not counted by a model",
-    })
+    cassette = Cassette(
+        path=case / "cassette.json",
+        meta={
+            **spec["meta"],
+            "source": HAND_WRITTEN,
+            "written_at": datetime.now(UTC).date().isoformat(),
+            "model": settings.model,
+            "base_url": settings.base_url,
+            "mode": str(settings.mode),
+            "usage_note": "token counts are estimates (characters / 4), not counted by a model",
+        },
+    )
     recorder = RecordingTransport(cassette, inner=httpx.MockTransport(answer))
     result = Extractor(settings, client=openai_client(settings, transport=recorder)).extract(
         read_article(case / "article.txt")
@@ -109,8 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         except KhabarError as exc:
             print(f"{folder}: {exc}", file=sys.stderr)
             return 1
-        print(f"{folder}/cassette.json: {result.provenance.attempts} exchange(s), "
-              f"prompt {result.provenance.prompt_version}")
+        print(
+            f"{folder}/cassette.json: {result.provenance.attempts} exchange(s), "
+            f"prompt {result.provenance.prompt_version}"
+        )
     return 0
 
 

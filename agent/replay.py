@@ -26,8 +26,16 @@ from agent.errors import ReplayError
 FORMAT = 1
 SCRUBBED = "<scrubbed>"
 SECRET_HEADERS = frozenset(
-    {"authorization", "api-key", "x-api-key", "openai-organization", "openai-project",
-     "cookie", "set-cookie", "proxy-authorization"}
+    {
+        "authorization",
+        "api-key",
+        "x-api-key",
+        "openai-organization",
+        "openai-project",
+        "cookie",
+        "set-cookie",
+        "proxy-authorization",
+    }
 )
 KEPT_RESPONSE_HEADERS = frozenset(
     {"content-type", "retry-after", "retry-after-ms", "x-request-id", "openai-processing-ms"}
@@ -76,7 +84,8 @@ class Cassette:
         """Write atomically, with every known secret value replaced."""
         text = json.dumps(
             {"format": FORMAT, "meta": self.meta, "exchanges": self.exchanges},
-            ensure_ascii=False, indent=1,
+            ensure_ascii=False,
+            indent=1,
         )
         for secret in secrets:
             if secret:
@@ -134,14 +143,18 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         name = self.cassette.path
         unused = [e["request"] for i, e in enumerate(self.cassette.exchanges) if i not in self.used]
         if not unused:
-            return (f"cassette {name} has no answer left for {method} {path} "
-                    f"(all {len(self.cassette.exchanges)} used); re-record it with --record")
+            return (
+                f"cassette {name} has no answer left for {method} {path} "
+                f"(all {len(self.cassette.exchanges)} used); re-record it with --record"
+            )
         nearest = next((r for r in unused if r["method"] == method and r["path"] == path), None)
         if nearest is None:
             return f"cassette {name} holds no {method} {path} request; re-record it with --record"
         differences = describe_difference(nearest.get("body"), body)
-        return (f"cassette {name} is stale: the request differs from the recorded one "
-                f"({'; '.join(differences)}); re-record it with --record")
+        return (
+            f"cassette {name} is stale: the request differs from the recorded one "
+            f"({'; '.join(differences)}); re-record it with --record"
+        )
 
 
 def describe_difference(recorded: Any, sent: Any) -> list[str]:
@@ -179,8 +192,9 @@ def _response(recorded: dict[str, Any], request: httpx.Request) -> httpx.Respons
     else:
         content = json.dumps(body, ensure_ascii=False).encode()
         headers.setdefault("content-type", "application/json")
-    return httpx.Response(recorded.get("status", 200), headers=headers, content=content,
-                          request=request)
+    return httpx.Response(
+        recorded.get("status", 200), headers=headers, content=content, request=request
+    )
 
 
 class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -225,8 +239,9 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             },
             "response": {
                 "status": response.status_code,
-                "headers": {k: v for k, v in response.headers.items()
-                            if k.lower() in KEPT_RESPONSE_HEADERS},
+                "headers": {
+                    k: v for k, v in response.headers.items() if k.lower() in KEPT_RESPONSE_HEADERS
+                },
                 "body": body,
             },
         }

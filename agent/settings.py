@@ -203,10 +203,13 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
             out[name] = value
             continue
         try:
-            out[name] = kind(value.lower() if isinstance(value, str) and kind in (Mode, Policy)
-                             else value)
+            out[name] = kind(
+                value.lower() if isinstance(value, str) and kind in (Mode, Policy) else value
+            )
         except (TypeError, ValueError):
-            choices = f" (one of {', '.join(m.value for m in kind)})" if kind in (Mode, Policy) else ""
+            choices = (
+                f" (one of {', '.join(m.value for m in kind)})" if kind in (Mode, Policy) else ""
+            )
             raise ConfigError(f"{origin}: invalid {name} {value!r}{choices}") from None
     return out
 

@@ -129,7 +129,7 @@ class RetryingTransport(httpx.BaseTransport):
                 response.read()  # so it can be dropped safely if we retry
             return response
 
-        return retrying(send)  # type: ignore[no-any-return]
+        return retrying(send)
 
     def close(self) -> None:
         self.inner.close()
@@ -154,7 +154,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                 await response.aread()  # so it can be dropped safely if we retry
             return response
 
-        return await retrying(send)  # type: ignore[no-any-return]
+        return await retrying(send)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -99,7 +99,10 @@ def find_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[Proble
             yield from _ungrounded(run, title.text, path, "title", (p.id, "titles", str(i)))
             if title.organization:
                 yield from _ungrounded(
-                    run, title.organization, f"{path}.organization", "organization",
+                    run,
+                    title.organization,
+                    f"{path}.organization",
+                    "organization",
                     (p.id, "titles", str(i), "organization"),
                 )
         if p.affiliation:
@@ -124,7 +127,8 @@ def _position_problems(
     target = ("positions", str(i))
     if pos.speaker_id not in participant_ids:
         yield Problem(
-            f"{base}.speaker_id", IssueKind.BROKEN_REFERENCE,
+            f"{base}.speaker_id",
+            IssueKind.BROKEN_REFERENCE,
             f"{base}.speaker_id {pos.speaker_id!r} is not the id of any participant: "
             "use the id of the participant who stated it, or remove the position",
             target,
@@ -132,7 +136,8 @@ def _position_problems(
     for ref in pos.about_ids:
         if ref not in ids:
             yield Problem(
-                f"{base}.about_ids", IssueKind.BROKEN_REFERENCE,
+                f"{base}.about_ids",
+                IssueKind.BROKEN_REFERENCE,
                 f"{base}.about_ids names {ref!r}, which is not a participant or location id",
                 (*target, "about", ref),
             )
@@ -145,8 +150,10 @@ def _ungrounded(
 ) -> Iterator[Problem]:
     if not run.align(text).grounded:
         yield Problem(
-            path, IssueKind.UNGROUNDED,
-            f"{path} {text!r} does not occur in the article: {_ADVICE[what]}", target,
+            path,
+            IssueKind.UNGROUNDED,
+            f"{path} {text!r} does not occur in the article: {_ADVICE[what]}",
+            target,
         )
 
 
@@ -158,7 +165,8 @@ def _duplicates(draft: ExtractionDraft) -> Iterator[Problem]:
         if p.id in seen_ids or key in seen_names:
             first = seen_names.get(key, p.id)
             yield Problem(
-                f"participants[{p.id}]", IssueKind.DUPLICATE,
+                f"participants[{p.id}]",
+                IssueKind.DUPLICATE,
                 f"participants[{p.id}] {p.name!r} repeats {first}: list each participant once "
                 "and put other references in its mentions",
                 (p.id, "duplicate"),
@@ -180,39 +188,59 @@ def build_result(
         )
     drop = {p.target for p in problems} if policy is Policy.DROP else set()
     action = "dropped" if policy is Policy.DROP else "flagged"
-    issues = [GroundingIssue(path=p.path, kind=p.kind, message=p.message, action=action)
-              for p in problems]
+    issues = [
+        GroundingIssue(path=p.path, kind=p.kind, message=p.message, action=action) for p in problems
+    ]
 
     def g(text: str) -> Grounded:
         a = run.align(text)
         return Grounded(text=text, spans=list(a.spans), alignment=a.status, score=a.score)
 
     participants = [
-        _participant(p, g, drop) for p in draft.participants
+        _participant(p, g, drop)
+        for p in draft.participants
         if (p.id,) not in drop and (p.id, "duplicate") not in drop
     ]
     kept_ids = {p.id for p in participants}
     locations = [
-        Location(id=loc.id, name=g(loc.name), name_en=loc.name_en, kind=loc.kind,
-                 role=loc.role, country_code=loc.country_code)
-        for loc in draft.locations if (loc.id,) not in drop
+        Location(
+            id=loc.id,
+            name=g(loc.name),
+            name_en=loc.name_en,
+            kind=loc.kind,
+            role=loc.role,
+            country_code=loc.country_code,
+        )
+        for loc in draft.locations
+        if (loc.id,) not in drop
     ]
     kept_ids |= {loc.id for loc in locations}
     positions = [
         StatedPosition(
-            speaker_id=pos.speaker_id, cue=g(pos.cue), content=g(pos.content),
-            attribution=pos.attribution, gist_en=pos.gist_en, topic=pos.topic, stance=pos.stance,
-            about_ids=[r for r in pos.about_ids
-                       if ("positions", str(i), "about", r) not in drop
-                       and (policy is not Policy.DROP or r in kept_ids)],
+            speaker_id=pos.speaker_id,
+            cue=g(pos.cue),
+            content=g(pos.content),
+            attribution=pos.attribution,
+            gist_en=pos.gist_en,
+            topic=pos.topic,
+            stance=pos.stance,
+            about_ids=[
+                r
+                for r in pos.about_ids
+                if ("positions", str(i), "about", r) not in drop
+                and (policy is not Policy.DROP or r in kept_ids)
+            ],
         )
         for i, pos in enumerate(draft.positions)
         if ("positions", str(i)) not in drop
         and (policy is not Policy.DROP or pos.speaker_id in kept_ids)
     ]
     result = ArticleExtraction(
-        language=draft.language, participants=participants, locations=locations,
-        positions=positions, provenance=provenance,
+        language=draft.language,
+        participants=participants,
+        locations=locations,
+        positions=positions,
+        provenance=provenance,
         grounding=GroundingReport(
             policy=str(policy), counts={}, issues=issues, reasked=list(run.reasked)
         ),
@@ -227,19 +255,28 @@ def build_result(
 def _participant(p: DraftParticipant, g: _Ground, drop: set[tuple[str, ...]]) -> Participant:
     titles = [
         Title(
-            text=g(t.text), kind=t.kind,
-            organization=(g(t.organization) if t.organization
-                          and (p.id, "titles", str(i), "organization") not in drop else None),
+            text=g(t.text),
+            kind=t.kind,
+            organization=(
+                g(t.organization)
+                if t.organization and (p.id, "titles", str(i), "organization") not in drop
+                else None
+            ),
         )
-        for i, t in enumerate(p.titles) if (p.id, "titles", str(i)) not in drop
+        for i, t in enumerate(p.titles)
+        if (p.id, "titles", str(i)) not in drop
     ]
     return Participant(
-        id=p.id, name=g(p.name), name_en=p.name_en, kind=p.kind, titles=titles,
-        affiliation=(g(p.affiliation) if p.affiliation
-                     and (p.id, "affiliation") not in drop else None),
+        id=p.id,
+        name=g(p.name),
+        name_en=p.name_en,
+        kind=p.kind,
+        titles=titles,
+        affiliation=(
+            g(p.affiliation) if p.affiliation and (p.id, "affiliation") not in drop else None
+        ),
         role=p.role,
-        mentions=[g(m) for i, m in enumerate(p.mentions)
-                  if (p.id, "mentions", str(i)) not in drop],
+        mentions=[g(m) for i, m in enumerate(p.mentions) if (p.id, "mentions", str(i)) not in drop],
     )
 
 

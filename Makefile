@@ -1,0 +1,43 @@
+# One entry point for people and CI. Each target creates the virtual environment when missing.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test check fmt lint types schemas bench-import clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+## Offline demo: the seed article, answered from its cassette.
+demo: $(STAMP)
+	$(BIN)/khabar extract fixtures/cases/seed_military_visit/article.txt \
+		--replay fixtures/cases/seed_military_visit/cassette.json
+
+## The whole test suite (offline).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+fmt: $(STAMP)
+	$(BIN)/ruff format --check agent tests benchmarks scripts
+
+lint: $(STAMP)
+	$(BIN)/ruff check agent tests benchmarks scripts
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+## Formatting, lint, types and tests: run before every commit.
+check: fmt lint types test
+
+schemas: $(STAMP)
+	$(BIN)/khabar schema export schemas
+
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/import_time.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,257 @@
+"""`khabar`: a thin command line over the library.
+
+Exit codes: 0 ok, 1 extraction failed (endpoint, validation, grounding, replay), 2 usage or input
+error, 130 interrupted. Every known failure prints one red line; `--debug` (or KHABAR_DEBUG=1)
+re-raises it with its traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from agent.errors import InputError, KhabarError
+
+EXIT_USAGE = 2
+_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("KHABAR_DEBUG", "") not in ("", "0")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the click app and turn every known failure into one line and a code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = _debug_requested(args)
+    if not debug:
+        logging.getLogger("instructor").addHandler(logging.NullHandler())
+        logging.getLogger("instructor").propagate = False
+    try:
+        code = cli.main(args=args, prog_name="khabar", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        if debug:
+            raise
+        _fail(exc.format_message(), exc.exit_code)
+    except click.Abort:
+        _fail("interrupted", 130)
+    except KhabarError as exc:
+        if debug:
+            raise
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    _stderr.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Re-raise errors with their traceback.")
+@click.version_option(package_name="khabar")
+def cli(debug: bool) -> None:
+    """Grounded extraction from news articles: who, which titles, where, who said what."""
+
+
+_setting_options = [
+    click.option("--model", help="Model name (KHABAR_MODEL)."),
+    click.option("--base-url", help="OpenAI-compatible base URL (KHABAR_BASE_URL)."),
+    click.option("--api-key", help="API key; prefer KHABAR_API_KEY / OPENAI_API_KEY."),
+    click.option(
+        "--mode",
+        type=click.Choice(["tools", "json_schema", "md_json"]),
+        help="instructor mode (KHABAR_MODE).",
+    ),
+    click.option(
+        "--on-ungrounded",
+        type=click.Choice(["flag", "drop", "fail"]),
+        help="What to do with problems left after the last re-ask.",
+    ),
+    click.option("--max-reasks", type=click.IntRange(min=0), help="Validation re-asks."),
+    click.option(
+        "--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per request."
+    ),
+    click.option("--max-chars", type=click.IntRange(min=1), help="Longest article accepted."),
+    click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        help="Config file (TOML); default ~/.config/khabar/config.toml.",
+    ),
+]
+
+
+def setting_options(func: Any) -> Any:
+    for option in reversed(_setting_options):
+        func = option(func)
+    return func
+
+
+def _settings(config_path: str | None, flags: dict[str, Any]) -> Any:
+    from agent.settings import Settings
+
+    return Settings.load(config_path=config_path, **flags)
+
+
+@cli.command()
+@click.argument("article", type=str)
+@click.option("--json", "as_json", is_flag=True, help="Print only the JSON result on stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the JSON result to this file (atomically).",
+)
+@click.option(
+    "--replay",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Answer from a cassette instead of an endpoint (offline).",
+)
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record the exchanges with the endpoint to this cassette.",
+)
+@click.option("--force", is_flag=True, help="With --record: overwrite an existing cassette.")
+@setting_options
+def extract(
+    article: str,
+    as_json: bool,
+    output: Path | None,
+    replay: Path | None,
+    record: Path | None,
+    force: bool,
+    config_path: str | None,
+    **flags: Any,
+) -> None:
+    """Extract participants, titles, locations and stated positions from ARTICLE (a file or -)."""
+    from agent.articles import read_article
+    from agent.pipeline import Extractor
+    from agent.render import render_extraction
+    from agent.replay import write_atomic
+
+    if replay and record:
+        raise click.UsageError("--replay and --record cannot be used together")
+    text = read_article(article)
+    settings = _settings(config_path, flags)
+    if replay:
+        client, settings = _replay_client(replay, settings, flags)
+    elif record:
+        client, recorder = _recording_client(record, settings, force)
+    else:
+        client = None
+    result = Extractor(settings, client=client).extract(text)
+    if record:
+        recorder.cassette.meta["prompt_version"] = result.provenance.prompt_version
+        recorder.cassette.save(recorder.secrets)
+    payload = result.model_dump_json(indent=2)
+    if output:
+        write_atomic(output, payload + "\n")
+    if as_json:
+        click.echo(payload)
+    else:
+        Console(highlight=False).print(render_extraction(result))
+
+
+def _replay_client(path: Path, settings: Any, flags: dict[str, Any]) -> tuple[Any, Any]:
+    from agent.client import openai_client
+    from agent.replay import Cassette, ReplayTransport
+
+    cassette = Cassette.load(path)
+    recorded = {k: cassette.meta.get(k) for k in ("model", "mode")}
+    recorded["base_url"] = cassette.base_url
+    overrides = {k: v for k, v in recorded.items() if v and not flags.get(k)}
+    settings = settings.with_overrides(**overrides, api_key=None)
+    return openai_client(settings, transport=ReplayTransport(cassette)), settings
+
+
+def _recording_client(path: Path, settings: Any, force: bool) -> tuple[Any, Any]:
+    from agent.client import openai_client
+    from agent.replay import RECORDED, Cassette, RecordingTransport
+    from agent.settings import _without_credentials
+
+    if path.exists() and not force:
+        raise InputError(f"{path} exists: pass --force to overwrite the cassette")
+    settings.require_endpoint()
+    cassette = Cassette(
+        path=path,
+        meta={
+            "source": RECORDED,
+            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "model": settings.model,
+            "base_url": _without_credentials(settings.base_url or "https://api.openai.com/v1"),
+            "mode": str(settings.mode),
+        },
+    )
+    recorder = RecordingTransport(cassette, secrets=(settings.api_key or "",))
+    return openai_client(settings, transport=recorder), recorder
+
+
+@cli.command("config")
+@click.option("--json", "as_json", is_flag=True, help="Print the configuration as JSON.")
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), help="Config file (TOML)."
+)
+def show_config(as_json: bool, config_path: str | None) -> None:
+    """Show the effective configuration and where each value came from (never the key)."""
+    settings = _settings(config_path, {})
+    shown = settings.public()
+    if as_json:
+        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+        return
+    table = Table("setting", "value", "from", title="khabar configuration", title_justify="left")
+    for name, value in shown.items():
+        table.add_row(
+            name, "" if value is None else str(value), settings.sources.get(name, "default")
+        )
+    console = Console(highlight=False)
+    console.print(table)
+    if not settings.base_url and not settings.api_key:
+        console.print(
+            "[yellow]No endpoint configured:[/] set KHABAR_BASE_URL and KHABAR_MODEL "
+            "(or OPENAI_API_KEY), or write ~/.config/khabar/config.toml."
+        )
+
+
+@cli.group()
+def schema() -> None:
+    """The JSON Schema files in schemas/ (the output contract)."""
+
+
+@schema.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
+def schema_export(directory: Path) -> None:
+    """Write the JSON Schemas of the result and of the model's answer to DIRECTORY."""
+    from agent.schemas import export_schemas
+
+    for path in export_schemas(directory):
+        click.echo(f"wrote {path}")
+
+
+@schema.command("check")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
+def schema_check(directory: Path) -> None:
+    """Exit 1 when the files in DIRECTORY differ from the models."""
+    from agent.schemas import stale_schemas
+
+    stale = stale_schemas(directory)
+    if stale:
+        raise KhabarError(f"{', '.join(stale)} out of date: run `khabar schema export {directory}`")
+    click.echo("schemas up to date")
+
+
+__all__ = ["cli", "main"]

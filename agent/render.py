@@ -1,0 +1,126 @@
+"""The terminal view of a result: who, with which titles, where, who said what, and how sure.
+
+Every grounded string is coloured by how it was found in the article (green exact, cyan
+normalised, blue clitic, yellow fuzzy, red not found), so a reader sees at a glance what to trust.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from agent.models import AlignmentStatus, ArticleExtraction, Grounded
+
+STATUS_STYLE: dict[AlignmentStatus, str] = {
+    AlignmentStatus.EXACT: "green",
+    AlignmentStatus.NORMALIZED: "cyan",
+    AlignmentStatus.CLITIC: "blue",
+    AlignmentStatus.FUZZY: "yellow",
+    AlignmentStatus.UNALIGNED: "bold red",
+}
+STATUS_MARK: dict[AlignmentStatus, str] = {
+    AlignmentStatus.EXACT: "",
+    AlignmentStatus.NORMALIZED: " ~",
+    AlignmentStatus.CLITIC: " ~",
+    AlignmentStatus.FUZZY: " ≈",
+    AlignmentStatus.UNALIGNED: " ✗",
+}
+
+
+def grounded_text(item: Grounded, limit: int | None = None) -> Text:
+    """The string in the colour of its alignment, with a mark when it was not found verbatim."""
+    value = item.text if limit is None or len(item.text) <= limit else item.text[: limit - 1] + "…"
+    return Text(value + STATUS_MARK[item.alignment], style=STATUS_STYLE[item.alignment])
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", expand=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def render_extraction(result: ArticleExtraction) -> RenderableType:
+    """Participants, locations, positions, grounding problems and a provenance footer."""
+    people = _table("Participants", "id", "name", "English", "kind · role", "titles", "mentions")
+    for p in result.participants:
+        titles = Text()
+        for i, t in enumerate(p.titles):
+            if i:
+                titles.append("\n")
+            titles.append_text(grounded_text(t.text))
+            titles.append(f" [{t.kind}]", style="dim")
+            if t.organization:
+                titles.append(" · ", style="dim").append_text(grounded_text(t.organization))
+        mentions = Text(", ").join(grounded_text(m) for m in p.mentions)
+        people.add_row(
+            p.id, grounded_text(p.name), p.name_en or "", f"{p.kind} · {p.role}", titles, mentions
+        )
+
+    places = _table("Locations", "id", "name", "English", "kind", "role", "country")
+    for loc in result.locations:
+        places.add_row(
+            loc.id,
+            grounded_text(loc.name),
+            loc.name_en or "",
+            str(loc.kind),
+            str(loc.role),
+            loc.country_code or "",
+        )
+
+    said = _table("Stated positions", "speaker", "cue", "content", "kind · stance", "gist")
+    for pos in result.positions:
+        speaker = result.participant(pos.speaker_id)
+        who = (
+            grounded_text(speaker.name)
+            if speaker
+            else Text(f"{pos.speaker_id} ✗", style="bold red")
+        )
+        said.add_row(
+            who,
+            grounded_text(pos.cue),
+            grounded_text(pos.content, 160),
+            f"{pos.attribution} · {pos.stance}",
+            pos.gist_en,
+        )
+
+    parts: list[RenderableType] = [people, places, said]
+    if result.grounding.issues:
+        issues = Text()
+        for issue in result.grounding.issues:
+            style = "yellow" if issue.action == "flagged" else "red"
+            issues.append(f"{issue.action}: ", style=f"bold {style}")
+            issues.append(issue.message + "\n", style=style)
+        parts.append(issues)
+    parts.append(footer(result))
+    return Group(*parts)
+
+
+def footer(result: ArticleExtraction) -> Text:
+    prov = result.provenance
+    counts = ", ".join(f"{n} {s}" for s, n in result.grounding.counts.items() if n)
+    return Text.assemble(
+        ("model ", "dim"),
+        prov.model,
+        ("  endpoint ", "dim"),
+        prov.endpoint,
+        ("  mode ", "dim"),
+        prov.mode,
+        ("  prompt ", "dim"),
+        prov.prompt_version,
+        ("  attempts ", "dim"),
+        str(prov.attempts),
+        ("  tokens ", "dim"),
+        f"{prov.usage.total_tokens:,} ({prov.usage.prompt_tokens:,} in, "
+        f"{prov.usage.completion_tokens:,} out)",
+        ("  time ", "dim"),
+        f"{prov.duration_s:.2f} s",
+        ("\ngrounding ", "dim"),
+        counts or "nothing to ground",
+        ("  policy ", "dim"),
+        result.grounding.policy,
+    )
+
+
+__all__ = ["STATUS_STYLE", "footer", "grounded_text", "render_extraction"]
