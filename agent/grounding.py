@@ -80,6 +80,21 @@ class Alignment:
 _Hit = tuple[int, int, int]  # first token, end token, character offset into the first token
 
 
+# Typographic variants of the same edge mark compare equal when a span is widened to its quotes.
+_MARKS = str.maketrans("’‘‚‛ʼ′“”„‟″«»‐‑‒–—―−\n\t\u00a0", '\'\'\'\'\'\'"""""""-------   ')
+
+
+def _edges(core: str) -> tuple[str, str]:
+    """The leading and trailing marks of a mention: quotes, brackets, a full stop."""
+    first = next((n for n, ch in enumerate(core) if fold_char(ch) not in ("", " ")), len(core))
+    last = len(core)
+    while last > first and fold_char(core[last - 1]) in ("", " "):
+        last -= 1
+    while last < len(core) and fold_char(core[last]) == "":
+        last += 1  # diacritics of the last letter are part of the word, not an edge
+    return core[:first], core[last:]
+
+
 def _is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"
 
@@ -104,12 +119,13 @@ class Grounder:
         tokens = fold(core).split()
         if not tokens:
             return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+        glued = self._glued(tokens)  # the same name with proclitics: reported with any tier
         hits = self._sequence(tokens)
         if hits:
-            return self._exact_or_normalized(mention, core, hits)
+            return self._exact_or_normalized(mention, core, hits, glued)
         hits = self._joined(tokens)
         if hits:
-            return self._result(mention, AlignmentStatus.NORMALIZED, hits, JOINED_SCORE)
+            return self._result(mention, AlignmentStatus.NORMALIZED, hits + glued, JOINED_SCORE)
         clitic = self._clitic(mention, core, tokens)
         if clitic is not None:
             return clitic
@@ -131,21 +147,31 @@ class Grounder:
                 found.append((i, i + k, 0))
         return found
 
-    def _exact_or_normalized(self, mention: str, core: str, hits: list[_Hit]) -> Alignment:
-        lead = next((n for n, ch in enumerate(core) if fold_char(ch) not in ("", " ")), 0)
-        spans: list[Span] = []
+    def _exact_or_normalized(
+        self, mention: str, core: str, hits: list[_Hit], glued: list[_Hit]
+    ) -> Alignment:
+        lead, trail = _edges(core)
+        found: set[tuple[int, int]] = {self._source(hit) for hit in glued}
         verbatim = False
         for hit in hits:
             start, end = self._source(hit)
-            at = start - lead
+            at = start - len(lead)
             stop = at + len(core)
             if at >= 0 and stop >= end and self.text.startswith(core, at):
                 verbatim = True  # the verbatim copy, edge quotes included, no mark cut off
                 start, end = at, stop
-            spans.append(Span(start=start, end=end))
+            else:  # keep the quotes or the full stop the mention has, when the article has them
+                if self.text[end : end + len(trail)].translate(_MARKS) == trail.translate(_MARKS):
+                    end += len(trail)
+                if start >= len(lead) and (
+                    self.text[start - len(lead) : start].translate(_MARKS) == lead.translate(_MARKS)
+                ):
+                    start -= len(lead)
+            found.add((start, end))
+        spans = tuple(Span(start=s, end=e) for s, e in sorted(found))
         if verbatim:
-            return Alignment(mention, AlignmentStatus.EXACT, tuple(spans), EXACT_SCORE)
-        return Alignment(mention, AlignmentStatus.NORMALIZED, tuple(spans), NORMALIZED_SCORE)
+            return Alignment(mention, AlignmentStatus.EXACT, spans, EXACT_SCORE)
+        return Alignment(mention, AlignmentStatus.NORMALIZED, spans, NORMALIZED_SCORE)
 
     def _joined(self, tokens: list[str]) -> list[_Hit]:
         """Occurrences that differ only in where the spaces are."""
@@ -167,6 +193,20 @@ class Grounder:
                 found.append((i, j, 0))
         return found
 
+    def _glued(self, tokens: list[str]) -> list[_Hit]:
+        """Occurrences with proclitics glued to the first word (بالقاهرة, للامم المتحدة)."""
+        if not _is_arabic(tokens[0][0]):
+            return []
+        surfaces = self._clitic_surfaces(tokens[0], single=len(tokens) == 1)[0][0]
+        return self._surface_hits(tokens, surfaces)
+
+    def _surface_hits(self, tokens: list[str], surfaces: list[tuple[str, int]]) -> list[_Hit]:
+        return [
+            (i, j, offset)
+            for surface, offset in surfaces
+            for i, j, _ in self._sequence(tokens, first=surface)
+        ]
+
     def _clitic(self, mention: str, core: str, tokens: list[str]) -> Alignment | None:
         first = tokens[0]
         if not _is_arabic(first[0]):
@@ -176,11 +216,7 @@ class Grounder:
                     return self._result(mention, AlignmentStatus.CLITIC, hits, CLITIC_SCORE)
             return None
         for surfaces, score in self._clitic_surfaces(first, single=len(tokens) == 1):
-            hits = [
-                (i, j, offset)
-                for surface, offset in surfaces
-                for i, j, _ in self._sequence(tokens, first=surface)
-            ]
+            hits = self._surface_hits(tokens, surfaces)
             if hits:
                 return self._result(mention, AlignmentStatus.CLITIC, hits, score)
         return None
