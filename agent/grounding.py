@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
 from agent.models import AlignmentStatus, Span
 from agent.normalize import fold, fold_char, normalize, token_spans
@@ -44,10 +43,11 @@ CLITIC_SCORE = 0.9
 ARTICLE_SCORE = 0.85  # the model added or dropped ال
 FUZZY_SCORE_SCALE = 0.85  # fuzzy scores are rapidfuzz ratios scaled below every other tier
 
-CLITIC_MIN_STEM = 3  # a proclitic is never split off a word shorter than this
+CLITIC_MIN_STEM = 3  # a proclitic is never split off a one-word name shorter than this ...
+CLITIC_MIN_STEM_IN_PHRASE = 2  # ... or off the first word of a longer name (بحي المفرق)
 NAME_FUZZY_MIN_TOKENS = 2  # one-word names are never matched fuzzily
-NAME_FUZZY_MIN_TOKEN_LEN = 6  # only a long word may differ ...
-NAME_FUZZY_MAX_EDITS = 1  # ... by one edit, and only one word per name
+NAME_FUZZY_MIN_TOKEN_LEN = 6  # only a long word may differ, by one vowel letter, in one word:
+NAME_FUZZY_VOWELS = frozenset("اويaeiouy")  # فرنسيسكو / فرانسيسكو, but not افريقيا / افريقية
 TEXT_FUZZY_MIN_TOKENS = 4  # quoted content shorter than this is matched as strictly as a name
 TEXT_FUZZY_MIN_RATIO = 85.0  # rapidfuzz ratio of the content to its best window, 0-100
 TEXT_FUZZY_MIN_OVERLAP = 0.5  # share of the content's words a paragraph must hold to be tried
@@ -93,6 +93,16 @@ def _edges(core: str) -> tuple[str, str]:
     while last < len(core) and fold_char(core[last]) == "":
         last += 1  # diacritics of the last letter are part of the word, not an edge
     return core[:first], core[last:]
+
+
+def _one_vowel_apart(a: str, b: str) -> bool:
+    """True if one word is the other with one vowel letter more (a transliteration variant)."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(long) != len(short) + 1:
+        return False
+    return any(
+        long[i] in NAME_FUZZY_VOWELS and long[:i] + long[i + 1 :] == short for i in range(len(long))
+    )
 
 
 def _is_arabic(ch: str) -> bool:
@@ -197,7 +207,7 @@ class Grounder:
         """Occurrences with proclitics glued to the first word (بالقاهرة, للامم المتحدة)."""
         if not _is_arabic(tokens[0][0]):
             return []
-        surfaces = self._clitic_surfaces(tokens[0], single=len(tokens) == 1)[0][0]
+        surfaces = self._clitic_surfaces(tokens[0], single=len(tokens) == 1, known=True)[0][0]
         return self._surface_hits(tokens, surfaces)
 
     def _surface_hits(self, tokens: list[str], surfaces: list[tuple[str, int]]) -> list[_Hit]:
@@ -222,12 +232,19 @@ class Grounder:
         return None
 
     @staticmethod
-    def _clitic_surfaces(first: str, *, single: bool) -> list[tuple[list[tuple[str, int]], float]]:
-        """How the first word may look in the article, with where the name starts in that token."""
-        has_article = first.startswith(_ARTICLE) and len(first) >= len(_ARTICLE) + CLITIC_MIN_STEM
+    def _clitic_surfaces(
+        first: str, *, single: bool, known: bool = False
+    ) -> list[tuple[list[tuple[str, int]], float]]:
+        """How the first word may look in the article, with where the name starts in that token.
+
+        `known`: the name also occurs on its own, so every proclitic may be split off it.
+        """
+        min_stem = CLITIC_MIN_STEM if single else CLITIC_MIN_STEM_IN_PHRASE
+        has_article = first.startswith(_ARTICLE) and len(first) >= len(_ARTICLE) + min_stem
         glued: list[tuple[str, int]] = []
-        if len(first) >= CLITIC_MIN_STEM:
-            prefixes = PROCLITICS if has_article or not single else _BARE_NAME_PROCLITICS
+        if len(first) >= min_stem:
+            bare_single = single and not has_article and not known
+            prefixes = _BARE_NAME_PROCLITICS if bare_single else PROCLITICS
             for p in prefixes:
                 glued.append((p + first, len(p)))
                 if has_article and p.endswith("ل"):
@@ -236,7 +253,7 @@ class Grounder:
         if has_article:
             stem = first[len(_ARTICLE) :]
             article = [(p + stem, len(p)) for p in ("", *PROCLITICS)]
-        elif len(first) >= CLITIC_MIN_STEM:
+        elif len(first) >= min_stem:
             for p in ("", *PROCLITICS):
                 article.append((p + _ARTICLE + first, len(p)))
                 if p.endswith("ل"):
@@ -262,7 +279,7 @@ class Grounder:
             a, b = diffs[0]
             if min(len(a), len(b)) < NAME_FUZZY_MIN_TOKEN_LEN:
                 continue
-            if Levenshtein.distance(a, b, score_cutoff=NAME_FUZZY_MAX_EDITS) > NAME_FUZZY_MAX_EDITS:
+            if not _one_vowel_apart(a, b):
                 continue
             hits.append((w, w + k, 0))
             best = max(best, fuzz.ratio(" ".join(tokens), " ".join(window)))

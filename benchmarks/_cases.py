@@ -258,8 +258,7 @@ def _add_distractors(articles: list[Article], rng: random.Random, per_article: i
         names |= {n[2:] for n in names if n.startswith("ال")} | {"ال" + n for n in names}
 
         def absent(name: str, names: set[str] = names, folded: str = folded) -> bool:
-            f = fold(name)
-            return bool(f) and f not in names and f" {f} " not in folded
+            return _absent(name, names, folded)
 
         picked: list[Case] = []
         overlap = [
@@ -278,6 +277,41 @@ def _add_distractors(articles: list[Article], rng: random.Random, per_article: i
             if absent(name):
                 picked.append(Case("distractor", name))
         article.cases.extend(picked)
+
+
+_SAFE = ("", "و", "ب", "ل", "وب", "ول", "فب", "فل")
+_ANY = ("", "و", "ف", "ب", "ك", "ل", "وب", "وك", "ول", "فب", "فك", "فل")
+
+
+def _absent(name: str, names: set[str], folded: str) -> bool:
+    """True if the article holds no spelling of `name` that is the same name.
+
+    Same name: the folded token sequence, with a proclitic glued to its first word (ك and ف only
+    before ال or in longer names, as the grounder does), with ال/لل, or with spaces removed
+    (جد ه / جدة, عبد الله / عبدالله, a NewsFANE tokenisation artefact or a spelling convention).
+    """
+    f = fold(name)
+    if not f or f in names:
+        return False
+    words = f.split()
+    first, rest = words[0], " ".join(words[1:])
+    tail = f" {rest} " if rest else " "
+    forms = {first}
+    prefixes = _ANY if first.startswith("ال") or rest else _SAFE
+    for p in prefixes:
+        forms.add(p + first)
+        if first.startswith("ال") and p.endswith("ل"):
+            forms.add(p + first[1:])
+    if any(f" {form}{tail}" in folded for form in forms):
+        return False
+    joined, tokens = f.replace(" ", ""), folded.split()
+    for i, token in enumerate(tokens):
+        acc, j = token, i + 1
+        while joined.startswith(acc) and len(acc) < len(joined) and j < len(tokens):
+            acc, j = acc + tokens[j], j + 1
+        if acc == joined:
+            return False
+    return True
 
 
 def build_english(path: Path, seed: int) -> list[Article]:
