@@ -18,6 +18,9 @@ _EXPORTS: dict[str, str] = {
     "extract": "agent.pipeline",
     "aextract": "agent.pipeline",
     "Extractor": "agent.pipeline",
+    "extract_many": "agent.batch",
+    "BatchRecord": "agent.batch",
+    "BatchStats": "agent.batch",
     "Settings": "agent.settings",
     "Mode": "agent.settings",
     "Policy": "agent.settings",
@@ -48,6 +51,8 @@ __all__ = [
     "Alignment",
     "AlignmentStatus",
     "ArticleExtraction",
+    "BatchRecord",
+    "BatchStats",
     "Cassette",
     "ConfigError",
     "EndpointError",
@@ -69,6 +74,7 @@ __all__ = [
     "aextract",
     "async_openai_client",
     "extract",
+    "extract_many",
     "ground_mentions",
     "openai_client",
     "read_article",
@@ -76,6 +82,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from agent.articles import read_article
+    from agent.batch import BatchRecord, BatchStats, extract_many
     from agent.client import async_openai_client, openai_client
     from agent.errors import (
         ConfigError,

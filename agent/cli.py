@@ -255,3 +255,7 @@ def schema_check(directory: Path) -> None:
 
 
 __all__ = ["cli", "main"]
+
+from agent.cli_batch import batch  # noqa: E402
+
+cli.add_command(batch)

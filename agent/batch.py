@@ -1,0 +1,435 @@
+"""Many articles at once: `extract_many` runs extractions concurrently on one event loop.
+
+    async for record in extract_many(texts, concurrency=16):
+        print(record.id, record.status, record.error)
+
+Articles are pulled from the input as workers free up (a bounded queue: the input is never held
+whole), so memory stays flat however long the input is. All workers share one client and so one
+`RetryPolicy`: a 429 pauses every worker, not only the one that met it. Optional client-side
+limits on requests and tokens per minute apply to every HTTP request, re-asks and retries
+included. A failed article becomes a record with a structured error; only failures that would
+fail every article (no endpoint, key refused) stop the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Container, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx2 as httpx
+import openai
+
+from agent.batch_io import BatchItem, item_from_mapping
+from agent.errors import (
+    AuthenticationError,
+    ConfigError,
+    EndpointFailed,
+    EndpointUnreachable,
+    ExtractionError,
+    InputError,
+    KhabarError,
+    ReplayError,
+    UngroundedError,
+    ValidationFailed,
+)
+from agent.models import ArticleExtraction
+from agent.pipeline import Extractor, khabar_version
+from agent.settings import Settings
+from agent.transport import RetryPolicy
+
+# Failures that would repeat for every article: they end the run instead of filling the output.
+FATAL = (AuthenticationError, ConfigError)
+ERROR_KINDS: tuple[tuple[type[BaseException], str], ...] = (
+    (InputError, "input"),
+    (EndpointUnreachable, "unreachable"),
+    (EndpointFailed, "endpoint"),
+    (ValidationFailed, "validation"),
+    (UngroundedError, "ungrounded"),
+    (ExtractionError, "extraction"),
+    (ReplayError, "replay"),
+    (KhabarError, "error"),
+)
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """The outcome of one article: a result, or an error with its kind; one JSONL line."""
+
+    id: str
+    result: ArticleExtraction | None
+    error: dict[str, Any] | None
+    metadata: dict[str, Any]
+    provenance: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.ok else "error"
+
+    def to_json(self) -> dict[str, Any]:
+        """The output line: the result's own provenance is lifted to the top, shared by errors."""
+        result = None
+        if self.result is not None:
+            result = self.result.model_dump(mode="json", exclude={"provenance"})
+        return {
+            "id": self.id,
+            "status": self.status,
+            "result": result,
+            "error": self.error,
+            "metadata": self.metadata,
+            "provenance": self.provenance,
+        }
+
+
+@dataclass
+class BatchStats:
+    """Live counters of a run, for progress displays; tokens count every request sent."""
+
+    started: float = field(default_factory=time.monotonic)
+    done: int = 0
+    failed: int = 0
+    in_flight: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+    failures_by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def settled(self) -> int:
+        return self.done + self.failed
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def per_second(self) -> float:
+        return self.settled / self.elapsed if self.elapsed > 0 else 0.0
+
+    def add_usage(self, usage: Mapping[str, Any]) -> None:
+        self.requests += 1
+        self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+        self.completion_tokens += int(usage.get("completion_tokens") or 0)
+
+
+class _MinuteBudget:
+    """A token bucket refilled at `per_minute / 60` a second; a taker may overdraw it once."""
+
+    def __init__(self, per_minute: float) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = max(1.0, self.rate)
+        self.level = self.capacity
+        self.stamp = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    async def take(self, amount: float) -> None:
+        async with self._lock:  # first come, first served
+            self._refill()
+            need = min(amount, self.capacity)
+            while self.level < need:
+                await asyncio.sleep((need - self.level) / self.rate)
+                self._refill()
+            self.level -= amount
+
+    def settle(self, estimated: float, actual: float) -> None:
+        self.level += estimated - actual
+
+
+class MeteredTransport(httpx.AsyncBaseTransport):
+    """Counts the tokens of every answer and holds requests to the per-minute limits.
+
+    It sits below the retrying transport, so each retry and re-ask is counted and limited too.
+    A request's tokens are estimated from its size (bytes / 4) and corrected with the usage the
+    endpoint reports.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        stats: BatchStats,
+        *,
+        requests_per_minute: float | None = None,
+        tokens_per_minute: float | None = None,
+    ) -> None:
+        self.inner = inner
+        self.stats = stats
+        self.requests = _MinuteBudget(requests_per_minute) if requests_per_minute else None
+        self.tokens = _MinuteBudget(tokens_per_minute) if tokens_per_minute else None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        estimate = len(request.content) / 4
+        if self.requests is not None:
+            await self.requests.take(1)
+        if self.tokens is not None:
+            await self.tokens.take(estimate)
+        response = await self.inner.handle_async_request(request)
+        if response.status_code != 200:
+            return response
+        await response.aread()
+        try:
+            usage = json.loads(response.content).get("usage") or {}
+        except (ValueError, AttributeError):
+            usage = {}
+        self.stats.add_usage(usage)
+        if self.tokens is not None:
+            self.tokens.settle(estimate, float(usage.get("total_tokens") or estimate))
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def batch_client(
+    settings: Settings,
+    stats: BatchStats,
+    *,
+    concurrency: int,
+    policy: RetryPolicy | None = None,
+    requests_per_minute: float | None = None,
+    tokens_per_minute: float | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> openai.AsyncOpenAI:
+    """One async client for every worker: one connection pool, one shared retry policy."""
+    from agent.client import async_openai_client, retry_policy
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    metered = MeteredTransport(
+        transport or httpx.AsyncHTTPTransport(limits=limits),
+        stats,
+        requests_per_minute=requests_per_minute,
+        tokens_per_minute=tokens_per_minute,
+    )
+    return async_openai_client(settings, transport=metered, policy=policy or retry_policy(settings))
+
+
+def error_kind(exc: BaseException) -> str:
+    for cls, kind in ERROR_KINDS:
+        if isinstance(exc, cls):
+            return kind
+    return "internal"
+
+
+_DONE = object()
+
+
+class BatchRun:
+    """An async iterator of `BatchRecord`s, in completion order; `stop()` ends it gracefully."""
+
+    def __init__(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        extractor: Extractor,
+        *,
+        concurrency: int,
+        skip: Container[str],
+        stats: BatchStats,
+        count_result_tokens: bool = False,
+    ) -> None:
+        if concurrency < 1:
+            raise ConfigError(f"concurrency must be 1 or more, got {concurrency}")
+        self.items = items
+        self.extractor = extractor
+        self.concurrency = concurrency
+        self.skip = skip
+        self.stats = stats
+        self.count_result_tokens = count_result_tokens
+        self.stopping = False
+        self._queue: asyncio.Queue[BatchItem | None] = asyncio.Queue(maxsize=2 * concurrency)
+        self._results: asyncio.Queue[Any] = asyncio.Queue(maxsize=2 * concurrency)
+        self._producer: asyncio.Task[None] | None = None
+        self._seen: set[str] = set()
+
+    def stop(self) -> None:
+        """Take no new article; the ones in flight still settle and are yielded."""
+        if self.stopping:
+            return
+        self.stopping = True
+        if self._producer is not None:
+            self._producer.cancel()
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        for _ in range(self.concurrency):
+            self._queue.put_nowait(None)
+
+    def __aiter__(self) -> AsyncIterator[BatchRecord]:
+        return self._run()
+
+    async def _run(self) -> AsyncIterator[BatchRecord]:
+        self.stats.started = time.monotonic()
+        self._producer = asyncio.create_task(self._produce())
+        workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
+        finished = 0
+        try:
+            while finished < self.concurrency:
+                got = await self._results.get()
+                if got is _DONE:
+                    finished += 1
+                elif isinstance(got, BaseException):
+                    raise got
+                else:
+                    yield got
+        finally:
+            for task in [self._producer, *workers]:
+                task.cancel()
+            await asyncio.gather(self._producer, *workers, return_exceptions=True)
+
+    async def _produce(self) -> None:
+        position = 0
+        async for raw in _pull(self.items):
+            item = _as_item(raw, position)
+            position += 1
+            if item.id in self.skip:
+                self.stats.skipped += 1
+                continue
+            if item.id in self._seen:
+                self.stats.duplicates += 1
+                continue
+            self._seen.add(item.id)
+            await self._queue.put(item)
+        for _ in range(self.concurrency):
+            await self._queue.put(None)
+
+    async def _work(self) -> None:
+        try:
+            while (item := await self._queue.get()) is not None:
+                self.stats.in_flight += 1
+                try:
+                    record = await self._extract(item)
+                finally:
+                    self.stats.in_flight -= 1
+                if record.result is not None:
+                    self.stats.done += 1
+                    if self.count_result_tokens:
+                        usage = record.result.provenance.usage
+                        self.stats.add_usage(usage.model_dump())
+                else:
+                    self.stats.failed += 1
+                    kind = record.error["kind"] if record.error else "error"
+                    self.stats.failures_by_kind[kind] = self.stats.failures_by_kind.get(kind, 0) + 1
+                await self._results.put(record)
+        except FATAL as exc:
+            self.stop()
+            await self._results.put(exc)
+        await self._results.put(_DONE)
+
+    async def _extract(self, item: BatchItem) -> BatchRecord:
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        clock = time.perf_counter()
+        try:
+            if item.problem is not None:
+                raise InputError(item.problem)
+            result = await self.extractor.aextract(item.text)
+        except FATAL:
+            raise
+        except Exception as exc:
+            settings = self.extractor.settings
+            error = {
+                "kind": error_kind(exc),
+                "message": str(exc) if isinstance(exc, KhabarError) else repr(exc),
+                "attempts": getattr(exc, "attempts", 0),
+            }
+            provenance = {
+                "khabar_version": khabar_version(),
+                "model": settings.model,
+                "endpoint": settings.endpoint_host,
+                "mode": str(settings.mode),
+                "started_at": started_at,
+                "duration_s": round(time.perf_counter() - clock, 3),
+            }
+            return BatchRecord(item.id, None, error, item.metadata, provenance)
+        provenance = result.provenance.model_dump(mode="json")
+        return BatchRecord(item.id, result, None, item.metadata, provenance)
+
+
+async def _pull(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
+    """Items one at a time; a blocking iterator (files, stdin) is advanced in a worker thread."""
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
+        return
+    iterator = iter(items)
+    end = object()
+    while (item := await asyncio.to_thread(next, iterator, end)) is not end:
+        yield item
+
+
+def _as_item(raw: Any, position: int) -> BatchItem:
+    if isinstance(raw, BatchItem):
+        return raw
+    if isinstance(raw, str):
+        return BatchItem(str(position), raw)
+    return item_from_mapping(raw, f"item {position}")
+
+
+def extract_many(
+    items: Iterable[str | Mapping[str, Any] | BatchItem]
+    | AsyncIterable[str | Mapping[str, Any] | BatchItem],
+    *,
+    settings: Settings | None = None,
+    client: openai.AsyncOpenAI | None = None,
+    concurrency: int = 8,
+    requests_per_minute: float | None = None,
+    tokens_per_minute: float | None = None,
+    skip: Container[str] = frozenset(),
+    stats: BatchStats | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    **overrides: Any,
+) -> BatchRun:
+    """Extract every article of `items`, `concurrency` at a time; iterate the result with async for.
+
+    Items are texts (ids "0", "1", … by position), mappings with `id`, `text` and any metadata,
+    or `BatchItem`s. Ids in `skip` are passed over (resume). Records come in completion order.
+    Without `client`, one is built from the settings (over `transport` if given) with the
+    shared retry policy and the per-minute limits; an injected client is used as is (no limits,
+    tokens counted from results only).
+    """
+    settings = (settings or Settings.load()).with_overrides(**overrides)
+    stats = stats if stats is not None else BatchStats()
+    injected = client is not None
+    if client is None:
+        client = batch_client(
+            settings,
+            stats,
+            concurrency=concurrency,
+            requests_per_minute=requests_per_minute,
+            tokens_per_minute=tokens_per_minute,
+            transport=transport,
+        )
+    elif requests_per_minute or tokens_per_minute:
+        raise ConfigError("per-minute limits need khabar's own client: do not pass client=")
+    extractor = Extractor(settings, client=client)
+    return BatchRun(
+        items,
+        extractor,
+        concurrency=concurrency,
+        skip=skip,
+        stats=stats,
+        count_result_tokens=injected,
+    )
+
+
+__all__ = [
+    "BatchItem",
+    "BatchRecord",
+    "BatchRun",
+    "BatchStats",
+    "MeteredTransport",
+    "batch_client",
+    "error_kind",
+    "extract_many",
+]

@@ -1,0 +1,258 @@
+"""Batch input and output: articles streamed in, one whole JSONL line per result out.
+
+Input is read lazily, one article at a time, so a batch of a million articles holds only the
+articles in flight: a folder of `.txt`/`.md` files (walked in sorted order per directory), a
+JSONL file, or JSONL on stdin (`-`). A line or file that cannot be used becomes an item carrying
+its `InputError` message, so it turns into an error line instead of stopping the batch.
+
+Output is crash-safe without a temp-file-and-rename (which would rewrite the whole file per line):
+every line is encoded first and written with one `os.write` on an `O_APPEND` descriptor. A
+process killed (even with -9) between two writes leaves only whole lines; the kernel keeps what was
+written. Only a power loss or OS crash can lose lines still in the page cache, or, on some file
+systems, leave a torn last line: `fsync` runs at most once per `fsync_interval` seconds and on
+close (one fsync per line would cap throughput at the disk's sync rate, and a lost line is simply
+redone on resume), and `scan_output` truncates a trailing partial line before resuming. A short
+write (disk full) is undone with `ftruncate` back to the last whole line, then reported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from agent.articles import decode_article
+from agent.errors import InputError, KhabarError
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md"})
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One article of a batch; `problem` is set when the input itself cannot be used."""
+
+    id: str
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    problem: str | None = None
+
+
+def item_from_mapping(data: object, where: str) -> BatchItem:
+    """A JSONL record (`id`, `text`, anything else kept as metadata) as a `BatchItem`."""
+    if not isinstance(data, Mapping):
+        return BatchItem(where, "", problem=f"{where}: expected a JSON object with id and text")
+    raw_id = data.get("id")
+    metadata = {k: v for k, v in data.items() if k not in ("id", "text")}
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int) or raw_id == "":
+        return BatchItem(where, "", metadata, f"{where}: missing id (a string or an integer)")
+    text = data.get("text")
+    if not isinstance(text, str):
+        return BatchItem(str(raw_id), "", metadata, f"{where}: missing text (a string)")
+    return BatchItem(str(raw_id), text, metadata)
+
+
+def count_input(source: str) -> int | None:
+    """How many articles `source` holds, counted cheaply; None for stdin (unknown)."""
+    if source == "-":
+        return None
+    path = Path(source)
+    if path.is_dir():
+        return sum(1 for _ in _article_files(path))
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return None
+
+
+def iter_input(source: str) -> Iterator[BatchItem]:
+    """The articles of a folder, a JSONL file or stdin (`-`), one at a time.
+
+    The source is checked now (a clear `InputError`), the articles are read as they are pulled.
+    """
+    if source == "-":
+        return _iter_jsonl(sys.stdin.buffer, "stdin")
+    path = Path(source)
+    if path.is_dir():
+        return (_item_from_file(file, path) for file in _article_files(path))
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    if path.suffix in ARTICLE_SUFFIXES:
+        raise InputError(f"{path} is one article: pass its folder, or use `khabar extract`")
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    return _closing_jsonl(handle, path.name)
+
+
+def _closing_jsonl(handle: BinaryIO, name: str) -> Iterator[BatchItem]:
+    with handle:
+        yield from _iter_jsonl(handle, name)
+
+
+def _article_files(root: Path) -> Iterator[Path]:
+    for directory, subdirs, files in os.walk(root):
+        subdirs.sort()
+        for name in sorted(files):
+            if Path(name).suffix in ARTICLE_SUFFIXES and not name.startswith("."):
+                yield Path(directory) / name
+
+
+def _item_from_file(file: Path, root: Path) -> BatchItem:
+    item_id = file.relative_to(root).as_posix()
+    metadata = {"path": str(file)}
+    try:
+        return BatchItem(item_id, decode_article(file.read_bytes(), str(file)), metadata)
+    except InputError as exc:
+        return BatchItem(item_id, "", metadata, str(exc))
+    except OSError as exc:
+        return BatchItem(item_id, "", metadata, f"cannot read {file}: {exc.strerror}")
+
+
+def _iter_jsonl(handle: BinaryIO, name: str) -> Iterator[BatchItem]:
+    for number, raw in enumerate(handle, start=1):
+        if not raw.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            data = json.loads(raw)
+        except UnicodeDecodeError:
+            yield BatchItem(where, "", problem=f"{where}: not valid UTF-8")
+            continue
+        except ValueError as exc:
+            yield BatchItem(where, "", problem=f"{where}: not JSON ({exc.args[0]})")
+            continue
+        yield item_from_mapping(data, where)
+
+
+@dataclass
+class OutputIndex:
+    """What an existing output already holds: the last status of every id (last line wins).
+
+    Holds one entry per id (about 100 bytes each: 10 MB for 100,000 ids), the only part of a
+    batch whose memory grows with the number of articles.
+    """
+
+    ok: dict[str, bool] = field(default_factory=dict)
+    repaired_bytes: int = 0
+    unreadable_lines: int = 0
+
+    @property
+    def done(self) -> int:
+        return sum(self.ok.values())
+
+    @property
+    def failed(self) -> int:
+        return len(self.ok) - self.done
+
+    def skip_ids(self, retry_failed: bool) -> set[str]:
+        return {k for k, ok in self.ok.items() if ok or not retry_failed}
+
+
+def scan_output(path: Path) -> OutputIndex:
+    """Index an existing output and cut off a trailing partial line (left by a crash)."""
+    index = OutputIndex()
+    if not path.exists():
+        return index
+    if path.is_dir():
+        raise InputError(f"{path} is a folder: -o needs a file")
+    whole = 0
+    try:
+        with path.open("rb") as handle:
+            for line in handle:
+                if not line.endswith(b"\n"):
+                    break
+                whole += len(line)
+                _index_line(index, line)
+        size = path.stat().st_size
+        if size > whole:
+            os.truncate(path, whole)
+            index.repaired_bytes = size - whole
+    except OSError as exc:
+        raise KhabarError(f"cannot read {path}: {exc.strerror}") from None
+    return index
+
+
+def _index_line(index: OutputIndex, line: bytes) -> None:
+    try:
+        record = json.loads(line)
+        index.ok[str(record["id"])] = record["status"] == "ok"
+    except (ValueError, KeyError, TypeError):
+        index.unreadable_lines += 1
+
+
+class ResultWriter:
+    """Appends whole JSONL lines: one `os.write` each, undone if the disk took only part."""
+
+    def __init__(self, path: Path, *, fsync_interval: float = 1.0) -> None:
+        self.path = path
+        self.fsync_interval = fsync_interval
+        self.lines = 0
+        try:
+            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise KhabarError(f"cannot open {path} for writing: {exc.strerror}") from None
+        self._size = os.fstat(self._fd).st_size
+        self._synced = time.monotonic()
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            written = os.write(self._fd, data)
+        except OSError as exc:
+            self._undo()
+            raise self._failure(exc.strerror or str(exc)) from None
+        if written != len(data):
+            self._undo()
+            raise self._failure("short write (is the disk full?)")
+        self._size += written
+        self.lines += 1
+        if time.monotonic() - self._synced >= self.fsync_interval:
+            self.sync()
+
+    def sync(self) -> None:
+        os.fsync(self._fd)
+        self._synced = time.monotonic()
+
+    def close(self) -> None:
+        if self._fd < 0:
+            return
+        try:
+            self.sync()
+        finally:
+            os.close(self._fd)
+            self._fd = -1
+
+    def _undo(self) -> None:
+        with contextlib.suppress(OSError):  # if this fails too, scan_output repairs it later
+            os.ftruncate(self._fd, self._size)
+
+    def _failure(self, reason: str) -> KhabarError:
+        return KhabarError(
+            f"cannot write {self.path}: {reason}; {self.lines} result(s) saved, "
+            "re-run the same command to resume"
+        )
+
+    def __enter__(self) -> ResultWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = [
+    "BatchItem",
+    "OutputIndex",
+    "ResultWriter",
+    "count_input",
+    "item_from_mapping",
+    "iter_input",
+    "scan_output",
+]

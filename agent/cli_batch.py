@@ -1,0 +1,254 @@
+"""`khabar batch`: many articles to one JSONL file, resumable, with a live progress display.
+
+Exit codes: 0 every article extracted, 1 some article failed (its line says why) or the run
+stopped on an error, 2 usage or input error, 130 interrupted (re-run the same command to resume).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+
+from agent.cli import _settings, setting_options
+
+if TYPE_CHECKING:
+    from agent.batch import BatchRun, BatchStats
+    from agent.batch_io import OutputIndex, ResultWriter
+    from agent.pricing import Price
+
+PLAIN_EVERY_S = 5.0
+EXIT_INTERRUPTED = 130
+
+
+@click.command("batch")
+@click.argument("source", metavar="INPUT", type=str)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSONL results, appended; re-running the same command resumes.",
+)
+@click.option("--concurrency", "-j", default=8, show_default=True, type=click.IntRange(min=1))
+@click.option("--rpm", type=click.FloatRange(min=0, min_open=True), help="Requests per minute.")
+@click.option("--tpm", type=click.FloatRange(min=0, min_open=True), help="Tokens per minute.")
+@click.option("--retry-failed", is_flag=True, help="Extract again the ids whose last line failed.")
+@click.option("--price", help="Dollars per million tokens IN,OUT (default: known model prices).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Live display (default when stderr is a terminal; else a line every 5 s).",
+)
+@setting_options
+def batch(
+    source: str,
+    output: Path,
+    concurrency: int,
+    rpm: float | None,
+    tpm: float | None,
+    retry_failed: bool,
+    price: str | None,
+    progress: bool | None,
+    config_path: str | None,
+    **flags: Any,
+) -> None:
+    """Extract every article of INPUT (a folder of .txt/.md files, a JSONL file, or - for stdin)."""
+    from agent.batch import BatchStats, extract_many
+    from agent.batch_io import ResultWriter, count_input, iter_input, scan_output
+    from agent.pricing import parse_price, price_for
+
+    settings = _settings(config_path, flags)
+    settings.require_endpoint()
+    unit_price = parse_price(price) if price else price_for(settings.model)
+    items = iter_input(source)
+    index = scan_output(output)
+    skip = index.skip_ids(retry_failed)
+    total = count_input(source)
+    console = Console(stderr=True, highlight=False)
+    live = console.is_terminal if progress is None else progress
+    _say_resume(console, output, index, retry_failed)
+    stats = BatchStats()
+    run = extract_many(
+        items,
+        settings=settings,
+        concurrency=concurrency,
+        requests_per_minute=rpm,
+        tokens_per_minute=tpm,
+        skip=skip,
+        stats=stats,
+    )
+    with ResultWriter(output) as writer:
+        view = _View(console, stats, unit_price, total, live)
+        interrupted = asyncio.run(_drive(run, writer, view, console))
+    view.summary(output, interrupted)
+    if interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+    if stats.failed:
+        sys.exit(1)
+
+
+async def _drive(run: BatchRun, writer: ResultWriter, view: _View, console: Console) -> bool:
+    """Write records as they settle; first Ctrl-C lets in-flight articles finish, second stops."""
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    presses = 0
+
+    def on_interrupt() -> None:
+        nonlocal presses
+        presses += 1
+        if presses == 1:
+            run.stop()
+            console.print(
+                f"[yellow]stopping:[/] waiting for {run.stats.in_flight} article(s) in flight; "
+                "Ctrl-C again to stop at once"
+            )
+        elif main is not None:
+            main.cancel()
+
+    loop.add_signal_handler(signal.SIGINT, on_interrupt)
+    view.start()
+    try:
+        async for record in run:
+            writer.write(record.to_json())
+            view.tick()
+    except asyncio.CancelledError:
+        return True
+    finally:
+        view.stop()
+        loop.remove_signal_handler(signal.SIGINT)
+    return run.stopping
+
+
+def _say_resume(console: Console, output: Path, index: OutputIndex, retry_failed: bool) -> None:
+    if index.repaired_bytes:
+        console.print(
+            f"[yellow]repaired:[/] cut a partial last line ({index.repaired_bytes} bytes) "
+            f"from {output}"
+        )
+    if index.ok:
+        again = "retrying" if retry_failed else "skipping (--retry-failed to retry)"
+        console.print(
+            f"resuming {output}: {index.done} done, skipped; {index.failed} failed, {again}"
+        )
+
+
+class _View:
+    """Progress: a rich live display on a terminal, else a plain line every few seconds."""
+
+    def __init__(
+        self,
+        console: Console,
+        stats: BatchStats,
+        price: Price | None,
+        total: int | None,
+        live: bool,
+    ) -> None:
+        self.console = console
+        self.stats = stats
+        self.price = price
+        self.total = total
+        self.live = live
+        self._progress: Any = None
+        self._task: Any = None
+        self._last_line = time.monotonic()
+
+    def cost(self) -> float | None:
+        if self.price is None:
+            return None
+        return self.price.cost(self.stats.prompt_tokens, self.stats.completion_tokens)
+
+    def remaining(self) -> int | None:
+        if self.total is None:
+            return None
+        return max(0, self.total - self.stats.skipped - self.stats.duplicates - self.stats.settled)
+
+    def line(self) -> str:
+        s = self.stats
+        cost = self.cost()
+        left = self.remaining()
+        eta = f"{left / s.per_second:,.0f} s" if left is not None and s.per_second else "?"
+        return (
+            f"done {s.done:,} · failed {s.failed:,} · in flight {s.in_flight} · "
+            f"tokens {s.prompt_tokens + s.completion_tokens:,}"
+            + (f" · ${cost:,.4f}" if cost is not None else "")
+            + f" · {s.per_second:,.1f} articles/s · ETA {eta}"
+        )
+
+    def start(self) -> None:
+        if not self.live:
+            return
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("[bold]batch"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.fields[of]}"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[line]}"),
+            console=self.console,
+            refresh_per_second=4,
+        )
+        todo = None if self.total is None else self.total
+        self._task = self._progress.add_task("batch", total=todo, of=todo or "?", line="")
+        self._progress.start()
+
+    def tick(self) -> None:
+        if self._progress is not None:
+            todo = self.remaining()
+            total = None if todo is None else self.stats.settled + todo
+            self._progress.update(
+                self._task,
+                completed=self.stats.settled,
+                total=total,
+                of=f"{total:,}" if total is not None else "?",
+                line=self.line(),
+            )
+        elif time.monotonic() - self._last_line >= PLAIN_EVERY_S:
+            self._last_line = time.monotonic()
+            self.console.print(f"batch: {self.line()}", markup=False)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self.tick()
+            self._progress.stop()
+
+    def summary(self, output: Path, interrupted: bool) -> None:
+        from rich.table import Table
+
+        s = self.stats
+        cost = self.cost()
+        table = Table(title="khabar batch", title_justify="left", show_header=False)
+        table.add_column("what")
+        table.add_column("value", justify="right")
+        table.add_row("extracted", f"{s.done:,}")
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(s.failures_by_kind.items()))
+        table.add_row("failed", f"{s.failed:,}" + (f" ({kinds})" if kinds else ""))
+        table.add_row("skipped (already in output)", f"{s.skipped:,}")
+        if s.duplicates:
+            table.add_row("duplicate ids ignored", f"{s.duplicates:,}")
+        table.add_row("tokens in / out", f"{s.prompt_tokens:,} / {s.completion_tokens:,}")
+        table.add_row("estimated cost", f"${cost:,.4f}" if cost is not None else "unknown model")
+        table.add_row("wall time", f"{s.elapsed:,.1f} s")
+        table.add_row("throughput", f"{s.per_second:,.1f} articles/s")
+        table.add_row("output", str(output))
+        self.console.print(table)
+        if interrupted:
+            self.console.print(
+                "[yellow]interrupted:[/] every finished article is saved; "
+                "re-run the same command to resume"
+            )
+        elif s.failed:
+            self.console.print(
+                f"[yellow]{s.failed} article(s) failed:[/] see their error lines; "
+                "re-run with --retry-failed to try them again"
+            )
+
+
+__all__ = ["batch"]
