@@ -23,7 +23,6 @@ what the article's length costs.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,7 +31,16 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from agent.models import AlignmentStatus, Span
-from agent.normalize import fold, fold_char, normalize, token_spans
+from agent.normalize import (
+    crosses_sentence,
+    edge_marks,
+    fold,
+    normalize,
+    paragraph_bounds,
+    same_marks,
+    sentence_bounds,
+    token_spans,
+)
 
 Kind = Literal["name", "text"]
 
@@ -78,21 +86,6 @@ class Alignment:
 
 
 _Hit = tuple[int, int, int]  # first token, end token, character offset into the first token
-
-
-# Typographic variants of the same edge mark compare equal when a span is widened to its quotes.
-_MARKS = str.maketrans("’‘‚‛ʼ′“”„‟″«»‐‑‒–—―−\n\t\u00a0", '\'\'\'\'\'\'"""""""-------   ')
-
-
-def _edges(core: str) -> tuple[str, str]:
-    """The leading and trailing marks of a mention: quotes, brackets, a full stop."""
-    first = next((n for n, ch in enumerate(core) if fold_char(ch) not in ("", " ")), len(core))
-    last = len(core)
-    while last > first and fold_char(core[last - 1]) in ("", " "):
-        last -= 1
-    while last < len(core) and fold_char(core[last]) == "":
-        last += 1  # diacritics of the last letter are part of the word, not an edge
-    return core[:first], core[last:]
 
 
 def _one_vowel_apart(a: str, b: str) -> bool:
@@ -160,7 +153,7 @@ class Grounder:
     def _exact_or_normalized(
         self, mention: str, core: str, hits: list[_Hit], glued: list[_Hit]
     ) -> Alignment:
-        lead, trail = _edges(core)
+        lead, trail = edge_marks(core)
         found: set[tuple[int, int]] = {self._source(hit) for hit in glued}
         verbatim = False
         for hit in hits:
@@ -171,11 +164,9 @@ class Grounder:
                 verbatim = True  # the verbatim copy, edge quotes included, no mark cut off
                 start, end = at, stop
             else:  # keep the quotes or the full stop the mention has, when the article has them
-                if self.text[end : end + len(trail)].translate(_MARKS) == trail.translate(_MARKS):
+                if same_marks(self.text[end : end + len(trail)], trail):
                     end += len(trail)
-                if start >= len(lead) and (
-                    self.text[start - len(lead) : start].translate(_MARKS) == lead.translate(_MARKS)
-                ):
+                if start >= len(lead) and same_marks(self.text[start - len(lead) : start], lead):
                     start -= len(lead)
             found.add((start, end))
         spans = tuple(Span(start=s, end=e) for s, e in sorted(found))
@@ -390,88 +381,6 @@ def ground_mentions(text: str, mentions: Iterable[str], *, kind: Kind = "name") 
 
 # -- structure: is a title next to its holder, are a cue and its content in one place? ---------
 
-_BREAK = re.compile(r"[.!?؟…]+[\"'”’»)\]]*(?=\s|$)|\n[ \t\r\f\v]*\n")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "gen",
-        "lt",
-        "col",
-        "sgt",
-        "sen",
-        "rep",
-        "gov",
-        "jr",
-        "sr",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "vs",
-        "etc",
-        "no",
-        "prof",
-        "capt",
-        "maj",
-        "adm",
-        "rev",
-        "mt",
-        "ft",
-    ]
-)
-_PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
-
-
-def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    """A full stop after an initial (U.S.) or a title abbreviation (Mr.) does not end a sentence."""
-    mark = match.group()
-    if not mark.startswith(".") or len(mark.rstrip("\"'”’»)]")) > 1:
-        return True
-    word = re.search(r"(\w+)$", text[max(0, match.start() - 12) : match.start()])
-    if word is None:
-        return True
-    token = word.group(1)
-    if (len(token) == 1 and token.isalpha()) or token.casefold() in _ABBREVIATIONS:
-        return False
-    nxt = re.match(r"\s*(\S)", text[match.end() : match.end() + 8])
-    return not (nxt is not None and nxt.group(1).islower())
-
-
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence, whitespace trimmed; a blank line always ends one."""
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for match in _BREAK.finditer(text):
-        if _ends_sentence(text, match):
-            _append_trimmed(text, start, match.end(), bounds)
-            start = match.end()
-    _append_trimmed(text, start, len(text), bounds)
-    return bounds
-
-
-def paragraph_bounds(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every paragraph: text between blank lines, whitespace trimmed."""
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for match in _PARAGRAPH.finditer(text):
-        _append_trimmed(text, start, match.start(), bounds)
-        start = match.end()
-    _append_trimmed(text, start, len(text), bounds)
-    return bounds
-
-
-def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        out.append((start, end))
-
 
 def sentence_of(bounds: Sequence[tuple[int, int]], position: int) -> int:
     """Index of the sentence in `bounds` (from `sentence_bounds`) that holds `position`."""
@@ -489,8 +398,7 @@ def near(a: Span, b: Span, text: str, max_gap_chars: int = NEAR_MAX_GAP) -> bool
         return True
     if hi.start - lo.end > max_gap_chars:
         return False
-    gap_start = lo.end
-    return not any(_ends_sentence(text, m) for m in _BREAK.finditer(text, gap_start, hi.start))
+    return not crosses_sentence(text, lo.end, hi.start)
 
 
 def same_or_adjacent_sentences(

@@ -20,6 +20,10 @@ slice of the folded text maps to a source slice that folds back to that same sli
 - digits: every decimal digit (Arabic-Indic, Persian, fullwidth, ...) → 0-9;
 - otherwise NFKC when it yields one character (presentation forms, fullwidth letters), accents
   stripped, then casefold when that yields one character (so ß and İ stay as they are).
+
+The module also knows where sentences and paragraphs end (`sentence_bounds`, `paragraph_bounds`),
+because fuzzy matching must not cross a paragraph and the structural checks must not cross a
+sentence; Arabic ؟ ends one, "Mr." and "U.S." do not.
 """
 
 from __future__ import annotations
@@ -28,7 +32,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Normalized", "fold", "fold_char", "normalize", "token_spans"]
+__all__ = [
+    "Normalized",
+    "crosses_sentence",
+    "edge_marks",
+    "fold",
+    "fold_char",
+    "normalize",
+    "paragraph_bounds",
+    "same_marks",
+    "sentence_bounds",
+    "token_spans",
+]
 
 _LETTERS: dict[str, str] = {
     **dict.fromkeys("أإآٱٲٳ", "ا"),
@@ -130,3 +145,113 @@ def fold(text: str) -> str:
 def token_spans(folded: str) -> list[tuple[int, int]]:
     """Start and end of every space-delimited token of a folded string."""
     return [m.span() for m in _TOKEN.finditer(folded)]
+
+
+# Typographic variants of the same edge mark compare equal when a span is widened to its quotes.
+_MARK_VARIANTS = str.maketrans("’‘‚‛ʼ′“”„‟″«»‐‑‒–—―−\n\t\u00a0", '\'\'\'\'\'\'"""""""-------   ')
+
+
+def edge_marks(core: str) -> tuple[str, str]:
+    """The leading and trailing marks of a mention: quotes, brackets, a full stop."""
+    first = next((n for n, ch in enumerate(core) if fold_char(ch) not in ("", " ")), len(core))
+    last = len(core)
+    while last > first and fold_char(core[last - 1]) in ("", " "):
+        last -= 1
+    while last < len(core) and fold_char(core[last]) == "":
+        last += 1  # diacritics of the last letter are part of the word, not an edge
+    return core[:first], core[last:]
+
+
+def same_marks(a: str, b: str) -> bool:
+    """True if two runs of marks differ only in typography (’ and ', “ and ", – and -)."""
+    return a.translate(_MARK_VARIANTS) == b.translate(_MARK_VARIANTS)
+
+
+# -- where sentences and paragraphs end, for the structural checks ---------------------------
+
+_BREAK = re.compile(r"[.!?؟…]+[\"'”’»)\]]*(?=\s|$)|\n[ \t\r\f\v]*\n")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "sen",
+        "rep",
+        "gov",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "vs",
+        "etc",
+        "no",
+        "prof",
+        "capt",
+        "maj",
+        "adm",
+        "rev",
+        "mt",
+        "ft",
+    ]
+)
+_PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    """A full stop after an initial (U.S.) or a title abbreviation (Mr.) does not end a sentence."""
+    mark = match.group()
+    if not mark.startswith(".") or len(mark.rstrip("\"'”’»)]")) > 1:
+        return True
+    word = re.search(r"(\w+)$", text[max(0, match.start() - 12) : match.start()])
+    if word is None:
+        return True
+    token = word.group(1)
+    if (len(token) == 1 and token.isalpha()) or token.casefold() in _ABBREVIATIONS:
+        return False
+    nxt = re.match(r"\s*(\S)", text[match.end() : match.end() + 8])
+    return not (nxt is not None and nxt.group(1).islower())
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence, whitespace trimmed; a blank line always ends one."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for match in _BREAK.finditer(text):
+        if _ends_sentence(text, match):
+            _append_trimmed(text, start, match.end(), bounds)
+            start = match.end()
+    _append_trimmed(text, start, len(text), bounds)
+    return bounds
+
+
+def crosses_sentence(text: str, start: int, end: int) -> bool:
+    """True if a sentence ends inside `text[start:end]` (or a blank line lies there)."""
+    return any(_ends_sentence(text, m) for m in _BREAK.finditer(text, start, end))
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every paragraph: text between blank lines, whitespace trimmed."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for match in _PARAGRAPH.finditer(text):
+        _append_trimmed(text, start, match.start(), bounds)
+        start = match.end()
+    _append_trimmed(text, start, len(text), bounds)
+    return bounds
+
+
+def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append((start, end))
