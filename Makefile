@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test check fmt lint types schemas bench-import clean
+.PHONY: demo test check fmt lint types schemas bench-import report-screenshot clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ check: fmt lint types test
 
 schemas: $(STAMP)
 	$(BIN)/khabar schema export schemas
+
+## The README screenshot of the seed article's HTML report (needs chromium + chromium-driver).
+report-screenshot: $(STAMP)
+	$(BIN)/python -m tests.browser.harness docs/report-seed.png
 
 bench-import: $(STAMP)
 	$(BIN)/python benchmarks/import_time.py

@@ -127,6 +127,17 @@ def _settings(config_path: str | None, flags: dict[str, Any]) -> Any:
     help="Record the exchanges with the endpoint to this cassette.",
 )
 @click.option("--force", is_flag=True, help="With --record: overwrite an existing cassette.")
+@click.option(
+    "--html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an HTML review page of the article with its mentions highlighted.",
+)
+@click.option("--show-text", is_flag=True, help="Show the article with mentions highlighted.")
+@click.option(
+    "--bidi",
+    is_flag=True,
+    help="With --show-text: reshape and reorder Arabic for terminals without bidi support.",
+)
 @setting_options
 def extract(
     article: str,
@@ -135,6 +146,9 @@ def extract(
     replay: Path | None,
     record: Path | None,
     force: bool,
+    html: Path | None,
+    show_text: bool,
+    bidi: bool,
     config_path: str | None,
     **flags: Any,
 ) -> None:
@@ -146,6 +160,8 @@ def extract(
 
     if replay and record:
         raise click.UsageError("--replay and --record cannot be used together")
+    if show_text and as_json:
+        raise click.UsageError("--show-text cannot be used with --json")
     text = read_article(article)
     settings = _settings(config_path, flags)
     if replay:
@@ -161,10 +177,20 @@ def extract(
     payload = result.model_dump_json(indent=2)
     if output:
         write_atomic(output, payload + "\n")
+    if html:
+        from agent.report import ReportArticle, write_report
+
+        label = "standard input" if article == "-" else Path(article).name
+        write_report(html, [ReportArticle(label, text, result)], title=f"khabar: {label}")
     if as_json:
         click.echo(payload)
     else:
-        Console(highlight=False).print(render_extraction(result))
+        console = Console(highlight=False)
+        if show_text:
+            from agent.textview import article_view
+
+            console.print(article_view(text, result, visual=bidi, width=console.width))
+        console.print(render_extraction(result))
 
 
 def _replay_client(path: Path, settings: Any, flags: dict[str, Any]) -> tuple[Any, Any]:
@@ -255,6 +281,11 @@ def schema_check(directory: Path) -> None:
 
 
 __all__ = ["cli", "main"]
+
+
+from agent.cli_report import report  # noqa: E402
+
+cli.add_command(report)
 
 from agent.cli_batch import batch  # noqa: E402
 

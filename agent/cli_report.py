@@ -1,0 +1,39 @@
+"""`khabar report`: turn saved results into one self-contained HTML review page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("report")
+@click.argument("results", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write (atomically).",
+)
+@click.option(
+    "--article",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The article text of a single RESULT.json (JSONL lines carry `text` or `path`).",
+)
+@click.option("--title", default="khabar report", show_default=True, help="Page title.")
+def report(results: Path, output: Path, article: Path | None, title: str) -> None:
+    """Write an HTML page of RESULTS (result JSON or batch JSONL), mentions highlighted."""
+    from agent.report import load_report_articles, write_report
+
+    articles = load_report_articles(results, article)
+    write_report(output, articles, title)
+    missing = sum(1 for a in articles if a.text is None)
+    click.echo(f"wrote {output} ({len(articles)} article{'s' if len(articles) != 1 else ''})")
+    if missing:
+        click.echo(
+            f"{missing} without article text: pass --article, or keep `text` in the JSONL", err=True
+        )
+
+
+__all__ = ["report"]
