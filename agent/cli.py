@@ -282,6 +282,9 @@ def schema_check(directory: Path) -> None:
 
 __all__ = ["cli", "main"]
 
+from agent.cli_fixtures import fixtures  # noqa: E402
+
+cli.add_command(fixtures)
 
 from agent.cli_report import report  # noqa: E402
 

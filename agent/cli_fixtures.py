@@ -1,0 +1,205 @@
+"""`khabar fixtures`: check, re-record and accept the recorded fixture suite.
+
+    khabar fixtures check [PATH]     replay every case, diff against golden.json, exit 1 on change
+    khabar fixtures record [PATH]    re-make cassettes (endpoint, or answers.json if hand-written)
+    khabar fixtures accept [PATH]    write golden.json from the current results, after review
+
+`record` and `accept` show what would change and ask before writing; `--yes` confirms in
+scripts, and with no terminal to ask and no `--yes` they refuse with one line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from agent.suite import Outcome, Recording
+    from agent.suite_diff import Change
+
+DEFAULT_PATH = "fixtures"
+_STYLE = {
+    "ok": "green",
+    "changed": "yellow",
+    "stale": "magenta",
+    "no golden": "cyan",
+    "failed": "red",
+    "unchanged": "green",
+}
+
+
+def _console() -> Console:
+    # Wide when piped (CI logs), so diff rows stay on one line; the terminal's width otherwise.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+@click.group("fixtures")
+def fixtures() -> None:
+    """The recorded fixture suite: cases with an article, a cassette and a golden result."""
+
+
+_path_argument = click.argument(
+    "path", type=click.Path(path_type=Path), default=DEFAULT_PATH, required=False
+)
+_yes_option = click.option("--yes", "-y", is_flag=True, help="Confirm overwriting (for scripts).")
+
+
+@fixtures.command("check")
+@_path_argument
+@click.pass_context
+def check(ctx: click.Context, path: Path) -> None:
+    """Replay every case under PATH and compare with its golden file; exit 1 on any difference."""
+    from agent.suite import Status, check_case, discover
+
+    outcomes = [check_case(case) for case in discover(path)]
+    console = _console()
+    console.print(_summary_table(outcomes))
+    changes = [(o.case.name, c) for o in outcomes for c in o.changes]
+    if changes:
+        console.print(_changes_table(changes))
+    bad = [o for o in outcomes if o.status is not Status.OK]
+    if bad:
+        console.print(
+            f"[bold red]{len(bad)} of {len(outcomes)} case(s) differ.[/] Review, then "
+            "`khabar fixtures record` (stale cassettes) or `khabar fixtures accept` (new goldens)."
+        )
+        ctx.exit(1)
+    console.print(f"[green]{len(outcomes)} case(s) match their golden results.[/]")
+
+
+@fixtures.command("accept")
+@_path_argument
+@_yes_option
+@click.pass_context
+def accept(ctx: click.Context, path: Path, yes: bool) -> None:
+    """Rewrite golden files under PATH from the current results, after showing the diff."""
+    from agent.suite import Status, check_case, discover, write_golden
+
+    outcomes = [check_case(case) for case in discover(path)]
+    console = _console()
+    console.print(_summary_table(outcomes))
+    pending = [o for o in outcomes if o.status in (Status.CHANGED, Status.NO_GOLDEN)]
+    changes = [(o.case.name, c) for o in pending for c in o.changes]
+    if changes:
+        console.print(_changes_table(changes))
+    blocked = [o for o in outcomes if o.status in (Status.STALE, Status.FAILED)]
+    if pending and _confirmed(f"{len(pending)} golden file(s)", yes):
+        for outcome in pending:
+            assert outcome.result is not None
+            write_golden(outcome.case, outcome.result)
+            console.print(f"wrote {outcome.case.golden}")
+    elif not pending:
+        console.print("golden files already match: nothing to write")
+    if blocked:
+        console.print(
+            f"[bold red]{len(blocked)} case(s) could not be replayed[/] and keep their golden "
+            "file: re-record them first (`khabar fixtures record`)."
+        )
+        ctx.exit(1)
+
+
+@fixtures.command("record")
+@_path_argument
+@_yes_option
+@click.option("--model", help="Model name (KHABAR_MODEL).")
+@click.option("--base-url", help="OpenAI-compatible base URL (KHABAR_BASE_URL).")
+@click.option("--mode", type=click.Choice(["tools", "json_schema", "md_json"]))
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file.")
+def record(path: Path, yes: bool, config_path: str | None, **flags: Any) -> None:
+    """Re-make the cassettes under PATH, show what changed, and replace them when confirmed.
+
+    Cases recorded from a model are recorded again against the configured endpoint; cases
+    whose answers were written by hand (answers.json) are regenerated from those answers.
+    """
+    from agent.settings import Settings
+    from agent.suite import discover, record_case
+
+    base = Settings.load(config_path=config_path, **flags)
+    console = _console()
+    recordings: list[Recording] = []
+    try:
+        for case in discover(path):
+            how = "from answers.json" if case.hand_written else "against the endpoint"
+            console.print(f"recording {case.name} {how} …")
+            recordings.append(record_case(case, base))
+        changed = [r for r in recordings if _cassette_changes(r)]
+        _show_recordings(console, recordings)
+        if changed and _confirmed(f"{len(changed)} cassette(s)", yes):
+            for recording in changed:
+                recording.install()
+                console.print(f"wrote {recording.case.cassette}")
+            console.print("now review with `khabar fixtures check`, then `khabar fixtures accept`")
+        elif not changed:
+            console.print("cassettes unchanged: nothing to write")
+    finally:
+        for recording in recordings:
+            recording.discard()
+
+
+def _confirmed(what: str, yes: bool) -> bool:
+    """`--yes`, or a person saying yes at a terminal; never a silent overwrite."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise click.ClickException(
+            f"refusing to overwrite {what} without confirmation (no terminal): rerun with --yes"
+        )
+    return click.confirm(f"Overwrite {what}?", default=False)
+
+
+def _cassette_changes(recording: Recording) -> list[str]:
+    """What differs between the cassette in place and the new one (requests and answers)."""
+    from agent.replay import Cassette, canonical, describe_difference
+
+    old = Cassette.load(recording.case.cassette).exchanges
+    new = json.loads(recording.cassette.read_text(encoding="utf-8"))["exchanges"]
+    found: list[str] = []
+    if len(old) != len(new):
+        found.append(f"{len(old)} exchange(s) → {len(new)}")
+    for i, (a, b) in enumerate(zip(old, new, strict=False)):
+        if canonical(a["request"].get("body")) != canonical(b["request"].get("body")):
+            reasons = describe_difference(a["request"].get("body"), b["request"].get("body"))
+            found.append(f"request {i + 1}: {'; '.join(reasons)}")
+        if canonical(a["response"]) != canonical(b["response"]):
+            found.append(f"answer {i + 1} changed")
+    return found
+
+
+def _show_recordings(console: Console, recordings: list[Recording]) -> None:
+    table = Table("case", "cassette", "what changed", title="re-recorded cassettes")
+    for r in recordings:
+        found = _cassette_changes(r)
+        status = "changed" if found else "unchanged"
+        style = _STYLE[status]
+        table.add_row(r.case.name, f"[{style}]{status}[/]", "\n".join(found))
+    console.print(table)
+    changes = [(r.case.name, c) for r in recordings for c in r.changes]
+    if changes:
+        console.print(_changes_table(changes, title="results of the new cassettes vs golden"))
+
+
+def _summary_table(outcomes: list[Outcome]) -> Table:
+    table = Table("case", "status", "detail", title="fixture cases", title_justify="left")
+    for o in outcomes:
+        style = _STYLE.get(str(o.status), "")
+        detail = o.reason or (f"{len(o.changes)} difference(s)" if o.changes else "")
+        table.add_row(o.case.name, f"[{style}]{o.status}[/]", detail)
+    return table
+
+
+def _changes_table(changes: list[tuple[str, Change]], title: str = "differences") -> Table:
+    table = Table("case", "change", "where", "golden", "now", title=title, title_justify="left")
+    for case, c in changes:
+        where = f"{c.section} {c.item}".strip() + (f" · {c.field}" if c.field else "")
+        table.add_row(case, c.kind, where, c.before, c.after)
+    return table
+
+
+__all__ = ["fixtures"]
