@@ -36,9 +36,7 @@ REFERENCE_BASE_URL = "http://reference.invalid/v1"
 
 def reference_settings(**overrides: Any) -> Settings:
     """The settings hand-written cassettes are made (and replayed) with."""
-    base = Settings(
-        model=REFERENCE_MODEL, base_url=REFERENCE_BASE_URL, max_reasks=2, transport_attempts=1
-    )
+    base = Settings(model=REFERENCE_MODEL, base_url=REFERENCE_BASE_URL, max_reasks=2)
     return base.with_overrides(**overrides)
 
 
@@ -79,7 +77,7 @@ def completion(
 
 def write_reference_cassette(case: Path, settings: Settings | None = None) -> ArticleExtraction:
     """Run the extractor on a case with its hand-written answers and record `cassette.json`."""
-    settings = settings or reference_settings()
+    settings = settings or reference_settings(transport_attempts=1)
     spec = json.loads((case / "answers.json").read_text(encoding="utf-8"))
     answers: list[dict[str, Any]] = spec["answers"]
     calls: list[int] = []

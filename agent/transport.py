@@ -27,8 +27,6 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     retry_if_result,
-    stop_after_attempt,
-    stop_after_delay,
     wait_random_exponential,
 )
 
@@ -43,39 +41,60 @@ class RetryPolicy:
     max_seconds: float = 300.0
     base_delay: float = 0.5
     max_delay: float = 30.0
+    clock: Callable[[], float] = time.monotonic
     _pause_until: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def pause(self, seconds: float) -> None:
         """Hold back every request using this policy for `seconds` from now."""
         with self._lock:
-            self._pause_until = max(self._pause_until, time.monotonic() + seconds)
+            self._pause_until = max(self._pause_until, self.clock() + seconds)
 
     def remaining_pause(self) -> float:
-        return max(0.0, self._pause_until - time.monotonic())
+        return max(0.0, self._pause_until - self.clock())
 
     def _wait(self, state: RetryCallState) -> float:
         jitter = wait_random_exponential(multiplier=self.base_delay, max=self.max_delay)
         delay = jitter(state)
-        outcome = state.outcome
-        if outcome is not None and not outcome.failed:
-            response: httpx.Response = outcome.result()
-            after = retry_after_seconds(response)
-            if after is not None:
-                delay = after
-            if response.status_code == 429:
+        after = _outcome_retry_after(state)
+        if after is not None:
+            delay = after
+            if _outcome_status(state) == 429:
                 self.pause(delay)
+        delay = max(delay, self.remaining_pause())
         elapsed = state.seconds_since_start or 0.0
         return max(0.0, min(delay, self.max_seconds - elapsed))
 
+    def _stop(self, state: RetryCallState) -> bool:
+        """Out of attempts or time, or the server asks for a wait past the time budget."""
+        elapsed = state.seconds_since_start or 0.0
+        if state.attempt_number >= self.attempts or elapsed >= self.max_seconds:
+            return True
+        after = _outcome_retry_after(state)
+        return after is not None and elapsed + after > self.max_seconds
+
     def _kwargs(self) -> dict[str, object]:
         return {
-            "stop": stop_after_attempt(self.attempts) | stop_after_delay(self.max_seconds),
+            "stop": self._stop,
             "wait": self._wait,
             "retry": retry_if_exception_type(httpx.TransportError)
             | retry_if_result(lambda r: r.status_code in RETRY_STATUS),
             "retry_error_callback": _last_outcome,
         }
+
+
+def _outcome_status(state: RetryCallState) -> int | None:
+    outcome = state.outcome
+    if outcome is None or outcome.failed:
+        return None
+    return int(outcome.result().status_code)
+
+
+def _outcome_retry_after(state: RetryCallState) -> float | None:
+    outcome = state.outcome
+    if outcome is None or outcome.failed:
+        return None
+    return retry_after_seconds(outcome.result())
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
@@ -121,8 +140,9 @@ class RetryingTransport(httpx.BaseTransport):
         retrying = Retrying(sleep=self._sleep, **self.policy._kwargs())  # type: ignore[arg-type]
 
         def send() -> httpx.Response:
+            # A retry has already waited out any pause; a first attempt honours other workers' 429.
             pause = self.policy.remaining_pause()
-            if pause:
+            if pause and retrying.statistics.get("attempt_number", 1) <= 1:
                 self._sleep(pause)
             response = self.inner.handle_request(request)
             if response.status_code in RETRY_STATUS:
@@ -147,7 +167,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
 
         async def send() -> httpx.Response:
             pause = self.policy.remaining_pause()
-            if pause:
+            if pause and retrying.statistics.get("attempt_number", 1) <= 1:
                 await asyncio.sleep(pause)
             response = await self.inner.handle_async_request(request)
             if response.status_code in RETRY_STATUS:
