@@ -23,7 +23,7 @@ what the article's length costs.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -113,7 +113,6 @@ class Grounder:
         self._index: dict[str, list[int]] = {}
         for i, token in enumerate(self._tokens):
             self._index.setdefault(token, []).append(i)
-        self._pairs: dict[str, list[int]] | None = None
         self._paragraphs: list[tuple[int, int]] | None = None
 
     def align(self, mention: str, *, kind: Kind = "name") -> Alignment:
@@ -177,17 +176,15 @@ class Grounder:
     def _joined(self, tokens: list[str]) -> list[_Hit]:
         """Occurrences that differ only in where the spaces are."""
         joined = "".join(tokens)
-        if self._pairs is None:
-            self._pairs = {}
-            for i in range(len(self._tokens) - 1):
-                self._pairs.setdefault(self._tokens[i] + self._tokens[i + 1], []).append(i)
-        starts = set(self._index.get(tokens[0], ())) | set(self._pairs.get(tokens[0], ()))
+        starts = set(self._index.get(tokens[0], ()))
+        for cut in range(2, len(tokens[0]) - 1):  # the article splits the first word (عبد الله)
+            starts.update(self._index.get(tokens[0][:cut], ()))
         if len(tokens) > 1:
             starts |= set(self._index.get(tokens[0] + tokens[1], ()))
         found: list[_Hit] = []
         for i in sorted(starts):
             acc, j = "", i
-            while len(acc) < len(joined) and j < len(self._tokens):
+            while len(acc) < len(joined) and j < len(self._tokens) and joined.startswith(acc):
                 acc += self._tokens[j]
                 j += 1
             if acc == joined and (j - i) != len(tokens):
@@ -282,11 +279,8 @@ class Grounder:
         """Best window of each paragraph that holds enough of the content's words."""
         folded = self._norm.text
         if self._paragraphs is None:
-            starts = self._norm.starts
-            self._paragraphs = [
-                (bisect_left(starts, s), bisect_left(starts, e))
-                for s, e in paragraph_bounds(self.text)
-            ]
+            index = self._norm.folded_index
+            self._paragraphs = [(index(s), index(e)) for s, e in paragraph_bounds(self.text)]
         para_starts = [s for s, _ in self._paragraphs]
         words = set(needle.split())
         counts: dict[int, int] = {}
@@ -309,7 +303,8 @@ class Grounder:
             ws, we = window
             score = fuzz.ratio(needle, folded[ws:we])
             if score >= TEXT_FUZZY_MIN_RATIO:
-                spans.append(Span(start=self._norm.starts[ws], end=self._norm.ends[we - 1]))
+                start, end = self._norm.to_source(ws, we)
+                spans.append(Span(start=start, end=end))
                 best = max(best, score)
         if not spans:
             return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)

@@ -166,8 +166,12 @@ def main(argv: list[str] | None = None) -> None:
     else:
         systems["langextract"] = lx
 
+    ours: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for title, arts in (("Arabic (NewsFANE gold)", arabic), ("English (GUM news)", english)):
-        print_table(title, {n: score(arts, fn) for n, fn in systems.items()})
+        results = {n: score(arts, fn) for n, fn in systems.items()}
+        print_table(title, results)
+        for kind, row in results["khabar"][0].items():
+            ours[kind] = [a + b for a, b in zip(ours[kind], row, strict=True)]
 
     print("\n## Long text and scaling (Arabic)\n")
     chars, count = LONG_TEXT_CHARS, LONG_TEXT_MENTIONS
@@ -181,8 +185,9 @@ def main(argv: list[str] | None = None) -> None:
     for n, fn in systems.items():
         times[n] = min(_timed(base.text, mentions, fn) for _ in range(2 if n != "khabar" else 5))
         print(f"{n:12s} {times[n]:8.3f} s  {len(mentions) / times[n]:>10,.0f} mentions/s")
+    speedup = None
     if "langextract" in times:
-        speedup = times["langextract"] / times["khabar"]
+        speedup: float | None = times["langextract"] / times["khabar"]
         print(f"speed-up over langextract on the long text: {speedup:.0f}x")
     t1 = min(_timed(base.text, mentions) for _ in range(5))
     t10 = min(_timed(big.text, mentions) for _ in range(3))
@@ -196,12 +201,36 @@ def main(argv: list[str] | None = None) -> None:
         f"khabar 10x text and its own {len(big_mentions)} mentions: {t10m:.3f} s = "
         f"{t10m / t1:.1f}x (10x the work)"
     )
+    print_targets(ours, speedup, t10 / t1)
 
 
 def _timed(text: str, mentions: list[str], aligner: Aligner = khabar_align) -> float:
     t0 = time.perf_counter()
     aligner(text, mentions)
     return time.perf_counter() - t0
+
+
+def print_targets(ours: dict[str, list[int]], speedup: float | None, growth: float) -> None:
+    """The issue's targets, checked on khabar's own numbers."""
+    names = [k for k in ours if not k.startswith("distractor")]
+    cases = sum(ours[k][0] for k in names)
+    same = sum(ours[k][1] for k in names) / cases
+    worst = min((ours[k][1] / ours[k][0], k) for k in names if ours[k][0] >= 30)
+    dist = [ours[k] for k in ours if k.startswith("distractor")]
+    false = sum(r[0] - r[3] for r in dist) / max(1, sum(r[0] for r in dist))
+    checks = [
+        (f"same-text accuracy overall {same:.1%} >= 98 %", same >= 0.98),
+        (f"worst kind with >= 30 cases: {worst[1]} {worst[0]:.1%} >= 95 %", worst[0] >= 0.95),
+        (f"false alignments on distractors {false:.2%} <= 0.5 %", false <= 0.005),
+        (f"10x text costs {growth:.1f}x <= 12x", growth <= 12),
+    ]
+    if speedup is not None:
+        checks.append(
+            (f"{speedup:.0f}x langextract's speed on the long text >= 20x", speedup >= 20)
+        )
+    print("\n## Targets\n")
+    for text, ok in checks:
+        print(f"- [{'x' if ok else ' '}] {text}")
 
 
 if __name__ == "__main__":

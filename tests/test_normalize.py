@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,7 +26,6 @@ def test_every_folded_slice_maps_to_a_source_slice_that_folds_back(
     text: str, data: st.DataObject
 ) -> None:
     norm = normalize(text)
-    assert len(norm.starts) == len(norm.ends) == len(norm.text)
     if not norm.text:
         return
     start = data.draw(st.integers(0, len(norm.text) - 1))
@@ -46,9 +46,26 @@ def test_found_tokens_map_back_to_source_words(text: str) -> None:
 @given(news_text)
 def test_map_is_monotonic_and_folding_is_idempotent(text: str) -> None:
     norm = normalize(text)
-    assert norm.starts == sorted(norm.starts)
-    assert all(s < e for s, e in zip(norm.starts, norm.ends, strict=True))
+    starts = [norm.source_index(i) for i in range(len(norm.text) + 1)]
+    assert all(a < b for a, b in pairwise(starts))
+    assert starts[-1] == len(text)
+    assert all(norm.folded_index(s) == i for i, s in enumerate(starts[:-1]))
     assert normalize(norm.text).text == norm.text
+
+
+@given(news_text)
+def test_breakpoint_map_matches_a_per_character_fold(text: str) -> None:
+    """The fast map agrees with folding one character at a time."""
+    out: list[str] = []
+    starts: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold_char(ch)
+        if folded and not (folded == " " and out and out[-1] == " "):
+            out.append(folded)
+            starts.append(i)
+    norm = normalize(text)
+    assert norm.text == "".join(out)
+    assert [norm.source_index(i) for i in range(len(out))] == starts
 
 
 def test_arabic_variants_fold_together() -> None:
