@@ -88,6 +88,10 @@ class Span(_Frozen):
 
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    alignment: AlignmentStatus | None = Field(
+        default=None,
+        description="How this occurrence matched (set in results; the best one is the field's).",
+    )
 
 
 class Grounded(_Frozen):
@@ -97,7 +101,9 @@ class Grounded(_Frozen):
     spans: list[Span] = Field(
         default_factory=list, description="Every occurrence in the article, in order."
     )
-    alignment: AlignmentStatus = Field(description="How the best occurrence was matched.")
+    alignment: AlignmentStatus = Field(
+        description="How the best occurrence matched; each span says how it matched itself."
+    )
     score: float = Field(ge=0.0, le=1.0, description="Match quality: 1.0 exact, 0.0 unaligned.")
 
     @property
@@ -177,6 +183,8 @@ class IssueKind(StrEnum):
     UNGROUNDED = "ungrounded"
     BROKEN_REFERENCE = "broken_reference"
     DUPLICATE = "duplicate"
+    DETACHED_TITLE = "detached_title"
+    DETACHED_STATEMENT = "detached_statement"
 
 
 class GroundingIssue(_Frozen):

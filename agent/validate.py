@@ -9,12 +9,13 @@ applies the `--on-ungrounded` policy (flag, drop or fail) and writes the groundi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from agent.draft import DraftParticipant, DraftPosition, ExtractionDraft
 from agent.errors import UngroundedError
-from agent.grounding import Alignment, Grounder
+from agent.grounding import Alignment, Grounder, Kind, near, sentence_bounds, sentence_of
+from agent.normalize import fold
 from agent.models import (
     AlignmentStatus,
     ArticleExtraction,
@@ -25,12 +26,13 @@ from agent.models import (
     Location,
     Participant,
     Provenance,
+    Span,
     StatedPosition,
     Title,
 )
 from agent.settings import Policy
 
-_Ground = Callable[[str], Grounded]
+_Ground = Callable[..., Grounded]
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,34 @@ class ValidationRun:
     reasked: list[str] = field(default_factory=list)
     final: list[Problem] = field(default_factory=list)
     _grounder: Grounder | None = None
-    _cache: dict[str, Alignment] = field(default_factory=dict)
+    _cache: dict[tuple[str, Kind], Alignment] = field(default_factory=dict)
+    _sentences: list[tuple[int, int]] | None = None
 
-    def align(self, mention: str) -> Alignment:
-        if mention not in self._cache:
+    def align(self, mention: str, kind: Kind = "name") -> Alignment:
+        """Where `mention` occurs; memoised, since re-asks repeat most strings."""
+        key = (mention, kind)
+        if key not in self._cache:
             if self._grounder is None:
                 self._grounder = Grounder(self.article)
-            self._cache[mention] = self._grounder.align(mention)
-        return self._cache[mention]
+            self._cache[key] = self._grounder.align(mention, kind=kind)
+        return self._cache[key]
+
+    def spans(self, mention: str | None, kind: Kind = "name") -> tuple[Span, ...]:
+        return self.align(mention, kind).spans if mention else ()
+
+    def sentence_range(self, spans: Iterable[Span]) -> tuple[int, int] | None:
+        """First and last sentence index the spans touch."""
+        if self._sentences is None:
+            self._sentences = sentence_bounds(self.article)
+        indexes = [
+            i
+            for span in spans
+            for i in (
+                sentence_of(self._sentences, span.start),
+                sentence_of(self._sentences, max(span.start, span.end - 1)),
+            )
+        ]
+        return (min(indexes), max(indexes)) if indexes else None
 
     def review(self, draft: ExtractionDraft) -> None:
         """Raise the problems while re-asks remain; keep them on the last attempt."""
@@ -118,6 +140,129 @@ def find_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[Proble
     participant_ids = {p.id for p in draft.participants}
     for i, pos in enumerate(draft.positions):
         yield from _position_problems(run, pos, i, participant_ids, ids)
+    yield from structure_problems(draft, run)
+
+
+# Words that refer back to a speaker named earlier ("من جانبه، أعرب ...", "he added").
+BACK_REFERENCES = (
+    "من جانبه",
+    "من جانبها",
+    "من جهته",
+    "من جهتها",
+    "وأضاف",
+    "وأضافت",
+    "وتابع",
+    "وتابعت",
+    "وأشار",
+    "وأشارت",
+    "وأوضح",
+    "وأوضحت",
+    "he ",
+    "she ",
+    "they ",
+    "it ",
+    "his ",
+    "her ",
+)
+SPEAKER_SENTENCES_BEFORE = 1  # the speaker may be named in the sentence before the cue ...
+SPEAKER_SENTENCES_BEFORE_BACKREF = 3  # ... or further back when the cue's sentence refers back
+STATEMENT_MAX_SENTENCES_APART = 1  # cue and content: the same or adjacent sentences
+
+
+def structure_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[Problem]:
+    """Titles beside their holder; cues beside their content and their speaker.
+
+    Only grounded strings are checked (an ungrounded one is already a problem of its own).
+    """
+    people = {p.id: p for p in draft.participants}
+    for p in draft.participants:
+        yield from _detached_titles(p, run)
+    for i, pos in enumerate(draft.positions):
+        cue, content = run.spans(pos.cue), run.spans(pos.content, "text")
+        if not cue or not content:
+            continue
+        base, target = f"positions[{i}]", ("positions", str(i))
+        cue_range, content_range = run.sentence_range(cue), run.sentence_range(content)
+        assert cue_range is not None and content_range is not None
+        if not any(
+            _sentence_gap(run.sentence_range([c]), content_range) <= STATEMENT_MAX_SENTENCES_APART
+            for c in cue
+        ):
+            yield Problem(
+                f"{base}.cue",
+                IssueKind.DETACHED_STATEMENT,
+                f"{base}: cue {pos.cue!r} is not in the same or the next sentence as its content: "
+                "copy the cue that introduces this content",
+                target,
+            )
+            continue
+        speaker = people.get(pos.speaker_id)
+        if speaker is not None and not _speaker_near(speaker, cue, content_range, run):
+            yield Problem(
+                f"{base}.speaker_id",
+                IssueKind.DETACHED_STATEMENT,
+                f"{base}: no mention of {pos.speaker_id} ({speaker.name!r}) is near the cue "
+                f"{pos.cue!r}: check who stated it",
+                target,
+            )
+
+
+def _detached_titles(p: DraftParticipant, run: ValidationRun) -> Iterator[Problem]:
+    anchors = [*run.spans(p.name), *(s for m in p.mentions for s in run.spans(m))]
+    pending = {i: run.spans(t.text) for i, t in enumerate(p.titles) if run.spans(t.text)}
+    attached = True
+    while attached and pending:  # a title next to an attached title is attached too
+        attached = False
+        for i, spans in list(pending.items()):
+            if any(near(s, a, run.article) for s in spans for a in anchors):
+                anchors.extend(spans)
+                del pending[i]
+                attached = True
+    for i in sorted(pending):
+        title = p.titles[i].text
+        yield Problem(
+            f"participants[{p.id}].titles[{i}]",
+            IssueKind.DETACHED_TITLE,
+            f"title {title!r} is not next to any mention of {p.id} ({p.name!r}): attach titles "
+            "only to the participant they are written beside",
+            (p.id, "titles", str(i)),
+        )
+
+
+def _sentence_gap(a: tuple[int, int] | None, b: tuple[int, int]) -> int:
+    assert a is not None
+    if a[1] < b[0]:
+        return b[0] - a[1]
+    if b[1] < a[0]:
+        return a[0] - b[1]
+    return 0
+
+
+def _speaker_near(
+    speaker: DraftParticipant,
+    cue: tuple[Span, ...],
+    content: tuple[int, int],
+    run: ValidationRun,
+) -> bool:
+    anchors = [
+        *run.spans(speaker.name),
+        *(s for m in speaker.mentions for s in run.spans(m)),
+        *(s for t in speaker.titles for s in run.spans(t.text)),
+    ]
+    sentences = run._sentences or []
+    for c in cue:
+        cue_range = run.sentence_range([c])
+        assert cue_range is not None
+        first = min(cue_range[0], content[0])
+        start, end = sentences[cue_range[0]] if sentences else (0, 0)
+        refers_back = any(r in run.article[start:end].casefold() for r in BACK_REFERENCES)
+        back = SPEAKER_SENTENCES_BEFORE_BACKREF if refers_back else SPEAKER_SENTENCES_BEFORE
+        window = (first - back, max(cue_range[1], content[1]))
+        for a in anchors:
+            a_range = run.sentence_range([a])
+            if a_range is not None and window[0] <= a_range[0] <= window[1]:
+                return True
+    return False
 
 
 def _position_problems(
@@ -142,13 +287,18 @@ def _position_problems(
                 (*target, "about", ref),
             )
     yield from _ungrounded(run, pos.cue, f"{base}.cue", "cue", target)
-    yield from _ungrounded(run, pos.content, f"{base}.content", "content", target)
+    yield from _ungrounded(run, pos.content, f"{base}.content", "content", target, kind="text")
 
 
 def _ungrounded(
-    run: ValidationRun, text: str, path: str, what: str, target: tuple[str, ...]
+    run: ValidationRun,
+    text: str,
+    path: str,
+    what: str,
+    target: tuple[str, ...],
+    kind: Kind = "name",
 ) -> Iterator[Problem]:
-    if not run.align(text).grounded:
+    if not run.align(text, kind).grounded:
         yield Problem(
             path,
             IssueKind.UNGROUNDED,
@@ -192,9 +342,13 @@ def build_result(
         GroundingIssue(path=p.path, kind=p.kind, message=p.message, action=action) for p in problems
     ]
 
-    def g(text: str) -> Grounded:
-        a = run.align(text)
-        return Grounded(text=text, spans=list(a.spans), alignment=a.status, score=a.score)
+    def g(text: str, kind: Kind = "name") -> Grounded:
+        a = run.align(text, kind)
+        spans = [
+            s.model_copy(update={"alignment": occurrence_status(run.article, s, a)})
+            for s in a.spans
+        ]
+        return Grounded(text=text, spans=spans, alignment=a.status, score=a.score)
 
     participants = [
         _participant(p, g, drop)
@@ -219,7 +373,7 @@ def build_result(
         StatedPosition(
             speaker_id=pos.speaker_id,
             cue=g(pos.cue),
-            content=g(pos.content),
+            content=g(pos.content, "text"),
             attribution=pos.attribution,
             gist_en=pos.gist_en,
             topic=pos.topic,
@@ -250,6 +404,19 @@ def build_result(
         update={"counts": {s: counts.get(s, 0) for s in AlignmentStatus}}
     )
     return result.model_copy(update={"grounding": report})
+
+
+def occurrence_status(article: str, span: Span, found: Alignment) -> AlignmentStatus:
+    """How one occurrence matched: the best tier reports weaker occurrences too (a name that is
+    once verbatim and once behind a proclitic), so each span gets its own status."""
+    written, wanted = article[span.start : span.end], found.mention.strip()
+    if written == wanted:
+        return AlignmentStatus.EXACT
+    if fold(written) == fold(wanted):
+        return AlignmentStatus.NORMALIZED
+    if found.status in (AlignmentStatus.EXACT, AlignmentStatus.NORMALIZED):
+        return AlignmentStatus.CLITIC
+    return found.status
 
 
 def _participant(p: DraftParticipant, g: _Ground, drop: set[tuple[str, ...]]) -> Participant:
