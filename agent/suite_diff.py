@@ -242,7 +242,10 @@ def _status(grounded: Data) -> str:
 
 
 def _spans(grounded: Data) -> str:
-    spans = [f"{s['start']}–{s['end']}" for s in grounded["spans"]]
+    spans = [
+        f"{s['start']}–{s['end']}" + (f" {s['alignment']}" if s.get("alignment") else "")
+        for s in grounded["spans"]
+    ]
     shown = ", ".join(spans[:_SHOWN_SPANS])
     return shown + (f" (+{len(spans) - _SHOWN_SPANS})" if len(spans) > _SHOWN_SPANS else "")
 
