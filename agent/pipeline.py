@@ -161,7 +161,9 @@ class Extractor:
         return self._async
 
     def _start(self, text: str) -> _Call:
-        if not self.settings.model:
+        if self._client is None:
+            self.settings.require_endpoint()
+        elif not self.settings.model:
             raise ConfigError("no model configured: set KHABAR_MODEL or pass --model")
         return _Call(check_article(text, self.settings), self.settings, self.prompts)
 

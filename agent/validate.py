@@ -247,8 +247,7 @@ def _speaker_near(
     anchors = [
         *run.spans(speaker.name),
         *(s for m in speaker.mentions for s in run.spans(m)),
-        *(s for t in speaker.titles for s in run.spans(t.text)),
-    ]
+    ]  # not titles: "الفريق أول" is written beside several officers
     sentences = run._sentences or []
     for c in cue:
         cue_range = run.sentence_range([c])

@@ -1,0 +1,192 @@
+"""Every bad input gets one line and its exit code; the happy path prints a view or JSON."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from agent.cli import main
+from agent.errors import ValidationFailed
+from agent.reference import write_reference_cassette
+from agent.replay import Cassette
+from tests.conftest import REASK
+
+ARTICLE = REASK / "article.txt"
+CASSETTE = REASK / "cassette.json"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in err
+    return lines[0].removeprefix("error: ")
+
+
+def test_replay_prints_the_rich_view(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, err = run(capsys, "extract", str(ARTICLE), "--replay", str(CASSETTE))
+    assert code == 0, err
+    for text in ("Participants", "Greek Ministry of Culture", "estimates", "attempts 2"):
+        assert text in out
+
+
+def test_json_goes_to_stdout_alone_and_to_a_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "result.json"
+    code, out, _ = run(
+        capsys, "extract", str(ARTICLE), "--replay", str(CASSETTE), "--json", "-o", str(target)
+    )
+    assert code == 0
+    assert json.loads(out) == json.loads(target.read_text(encoding="utf-8"))
+
+
+def test_stdin_article(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    stdin = io.TextIOWrapper(io.BytesIO(ARTICLE.read_bytes()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, _ = run(capsys, "extract", "-", "--replay", str(CASSETTE), "--json")
+    assert code == 0
+    assert json.loads(out)["language"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the article is empty"),
+        (b"  \n\t \n", "the article is empty"),
+        (b"\xff\xfeA\x00", "is not valid UTF-8 (byte 0xff at offset 0)"),
+        ("x" * 101, "the article has 101 characters, over the limit of 100"),
+    ],
+)
+def test_bad_articles_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes | str, expected: str
+) -> None:
+    path = tmp_path / "article.txt"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    args = ["extract", str(path), "--replay", str(CASSETTE), "--max-chars", "100"]
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert expected in one_line_error(err)
+    assert out == ""
+
+
+def test_missing_file_and_directory(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "extract", str(tmp_path / "nope.txt"))
+    assert code == 2 and one_line_error(err).endswith("nope.txt: no such file")
+    code, _, err = run(capsys, "extract", str(tmp_path))
+    assert code == 2 and "is a directory" in one_line_error(err)
+
+
+def test_no_endpoint_configured_says_how(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", str(ARTICLE))
+    assert code == 2
+    message = one_line_error(err)
+    assert "no endpoint configured" in message and "KHABAR_BASE_URL" in message
+
+
+def test_endpoint_unreachable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KHABAR_TRANSPORT_ATTEMPTS", "1")
+    code, _, err = run(
+        capsys, "extract", str(ARTICLE), "--base-url", "http://127.0.0.1:9/v1", "--model", "m"
+    )
+    assert code == 1
+    message = one_line_error(err)
+    assert message.startswith("cannot reach http://127.0.0.1:9/v1: ")
+    assert message.endswith("is the server running?")
+
+
+def _error_cassette(tmp_path: Path, status: int, message: str) -> Path:
+    cassette = Cassette.load(CASSETTE)
+    cassette.exchanges = cassette.exchanges[:1]
+    cassette.exchanges[0]["response"] = {
+        "status": status,
+        "headers": {},
+        "body": {"error": {"message": message, "type": "invalid_request_error"}},
+    }
+    cassette.path = tmp_path / "error.json"
+    cassette.save()
+    return cassette.path
+
+
+def test_authentication_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _error_cassette(tmp_path, 401, "Incorrect API key provided: sk-abc***")
+    code, _, err = run(capsys, "extract", str(ARTICLE), "--replay", str(path))
+    assert code == 1
+    assert one_line_error(err) == (
+        "reference.invalid refused the API key (HTTP 401): check KHABAR_API_KEY or OPENAI_API_KEY"
+    )
+
+
+def test_model_that_never_validates_names_attempts_and_reason(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    case = tmp_path / "case"
+    case.mkdir()
+    shutil.copy(ARTICLE, case / "article.txt")
+    spec = json.loads((REASK / "answers.json").read_text(encoding="utf-8"))
+    broken = {k: v for k, v in spec["answers"][1].items() if k != "language"}
+    spec["answers"] = [broken] * 3
+    (case / "answers.json").write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        write_reference_cassette(case)
+    code, _, err = run(
+        capsys, "extract", str(case / "article.txt"), "--replay", str(case / "cassette.json")
+    )
+    assert code == 1
+    assert one_line_error(err) == (
+        "the model's answer did not validate after 3 attempt(s): language: Field required"
+    )
+
+
+def test_stale_cassette_names_what_changed(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        capsys, "extract", str(ARTICLE), "--replay", str(CASSETTE), "--model", "other-model"
+    )
+    assert code == 1
+    message = one_line_error(err)
+    assert "is stale" in message and "model 'reference-answer' → 'other-model'" in message
+
+
+def test_debug_reraises(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from agent.errors import InputError
+
+    with pytest.raises(InputError):
+        main(["--debug", "extract", str(tmp_path / "missing.txt")])
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", str(ARTICLE), "--mode", "xml")
+    assert code == 2 and "Invalid value for '--mode'" in one_line_error(err)
+    code, _, err = run(capsys, "extract")
+    assert code == 2 and "Missing argument" in one_line_error(err)
+
+
+def test_config_shows_sources_and_never_the_key(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-very-secret")
+    monkeypatch.setenv("KHABAR_MODEL", "gpt-4o-mini")
+    code, out, _ = run(capsys, "config", "--json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["api_key"] == "set" and shown["model"] == "gpt-4o-mini"
+    code, out, _ = run(capsys, "config")
+    assert code == 0 and "env KHABAR_MODEL" in out
+    assert "sk-test-very-secret" not in out
