@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test check fmt lint types schemas bench-import report-screenshot clean
+.PHONY: demo test check fmt lint types schemas bench-import bench-batch bench-memory report-screenshot clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ report-screenshot: $(STAMP)
 
 bench-import: $(STAMP)
 	$(BIN)/python benchmarks/import_time.py
+
+## Batch throughput vs the ideal and vs langextract (langextract needs the bench extra).
+bench-batch: $(STAMP)
+	$(BIN)/python benchmarks/batch.py --quick
+
+## Peak memory of khabar batch as the input grows (1,000 vs 100,000 articles).
+bench-memory: $(STAMP)
+	$(BIN)/python benchmarks/memory.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -14,7 +14,9 @@ fail every article (no endpoint, key refused) stop the run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import threading
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Container, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -225,6 +227,7 @@ def error_kind(exc: BaseException) -> str:
 
 
 _DONE = object()
+_END = object()
 
 
 class BatchRun:
@@ -290,7 +293,7 @@ class BatchRun:
 
     async def _produce(self) -> None:
         position = 0
-        async for raw in _pull(self.items):
+        async for raw in _pull(self.items, ahead=2 * self.concurrency):
             item = _as_item(raw, position)
             position += 1
             if item.id in self.skip:
@@ -356,16 +359,50 @@ class BatchRun:
         return BatchRecord(item.id, result, None, item.metadata, provenance)
 
 
-async def _pull(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
-    """Items one at a time; a blocking iterator (files, stdin) is advanced in a worker thread."""
+async def _pull(items: Iterable[Any] | AsyncIterable[Any], ahead: int) -> AsyncIterator[Any]:
+    """Items one at a time; a blocking iterator (files, stdin) is read by a daemon thread.
+
+    The thread reads at most `ahead` items before the loop takes them, and hands each over with
+    `call_soon_threadsafe`, so the event loop never waits on a read and a stdin that never ends
+    cannot keep the process alive after the batch stops.
+    """
     if isinstance(items, AsyncIterable):
         async for item in items:
             yield item
         return
-    iterator = iter(items)
-    end = object()
-    while (item := await asyncio.to_thread(next, iterator, end)) is not end:
-        yield item
+    loop = asyncio.get_running_loop()
+    handed: asyncio.Queue[tuple[Any, BaseException | None]] = asyncio.Queue()
+    slots = threading.Semaphore(ahead)
+    stopped = threading.Event()
+
+    def hand(item: Any, error: BaseException | None = None) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting any more
+            loop.call_soon_threadsafe(handed.put_nowait, (item, error))
+
+    def read() -> None:
+        try:
+            for item in items:
+                slots.acquire()
+                if stopped.is_set():
+                    return
+                hand(item)
+            hand(_END)
+        except BaseException as exc:  # handed to the loop, raised there
+            hand(_END, exc)
+
+    threading.Thread(target=read, name="khabar-batch-input", daemon=True).start()
+    try:
+        while True:
+            item, error = await handed.get()
+            if item is _END:
+                if error is not None:
+                    raise error
+                return
+            slots.release()
+            yield item
+    finally:
+        stopped.set()
+        slots.release()
 
 
 def _as_item(raw: Any, position: int) -> BatchItem:
