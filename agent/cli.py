@@ -170,7 +170,12 @@ def extract(
         client, recorder = _recording_client(record, settings, force)
     else:
         client = None
-    result = Extractor(settings, client=client).extract(text)
+    try:
+        with Extractor(settings, client=client) as extractor:
+            result = extractor.extract(text)
+    finally:
+        if client is not None:
+            client.close()
     if record:
         recorder.cassette.meta["prompt_version"] = result.provenance.prompt_version
         recorder.cassette.save(recorder.secrets)

@@ -146,6 +146,23 @@ class Extractor:
         self._sync: Any = None
         self._async: Any = None
 
+    def close(self) -> None:
+        """Close the HTTP connections of clients this Extractor built (not injected ones)."""
+        if self._client is None and self._sync is not None:
+            self._sync.client.close()
+        self._sync = None
+
+    async def aclose(self) -> None:
+        if self._client is None and self._async is not None:
+            await self._async.client.close()
+        self._async = None
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _instructor(self) -> Any:
         if self._sync is None:
             client = self._client or openai_client(self.settings)
@@ -262,9 +279,13 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
                 f"{_first_error(err)}",
                 attempts=attempts,
             )
+    from instructor.core.exceptions import InstructorRetryException
+
+    inner = [e for e in chain if not isinstance(e, InstructorRetryException)]
+    reason = inner[0] if inner else exc  # instructor's own message embeds every completion
     return ValidationFailed(
         f"the model's answer could not be used after {max(attempts, 1)} attempt(s): "
-        f"{_one_line(str(exc))}",
+        f"{_one_line(str(reason))}",
         attempts=attempts,
     )
 

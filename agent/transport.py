@@ -145,8 +145,11 @@ class RetryingTransport(httpx.BaseTransport):
             if pause and retrying.statistics.get("attempt_number", 1) <= 1:
                 self._sleep(pause)
             response = self.inner.handle_request(request)
-            if response.status_code in RETRY_STATUS:
-                response.read()  # so it can be dropped safely if we retry
+            try:
+                response.read()  # a body cut mid-read is a transport error, retried like others
+            except httpx.TransportError:
+                response.close()
+                raise
             return response
 
         return retrying(send)
@@ -170,8 +173,11 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
             if pause and retrying.statistics.get("attempt_number", 1) <= 1:
                 await asyncio.sleep(pause)
             response = await self.inner.handle_async_request(request)
-            if response.status_code in RETRY_STATUS:
-                await response.aread()  # so it can be dropped safely if we retry
+            try:
+                await response.aread()  # a body cut mid-read is retried like other errors
+            except httpx.TransportError:
+                await response.aclose()
+                raise
             return response
 
         return await retrying(send)

@@ -71,17 +71,10 @@ def test_unusable_answer_once_is_reasked_and_succeeds(fault: Fault) -> None:
     assert len(result.locations) == len(ANSWER["locations"])
 
 
-def test_truncated_body_fails_cleanly_or_is_retried() -> None:
-    # A body cut mid-read surfaces after the transport's retry loop has returned (it only
-    # buffers retryable statuses), so today it fails at once; a retry would also be acceptable.
+def test_truncated_body_is_retried_and_succeeds() -> None:
     with _fake([Fault.TRUNCATED]) as fake:
-        try:
-            result, _ = _extract(fake)
-        except KhabarError as exc:
-            assert "Connection reset" in str(exc) or "incomplete" in str(exc).lower()
-            assert "\n" not in str(exc)
-        else:
-            assert result.provenance.attempts == 1 and fake.requests == 2
+        result, _ = _extract(fake)
+    assert result.provenance.attempts == 1 and fake.requests == 2
 
 
 EXPECTED = {
@@ -92,14 +85,10 @@ EXPECTED = {
     Fault.SLOW: f"did not answer within {TIMEOUT:g} s (2 attempts)",
     Fault.TRUNCATED: "Connection reset by peer",
     Fault.MALFORMED: "did not validate after 2 attempt(s): answer: Invalid JSON",
-    Fault.NO_TOOL_CALL: "No tool calls or function call found in response",
+    Fault.NO_TOOL_CALL: "could not be used after 2 attempt(s): No tool calls or function call found in response (mode: TOOLS)",
 }
 
 
-# `khabar extract` leaves the client it builds to the garbage collector (reported to the lead):
-# collect it here, inside this test, where its unclosed-socket warning is expected.
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("fault", list(Fault))
 def test_persistent_fault_fails_with_one_line_and_writes_nothing(
     fault: Fault, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -114,8 +103,7 @@ def test_persistent_fault_fails_with_one_line_and_writes_nothing(
             ])  # fmt: skip
         elapsed = time.perf_counter() - started
         code = exited.value.code
-        del exited  # its traceback holds the CLI's client
-        gc.collect()
+        gc.collect()  # an unclosed client would warn here, and warnings are errors
     err = capsys.readouterr()
     assert code == 1
     assert err.out == ""

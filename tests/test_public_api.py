@@ -1,0 +1,50 @@
+"""The public facade: complete, lazy, and layered (matching never imports the LLM client)."""
+
+import subprocess
+import sys
+
+import pytest
+
+import agent
+
+
+def test_every_exported_name_resolves() -> None:
+    for name in agent.__all__:
+        assert getattr(agent, name) is not None, name
+    assert sorted(agent.__all__) == sorted(agent._EXPORTS)
+
+
+def test_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'extrakt'"):
+        agent.extrakt  # noqa: B018
+
+
+def test_extract_is_the_function_not_a_module() -> None:
+    from agent import aextract, extract
+
+    assert callable(extract) and callable(aextract)
+    assert extract.__module__ == "agent.pipeline"
+
+
+def _loaded_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_import_agent_builds_nothing_heavy() -> None:
+    loaded = _loaded_after("import agent")
+    assert not {"openai", "instructor", "pydantic", "httpx2", "rich"} & loaded
+
+
+@pytest.mark.parametrize("module", ["agent.grounding", "agent.validate", "agent.models"])
+def test_matching_and_models_never_import_the_llm_client(module: str) -> None:
+    loaded = _loaded_after(f"import {module}")
+    assert not {"openai", "instructor", "httpx2"} & loaded
+
+
+def test_python_dash_m_agent_is_the_cli() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "agent", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "extract" in out.stdout and "config" in out.stdout
