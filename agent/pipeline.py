@@ -282,10 +282,10 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
     from instructor.core.exceptions import InstructorRetryException
 
     inner = [e for e in chain if not isinstance(e, InstructorRetryException)]
-    reason = inner[0] if inner else exc  # instructor's own message embeds every completion
+    cause = inner[0] if inner else exc  # instructor's own message embeds every completion
     return ValidationFailed(
         f"the model's answer could not be used after {max(attempts, 1)} attempt(s): "
-        f"{_one_line(str(reason))}",
+        f"{_one_line(str(cause))}",
         attempts=attempts,
     )
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from agent.draft import DraftParticipant, DraftPosition, ExtractionDraft
 from agent.errors import UngroundedError
 from agent.grounding import Alignment, Grounder, Kind, near, sentence_bounds, sentence_of
-from agent.normalize import fold
 from agent.models import (
     AlignmentStatus,
     ArticleExtraction,
@@ -30,6 +29,7 @@ from agent.models import (
     StatedPosition,
     Title,
 )
+from agent.normalize import fold
 from agent.settings import Policy
 
 _Ground = Callable[..., Grounded]

@@ -41,12 +41,10 @@ def main() -> None:
         [khabar, "extract", str(SEED / "article.txt"), "--replay", str(SEED / "cassette.json")],
         max(3, runs // 3),
     )
+    heavy_modules = "{'openai', 'instructor', 'pydantic'}"
+    probe = f"import sys, agent; print(sorted({heavy_modules} & set(sys.modules)))"
     loaded = subprocess.run(
-        [
-            py,
-            "-c",
-            "import sys, agent; print(sorted({'openai','instructor','pydantic'} & set(sys.modules)))",
-        ],
+        [py, "-c", probe],
         check=True,
         capture_output=True,
         text=True,

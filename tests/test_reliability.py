@@ -15,7 +15,6 @@ import pytest
 
 from agent.cli import main
 from agent.client import openai_client
-from agent.errors import KhabarError
 from agent.fake_endpoint import FakeEndpoint, Fault
 from agent.models import ArticleExtraction
 from agent.pipeline import Extractor
@@ -85,7 +84,8 @@ EXPECTED = {
     Fault.SLOW: f"did not answer within {TIMEOUT:g} s (2 attempts)",
     Fault.TRUNCATED: "Connection reset by peer",
     Fault.MALFORMED: "did not validate after 2 attempt(s): answer: Invalid JSON",
-    Fault.NO_TOOL_CALL: "could not be used after 2 attempt(s): No tool calls or function call found in response (mode: TOOLS)",
+    Fault.NO_TOOL_CALL: "could not be used after 2 attempt(s): No tool calls or function call "
+    "found in response (mode: TOOLS)",
 }
 
 

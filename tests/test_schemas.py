@@ -5,7 +5,6 @@ import jsonschema
 
 from agent.models import DERIVED, ArticleExtraction
 from agent.schemas import SCHEMA_FILES, export_schemas, schema_texts, stale_schemas
-
 from tests.conftest import REASK, ROOT, replay_extractor
 
 SCHEMAS = ROOT / "schemas"

@@ -100,7 +100,7 @@ def test_connection_errors_are_retried_then_reported(sleeps: Sleeps) -> None:
 
     dead = FlakyTransport(replay, failures=99)
     client = openai_client(settings, transport=dead, sleep=sleeps)
-    with pytest.raises(EndpointUnreachable, match="cannot reach http://reference.invalid/v1: "):
+    with pytest.raises(EndpointUnreachable, match=r"cannot reach http://reference\.invalid/v1: "):
         Extractor(settings, client=client).extract(TEXT)
     assert dead.calls == 3
 
