@@ -157,6 +157,8 @@ class _View:
         self.live = live
         self._progress: Any = None
         self._task: Any = None
+        self._live: Any = None
+        self._detail: Any = None
         self._last_line = time.monotonic()
 
     def cost(self) -> float | None:
@@ -169,55 +171,67 @@ class _View:
             return None
         return max(0, self.total - self.stats.skipped - self.stats.duplicates - self.stats.settled)
 
-    def line(self) -> str:
+    def counts(self, compact: bool) -> str:
         s = self.stats
+        tokens = s.prompt_tokens + s.completion_tokens
+        parts = [f"{s.done:,} ok", f"{s.failed:,} failed", f"{s.in_flight} in flight"]
+        parts.append(f"{_short(tokens)} tokens" if compact else f"tokens {tokens:,}")
         cost = self.cost()
+        if cost is not None:
+            parts.append(f"${cost:,.2f}" if compact else f"${cost:,.4f}")
+        return " · ".join(parts)
+
+    def pace(self) -> str:
+        s = self.stats
         left = self.remaining()
-        eta = f"{left / s.per_second:,.0f} s" if left is not None and s.per_second else "?"
-        return (
-            f"done {s.done:,} · failed {s.failed:,} · in flight {s.in_flight} · "
-            f"tokens {s.prompt_tokens + s.completion_tokens:,}"
-            + (f" · ${cost:,.4f}" if cost is not None else "")
-            + f" · {s.per_second:,.1f} articles/s · ETA {eta}"
-        )
+        eta = _duration(left / s.per_second) if left is not None and s.per_second else "?"
+        return f"{s.per_second:,.1f} articles/s · ETA {eta}"
 
     def start(self) -> None:
+        """Two lines on a terminal: the bar with pace and ETA, then counts, tokens and cost."""
         if not self.live:
             return
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.console import Group
+        from rich.live import Live
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+        from rich.text import Text
 
         self._progress = Progress(
             TextColumn("[bold]batch"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.fields[of]}"),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[line]}"),
+            BarColumn(bar_width=24),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[done]} · {task.fields[pace]}"),
             console=self.console,
-            refresh_per_second=4,
         )
-        todo = None if self.total is None else self.total
-        self._task = self._progress.add_task("batch", total=todo, of=todo or "?", line="")
-        self._progress.start()
+        self._task = self._progress.add_task("batch", total=self.total, done="", pace="")
+        self._detail = Text()
+        self._live = Live(
+            Group(self._progress, self._detail), console=self.console, refresh_per_second=4
+        )
+        self._live.start()
 
     def tick(self) -> None:
         if self._progress is not None:
             todo = self.remaining()
             total = None if todo is None else self.stats.settled + todo
+            of = f"/{total:,}" if total is not None else ""
             self._progress.update(
                 self._task,
                 completed=self.stats.settled,
                 total=total,
-                of=f"{total:,}" if total is not None else "?",
-                line=self.line(),
+                done=f"{self.stats.settled:,}{of}",
+                pace=self.pace(),
             )
+            self._detail.plain = "      " + self.counts(compact=True)
         elif time.monotonic() - self._last_line >= PLAIN_EVERY_S:
             self._last_line = time.monotonic()
-            self.console.print(f"batch: {self.line()}", markup=False)
+            line = f"batch: {self.counts(compact=False)} · {self.pace()}"
+            self.console.print(line, markup=False, soft_wrap=True)
 
     def stop(self) -> None:
         if self._progress is not None:
             self.tick()
-            self._progress.stop()
+            self._live.stop()
 
     def summary(self, output: Path, interrupted: bool) -> None:
         from rich.table import Table
@@ -249,6 +263,21 @@ class _View:
                 f"[yellow]{s.failed} article(s) failed:[/] see their error lines; "
                 "re-run with --retry-failed to try them again"
             )
+
+
+def _short(count: int) -> str:
+    for limit, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if count >= limit:
+            return f"{count / limit:.1f}{unit}"
+    return str(count)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 __all__ = ["batch"]
