@@ -207,17 +207,30 @@ def structure_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[P
             )
 
 
-def _detached_titles(p: DraftParticipant, run: ValidationRun) -> Iterator[Problem]:
+def attached_title_spans(p: DraftParticipant, run: ValidationRun) -> dict[int, list[Span]]:
+    """Title index → the occurrences written beside the participant (or beside such a title).
+
+    "الفريق أول" occurs beside two officers; only the occurrences beside this one are its title.
+    """
     anchors = [*run.spans(p.name), *(s for m in p.mentions for s in run.spans(m))]
-    pending = {i: run.spans(t.text) for i, t in enumerate(p.titles) if run.spans(t.text)}
-    attached = True
-    while attached and pending:  # a title next to an attached title is attached too
-        attached = False
-        for i, spans in list(pending.items()):
-            if any(near(s, a, run.article) for s in spans for a in anchors):
-                anchors.extend(spans)
-                del pending[i]
-                attached = True
+    pending = [(i, span) for i, t in enumerate(p.titles) for span in run.spans(t.text)]
+    attached: dict[int, list[Span]] = {}
+    grew = True
+    while grew and pending:  # a title next to an attached title is attached too
+        grew = False
+        for item in list(pending):
+            i, span = item
+            if any(near(span, a, run.article) for a in anchors):
+                attached.setdefault(i, []).append(span)
+                anchors.append(span)
+                pending.remove(item)
+                grew = True
+    return attached
+
+
+def _detached_titles(p: DraftParticipant, run: ValidationRun) -> Iterator[Problem]:
+    attached = attached_title_spans(p, run)
+    pending = [i for i, t in enumerate(p.titles) if run.spans(t.text) and i not in attached]
     for i in sorted(pending):
         title = p.titles[i].text
         yield Problem(
@@ -341,16 +354,18 @@ def build_result(
         GroundingIssue(path=p.path, kind=p.kind, message=p.message, action=action) for p in problems
     ]
 
-    def g(text: str, kind: Kind = "name") -> Grounded:
+    def g(text: str, kind: Kind = "name", only: list[Span] | None = None) -> Grounded:
+        """Ground `text`; `only` keeps the occurrences that belong to this field."""
         a = run.align(text, kind)
         spans = [
             s.model_copy(update={"alignment": occurrence_status(run.article, s, a)})
             for s in a.spans
+            if not only or s in only
         ]
         return Grounded(text=text, spans=spans, alignment=a.status, score=a.score)
 
     participants = [
-        _participant(p, g, drop)
+        _participant(p, g, drop, run)
         for p in draft.participants
         if (p.id,) not in drop and (p.id, "duplicate") not in drop
     ]
@@ -418,10 +433,13 @@ def occurrence_status(article: str, span: Span, found: Alignment) -> AlignmentSt
     return found.status
 
 
-def _participant(p: DraftParticipant, g: _Ground, drop: set[tuple[str, ...]]) -> Participant:
+def _participant(
+    p: DraftParticipant, g: _Ground, drop: set[tuple[str, ...]], run: ValidationRun
+) -> Participant:
+    beside = attached_title_spans(p, run)
     titles = [
         Title(
-            text=g(t.text),
+            text=g(t.text, only=beside.get(i)),
             kind=t.kind,
             organization=(
                 g(t.organization)
