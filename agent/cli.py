@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -177,8 +176,7 @@ def extract(
         if client is not None:
             client.close()
     if record:
-        recorder.cassette.meta["prompt_version"] = result.provenance.prompt_version
-        recorder.cassette.save(recorder.secrets)
+        recorder.finish(result.provenance.prompt_version)
     payload = result.model_dump_json(indent=2)
     if output:
         write_atomic(output, payload + "\n")
@@ -212,23 +210,12 @@ def _replay_client(path: Path, settings: Any, flags: dict[str, Any]) -> tuple[An
 
 def _recording_client(path: Path, settings: Any, force: bool) -> tuple[Any, Any]:
     from agent.client import openai_client
-    from agent.replay import RECORDED, Cassette, RecordingTransport
-    from agent.settings import _without_credentials
+    from agent.replay import recorder_for
 
     if path.exists() and not force:
         raise InputError(f"{path} exists: pass --force to overwrite the cassette")
     settings.require_endpoint()
-    cassette = Cassette(
-        path=path,
-        meta={
-            "source": RECORDED,
-            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "model": settings.model,
-            "base_url": _without_credentials(settings.base_url or "https://api.openai.com/v1"),
-            "mode": str(settings.mode),
-        },
-    )
-    recorder = RecordingTransport(cassette, secrets=(settings.api_key or "",))
+    recorder = recorder_for(path, settings)
     return openai_client(settings, transport=recorder), recorder
 
 

@@ -104,11 +104,9 @@ def write_reference_cassette(case: Path, settings: Settings | None = None) -> Ar
         },
     )
     recorder = RecordingTransport(cassette, inner=httpx.MockTransport(answer))
-    result = Extractor(settings, client=openai_client(settings, transport=recorder)).extract(
-        read_article(case / "article.txt")
-    )
-    cassette.meta["prompt_version"] = result.provenance.prompt_version
-    cassette.save()
+    with openai_client(settings, transport=recorder) as client:
+        result = Extractor(settings, client=client).extract(read_article(case / "article.txt"))
+    recorder.finish(result.provenance.prompt_version)
     return result
 
 

@@ -16,12 +16,14 @@ import os
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 
 from agent.errors import ReplayError
+from agent.settings import OPENAI_BASE_URL, Settings, without_credentials
 
 FORMAT = 1
 SCRUBBED = "<scrubbed>"
@@ -225,6 +227,12 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._record(request, response)
         return response
 
+    def finish(self, prompt_version: str) -> None:
+        """Stamp the cassette with the prompt version its requests were made with."""
+        with self._lock:
+            self.cassette.meta["prompt_version"] = prompt_version
+            self.cassette.save(self.secrets)
+
     def _record(self, request: httpx.Request, response: httpx.Response) -> None:
         try:
             body: Any = json.loads(response.content)
@@ -256,6 +264,21 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         await self.async_inner.aclose()
 
 
+def recorder_for(path: Path, settings: Settings) -> RecordingTransport:
+    """A recording transport to a new cassette whose metadata names model, endpoint and mode."""
+    cassette = Cassette(
+        path=path,
+        meta={
+            "source": RECORDED,
+            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "model": settings.model,
+            "base_url": without_credentials(settings.base_url or OPENAI_BASE_URL),
+            "mode": str(settings.mode),
+        },
+    )
+    return RecordingTransport(cassette, secrets=(settings.api_key or "",))
+
+
 def scrub_headers(headers: httpx.Headers) -> dict[str, str]:
     """Request headers worth keeping, with every credential replaced."""
     kept: dict[str, str] = {}
@@ -275,6 +298,7 @@ __all__ = [
     "ReplayTransport",
     "canonical",
     "describe_difference",
+    "recorder_for",
     "scrub_headers",
     "write_atomic",
 ]

@@ -104,7 +104,7 @@ class Settings:
             if f.name == "api_key":
                 value = "set" if value else "not set"
             elif f.name == "base_url":
-                value = _without_credentials(value) if value else None
+                value = without_credentials(value) if value else None
             shown[f.name] = str(value) if isinstance(value, StrEnum) else value
         return shown
 
@@ -214,7 +214,7 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
     return out
 
 
-def _without_credentials(url: str) -> str:
+def without_credentials(url: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.port:
@@ -222,4 +222,4 @@ def _without_credentials(url: str) -> str:
     return parts._replace(netloc=host, query="").geturl()
 
 
-__all__ = ["ENV_NAMES", "Mode", "Policy", "Settings"]
+__all__ = ["ENV_NAMES", "Mode", "Policy", "Settings", "without_credentials"]

@@ -16,7 +16,6 @@ import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,6 @@ from agent.errors import InputError, KhabarError, ReplayError
 from agent.models import ArticleExtraction
 from agent.replay import (
     HAND_WRITTEN,
-    RECORDED,
     Cassette,
     ReplayTransport,
     canonical,
@@ -269,27 +267,14 @@ def _record_live(case: Case, scratch: Path, base: Settings | None) -> ArticleExt
     from agent.articles import read_article
     from agent.client import openai_client
     from agent.pipeline import Extractor
-    from agent.replay import RecordingTransport
-    from agent.settings import _without_credentials
+    from agent.replay import recorder_for
 
     settings = base if base is not None else Settings.load()
     settings.require_endpoint()
-    cassette = Cassette(
-        path=scratch / CASSETTE,
-        meta={
-            "source": RECORDED,
-            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "model": settings.model,
-            "base_url": _without_credentials(settings.base_url or "https://api.openai.com/v1"),
-            "mode": str(settings.mode),
-        },
-    )
-    secrets = (settings.api_key or "",)
-    recorder = RecordingTransport(cassette, secrets=secrets)
+    recorder = recorder_for(scratch / CASSETTE, settings)
     with openai_client(settings, transport=recorder) as client:
         result = Extractor(settings, client=client).extract(read_article(case.article))
-    cassette.meta["prompt_version"] = result.provenance.prompt_version
-    cassette.save(secrets)
+    recorder.finish(result.provenance.prompt_version)
     return result
 
 
