@@ -19,7 +19,8 @@ import pytest
 
 from agent.batch import BatchRecord, BatchStats, extract_many
 from agent.batch_io import ResultWriter, iter_input, scan_output
-from agent.errors import AuthenticationError
+from agent.errors import AuthenticationError, ConfigError
+from agent.pricing import PRICES, parse_price, price_for
 from agent.reference import completion, reference_settings
 from agent.settings import Mode, Settings
 from tests.conftest import REASK, assert_spans_slice_article
@@ -139,11 +140,9 @@ def test_a_429_pauses_every_worker_not_only_its_own() -> None:
 
 def test_requests_per_minute_are_spread_out() -> None:
     script = Script()
-    started = time.monotonic()
     records, _ = collect([ARTICLE] * 30, script, concurrency=8, requests_per_minute=1200)
     assert len(records) == 30
     # 1200/min = 20/s with a one-second burst of 20: the last 10 wait about half a second.
-    assert time.monotonic() - started >= 0.4
     assert script.arrivals[-1][0] - script.arrivals[0][0] >= 0.4
 
 
@@ -303,3 +302,22 @@ class LocalEndpoint:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def test_tokens_per_minute_hold_requests_back() -> None:
+    script = Script()
+    # Each request is about 2,600 tokens; 10,400 a second leaves 6 requests ~0.5 s short.
+    # Unlimited, the six arrive within a few milliseconds of each other.
+    records, stats = collect([ARTICLE] * 6, script, concurrency=6, tokens_per_minute=624_000)
+    assert len(records) == 6 and stats.prompt_tokens + stats.completion_tokens > 12_000
+    assert script.arrivals[-1][0] - script.arrivals[0][0] >= 0.3
+
+
+def test_prices_match_dated_models_and_parse_overrides() -> None:
+    assert price_for("gpt-4o-mini-2024-07-18") == PRICES["gpt-4o-mini"]
+    assert price_for("openai/gpt-4.1-nano") == PRICES["gpt-4.1-nano"]
+    assert price_for("llama3.1:8b") is None
+    assert parse_price("0.15,0.60").cost(1_000_000, 500_000) == pytest.approx(0.45)
+    for bad in ("0.15", "a,b", "-1,2"):
+        with pytest.raises(ConfigError):
+            parse_price(bad)

@@ -166,3 +166,12 @@ def test_second_ctrl_c_stops_at_once(tmp_path: Path) -> None:
     assert process.returncode == 130, stderr
     assert "re-run the same command to resume" in stderr
     assert read_lines(out) == []
+
+
+def test_a_bad_price_is_a_config_error(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, ["a"])
+    with LocalEndpoint() as endpoint:
+        result = run_batch(endpoint, str(source), "-o", str(tmp_path / "o"), "--price", "cheap")
+    assert "invalid price 'cheap'" in str(result.exception)
+    assert endpoint.requests == 0 and not (tmp_path / "o").exists()
