@@ -8,7 +8,8 @@ whole), so memory stays flat however long the input is. All workers share one cl
 `RetryPolicy`: a 429 pauses every worker, not only the one that met it. Optional client-side
 limits on requests and tokens per minute apply to every HTTP request, re-asks and retries
 included. A failed article becomes a record with a structured error; only failures that would
-fail every article (no endpoint, key refused) stop the run.
+fail every article stop the run: no endpoint, a refused key, or an endpoint that failed the last
+`max(10, 2 × concurrency)` articles in a row.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from agent.batch_transport import BatchStats, MeteredTransport, batch_client
 from agent.errors import (
     AuthenticationError,
     ConfigError,
+    EndpointError,
     EndpointFailed,
     EndpointUnreachable,
     ExtractionError,
@@ -45,6 +47,7 @@ from agent.settings import Settings
 
 # Failures that would repeat for every article: they end the run instead of filling the output.
 FATAL = (AuthenticationError, ConfigError)
+ENDPOINT_KINDS = frozenset({"unreachable", "endpoint"})
 ERROR_KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (InputError, "input"),
     (EndpointUnreachable, "unreachable"),
@@ -127,6 +130,8 @@ class BatchRun:
         self._results: asyncio.Queue[Any] = asyncio.Queue(maxsize=2 * concurrency)
         self._producer: asyncio.Task[None] | None = None
         self._seen: set[str] = set()
+        self._endpoint_streak = 0
+        self.dead_after = max(10, 2 * concurrency)
 
     def stop(self) -> None:
         """Take no new article; the ones in flight still settle and are yielded."""
@@ -196,10 +201,30 @@ class BatchRun:
                     kind = record.error["kind"] if record.error else "error"
                     self.stats.failures_by_kind[kind] = self.stats.failures_by_kind.get(kind, 0) + 1
                 await self._results.put(record)
-        except FATAL as exc:
+                self._watch_endpoint(record)
+        except (*FATAL, EndpointError) as exc:
             self.stop()
             await self._results.put(exc)
         await self._results.put(_DONE)
+
+    def _watch_endpoint(self, record: BatchRecord) -> None:
+        """End the run when the endpoint failed the last `dead_after` articles in a row.
+
+        A wrong URL or a server that went down would otherwise turn every remaining article
+        into an error line, each only after its retries. The failed lines are kept, so
+        `--retry-failed` picks them up once the endpoint is back.
+        """
+        kind = record.error["kind"] if record.error else None
+        if kind not in ENDPOINT_KINDS:
+            self._endpoint_streak = 0
+            return
+        self._endpoint_streak += 1
+        if self._endpoint_streak >= self.dead_after:
+            message = record.error["message"] if record.error else ""
+            raise EndpointError(
+                f"stopped after {self._endpoint_streak} articles in a row failed at the "
+                f"endpoint (last: {message}); fix it, then re-run with --retry-failed"
+            )
 
     async def _extract(self, item: BatchItem) -> BatchRecord:
         started_at = datetime.now(UTC).isoformat(timespec="seconds")

@@ -14,6 +14,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from agent.cli import cli
+from agent.errors import EndpointError
 from tests.conftest import ROOT
 from tests.test_batch import ARTICLE, LocalEndpoint
 
@@ -175,3 +176,17 @@ def test_a_bad_price_is_a_config_error(tmp_path: Path) -> None:
         result = run_batch(endpoint, str(source), "-o", str(tmp_path / "o"), "--price", "cheap")
     assert "invalid price 'cheap'" in str(result.exception)
     assert endpoint.requests == 0 and not (tmp_path / "o").exists()
+
+
+def test_an_endpoint_that_keeps_failing_ends_the_run(tmp_path: Path) -> None:
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(source, [f"n{i}" for i in range(40)])
+    with LocalEndpoint() as endpoint:
+        endpoint.fail = True
+        result = run_batch(endpoint, str(source), "-o", str(out), "-j", "2")
+        assert isinstance(result.exception, EndpointError)
+        assert "10 articles in a row failed" in str(result.exception)
+        assert "--retry-failed" in str(result.exception)
+        assert endpoint.requests < 20  # not all forty
+        lines = read_lines(out)
+        assert len(lines) >= 10 and {line["error"]["kind"] for line in lines} == {"endpoint"}
