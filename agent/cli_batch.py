@@ -36,7 +36,14 @@ EXIT_INTERRUPTED = 130
     type=click.Path(dir_okay=False, path_type=Path),
     help="JSONL results, appended; re-running the same command resumes.",
 )
-@click.option("--concurrency", "-j", default=8, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--concurrency",
+    "-j",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Articles in flight at once.",
+)
 @click.option("--rpm", type=click.FloatRange(min=0, min_open=True), help="Requests per minute.")
 @click.option("--tpm", type=click.FloatRange(min=0, min_open=True), help="Tokens per minute.")
 @click.option("--retry-failed", is_flag=True, help="Extract again the ids whose last line failed.")
@@ -59,7 +66,13 @@ def batch(
     config_path: str | None,
     **flags: Any,
 ) -> None:
-    """Extract every article of INPUT (a folder of .txt/.md files, a JSONL file, or - for stdin)."""
+    """Extract every article of INPUT into one JSON line each.
+
+    INPUT is a folder of .txt/.md files, a JSONL file (id, text, any other keys kept as
+    metadata), or - for JSONL on stdin. Re-running the same command resumes: ids already in the
+    output are skipped (--retry-failed retries those that failed). Ctrl-C stops once the
+    articles in flight settle; a second Ctrl-C stops at once.
+    """
     from agent.batch import BatchStats, extract_many
     from agent.batch_io import ResultWriter, count_input, iter_input, scan_output
     from agent.pricing import parse_price, price_for
