@@ -4,9 +4,10 @@ These descriptions reach the model through the JSON Schema that instructor sends
 written as instructions. The model never writes offsets or alignment: the validator computes them
 (`agent.validate`) and the result (`agent.models.ArticleExtraction`) carries them.
 
-The after-validator on `ExtractionDraft` is the re-ask seam: with a `ValidationRun` in the
-validation context it checks the answer against the article and raises a precise message while
-re-asks remain; on the last attempt it records what is left for the `--on-ungrounded` policy.
+The after-validator on `ExtractionDraft` is the re-ask seam: with a `ValidationRun` in progress
+(`agent.validate.CURRENT_RUN`, or `context={"khabar_run": run}`) it checks the answer against
+the article and raises a precise message while re-asks remain; on the last attempt it records
+what is left for the `--on-ungrounded` policy.
 """
 
 from __future__ import annotations
@@ -133,9 +134,12 @@ class ExtractionDraft(_Draft):
 
 
 def _run_from(context: Any) -> Any:
-    if isinstance(context, dict):
-        return context.get("khabar_run")
-    return None
+    """The extraction run: given as validation context, or the one in progress."""
+    if isinstance(context, dict) and "khabar_run" in context:
+        return context["khabar_run"]
+    from agent.validate import CURRENT_RUN
+
+    return CURRENT_RUN.get()
 
 
 __all__ = [

@@ -34,7 +34,7 @@ from agent.errors import (
 from agent.models import ArticleExtraction, Provenance, Usage
 from agent.prompts import PromptSet
 from agent.settings import Settings
-from agent.validate import ValidationRun, build_result
+from agent.validate import CURRENT_RUN, ValidationRun, build_result
 
 
 @cache
@@ -45,6 +45,15 @@ def khabar_version() -> str:
         return version("khabar")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+@cache
+def response_model() -> Any:
+    """ExtractionDraft wrapped for instructor once, not on every call (it also keeps instructor's
+    schema cache warm: a fresh wrapper per call costs several ms of CPU per article)."""
+    import instructor
+
+    return instructor.openai_schema(ExtractionDraft)
 
 
 @cache
@@ -92,9 +101,8 @@ class _Call:
         kwargs: dict[str, Any] = {
             "model": self.settings.model,
             "messages": self.prompt.messages,
-            "response_model": ExtractionDraft,
+            "response_model": response_model(),
             "max_retries": self.settings.max_reasks,
-            "context": {"khabar_run": self.run},
             "hooks": hooks,
             "temperature": self.settings.temperature,
         }
@@ -188,12 +196,15 @@ class Extractor:
         """Extract one article, blocking until the result is grounded (or fails)."""
         call = self._start(text)
         client = self._instructor()
+        token = CURRENT_RUN.set(call.run)
         try:
             draft = client.create(**call.kwargs())
         except KhabarError:
             raise
         except Exception as exc:
             raise call.failure(exc) from exc
+        finally:
+            CURRENT_RUN.reset(token)
         return call.finish(draft)
 
     async def aextract(self, text: str) -> ArticleExtraction:
@@ -202,12 +213,15 @@ class Extractor:
             return await asyncio.to_thread(self.extract, text)
         call = self._start(text)
         client = self._async_instructor()
+        token = CURRENT_RUN.set(call.run)
         try:
             draft = await client.create(**call.kwargs())
         except KhabarError:
             raise
         except Exception as exc:
             raise call.failure(exc) from exc
+        finally:
+            CURRENT_RUN.reset(token)
         return call.finish(draft)
 
 

@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from agent.errors import ConfigError
@@ -63,9 +63,8 @@ class PromptSet:
         return digest.hexdigest()[:12]
 
     def render(self, name: str, **variables: object) -> str:
-        env = _environment()
         try:
-            return env.from_string(self.sources[name]).render(**variables)
+            return _compiled(self.sources[name]).render(**variables)
         except UndefinedError as exc:
             raise PromptError(f"prompt template {name}: {exc.message}; it was not given") from None
         except TemplateError as exc:
@@ -101,6 +100,12 @@ def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
     )
+
+
+@cache
+def _compiled(source: str) -> Template:
+    """Compile each template source once: compiling costs more than rendering."""
+    return _environment().from_string(source)
 
 
 @cache

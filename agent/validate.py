@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from agent.draft import DraftParticipant, DraftPosition, ExtractionDraft
@@ -33,6 +34,11 @@ from agent.normalize import fold
 from agent.settings import Policy
 
 _Ground = Callable[..., Grounded]
+
+# The run of the extraction in progress. It reaches the draft's validator this way rather than
+# through instructor's `context=`, because instructor renders the messages as Jinja templates
+# whenever a context is given: an article containing "{{ 7*7 }}" would reach the model as "49".
+CURRENT_RUN: ContextVar[ValidationRun | None] = ContextVar("khabar_run", default=None)
 
 
 @dataclass(frozen=True)
@@ -482,4 +488,11 @@ def iter_grounded(result: ArticleExtraction) -> Iterator[Grounded]:
         yield pos.content
 
 
-__all__ = ["Problem", "ValidationRun", "build_result", "find_problems", "iter_grounded"]
+__all__ = [
+    "CURRENT_RUN",
+    "Problem",
+    "ValidationRun",
+    "build_result",
+    "find_problems",
+    "iter_grounded",
+]

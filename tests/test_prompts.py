@@ -60,3 +60,33 @@ def test_version_changes_with_templates_and_schema(tmp_path: Path) -> None:
 def test_missing_template_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(PromptError, match=r"cannot read prompt template .*system\.j2"):
         PromptSet.load(tmp_path)
+
+
+def test_template_syntax_in_an_article_reaches_the_model_verbatim(tmp_path: Path) -> None:
+    """instructor renders messages as Jinja when given a context; khabar must never let it."""
+    import json
+
+    from agent.reference import write_reference_cassette
+    from agent.replay import Cassette
+
+    article = "Minister Jane Doe said the strings {{ 7*7 }} and {% if x %} are only text.\n"
+    (tmp_path / "article.txt").write_text(article, encoding="utf-8")
+    answer = {
+        "language": "en",
+        "participants": [{"id": "p1", "name": "Jane Doe", "kind": "person", "role": "speaker",
+                          "titles": [{"text": "Minister", "kind": "office"}]}],
+        "positions": [{"speaker_id": "p1", "cue": "said",
+                       "content": "the strings {{ 7*7 }} and {% if x %} are only text",
+                       "attribution": "reported", "gist_en": "Doe said it is text.",
+                       "topic": "templates", "stance": "neutral"}],
+    }  # fmt: skip
+    spec = {"meta": {"note": "hand-written for this test"}, "answers": [answer]}
+    (tmp_path / "answers.json").write_text(json.dumps(spec), encoding="utf-8")
+
+    result = write_reference_cassette(tmp_path)
+
+    sent = Cassette.load(tmp_path / "cassette.json").exchanges[0]["request"]["body"]
+    assert article.strip() in sent["messages"][1]["content"]
+    assert "49" not in sent["messages"][1]["content"]
+    assert result.positions[0].content.alignment == "exact"
+    assert result.grounding.issues == []
