@@ -79,10 +79,12 @@ class BatchRecord:
         return "ok" if self.ok else "error"
 
     def to_json(self) -> dict[str, Any]:
-        """The output line: the result's own provenance is lifted to the top, shared by errors."""
+        """The output line. `result` is a whole ArticleExtraction (valid against the schema, so
+        `khabar report` and other tools read it as is); `provenance` is repeated at the top so
+        error lines have one too."""
         result = None
         if self.result is not None:
-            result = self.result.model_dump(mode="json", exclude={"provenance"})
+            result = self.result.model_dump(mode="json")
         return {
             "id": self.id,
             "status": self.status,

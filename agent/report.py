@@ -274,10 +274,14 @@ def _record(data: object, source: str, text: str | None) -> ReportArticle:
     label = str(data.get("id") or data.get("path") or source)
     if "result" in data or "error" in data:
         text = data.get("text") if isinstance(data.get("text"), str) else text
-        if text is None and isinstance(data.get("path"), str) and Path(data["path"]).is_file():
+        metadata = data.get("metadata")
+        where = data.get("path")
+        if where is None and isinstance(metadata, dict):
+            where = metadata.get("path")  # batch over a folder keeps the path
+        if text is None and isinstance(where, str) and Path(where).is_file():
             from agent.articles import read_article
 
-            text = read_article(data["path"])
+            text = read_article(where)
         error = data.get("error")
         if isinstance(error, dict):
             error = error.get("message") or json.dumps(error, ensure_ascii=False)

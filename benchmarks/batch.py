@@ -12,9 +12,6 @@ last result received (imports and a one-article warm-up excluded, for both engin
 - langextract: `lx.extract` over the same documents with its OpenAI provider pointed at the same
   base URL, `max_workers` = `batch_length` = concurrency, JSON without fences or schema
   constraints, one chunk per article (`max_char_buffer` above the article length).
-- `--proposed-fixes` adds a khabar run with two fixes outside this module applied in-process, to
-  show what they are worth (see the report): a cached instructor response model for
-  ExtractionDraft (instructor otherwise builds a new class per call) and compiled prompt templates.
 
     .venv/bin/python benchmarks/batch.py            # 1,000 articles, ~2 min
     .venv/bin/python benchmarks/batch.py --quick    # 300 articles
@@ -61,7 +58,7 @@ def run_child(engine: str, base_url: str, n: int, concurrency: int) -> dict[str,
     return result
 
 
-def child_khabar(base_url: str, n: int, concurrency: int, fixes: bool) -> dict[str, Any]:
+def child_khabar(base_url: str, n: int, concurrency: int) -> dict[str, Any]:
     import asyncio
 
     from agent.batch import BatchStats, extract_many
@@ -69,8 +66,6 @@ def child_khabar(base_url: str, n: int, concurrency: int, fixes: bool) -> dict[s
     from agent.settings import Settings
     from benchmarks._endpoint import article
 
-    if fixes:
-        apply_proposed_fixes()
     text = article()
     settings = Settings(base_url=base_url, model="gpt-4o-mini", transport_attempts=8)
 
@@ -104,26 +99,6 @@ def child_khabar(base_url: str, n: int, concurrency: int, fixes: bool) -> dict[s
         "cpu_ms_per_article": 1000 * cpu / n,
         "requests": stats.requests,
     }
-
-
-def apply_proposed_fixes() -> None:
-    """In-process only, to measure them: the two hot spots outside agent/batch*.py."""
-    from functools import cache
-
-    from instructor.v2.core.function_calls import response_schema
-
-    import agent.pipeline
-    import agent.prompts
-
-    draft = response_schema(agent.pipeline.ExtractionDraft)  # type: ignore[attr-defined]
-    agent.pipeline.ExtractionDraft = draft  # type: ignore[attr-defined]
-    environment = agent.prompts._environment()
-    compiled = cache(environment.from_string)
-
-    def render(self: agent.prompts.PromptSet, name: str, **variables: object) -> str:
-        return compiled(self.sources[name]).render(**variables)
-
-    agent.prompts.PromptSet.render = render  # type: ignore[method-assign]
 
 
 def child_langextract(base_url: str, n: int, concurrency: int) -> dict[str, Any]:
@@ -187,16 +162,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--quick", action="store_true", help="300 articles")
-    parser.add_argument("--proposed-fixes", action="store_true", help="add a khabar run with them")
-    parser.add_argument("--child", choices=["khabar", "khabar-fixes", "langextract"])
+    parser.add_argument("--child", choices=["khabar", "langextract"])
     parser.add_argument("--base-url")
     args = parser.parse_args()
     if args.child:
         if args.child == "langextract":
             figures = child_langextract(args.base_url, args.n, args.concurrency)
         else:
-            fixes = args.child == "khabar-fixes"
-            figures = child_khabar(args.base_url, args.n, args.concurrency, fixes)
+            figures = child_khabar(args.base_url, args.n, args.concurrency)
         print(json.dumps(figures))
         return
 
@@ -206,8 +179,6 @@ def main() -> None:
     if importlib.util.find_spec("langextract") is None:
         print("langextract is not installed (pip install -e '.[bench]'): khabar only")
         runs = [run for run in runs if run[0] == "khabar"]
-    if args.proposed_fixes:
-        runs.insert(1, ("khabar-fixes", 0.0))
     print(
         f"{n:,} articles, latency {args.latency * 1000:.0f} ms, concurrency {args.concurrency}, "
         f"ideal {ideal:.0f} articles/s, {sys.platform}, python {sys.version.split()[0]}"

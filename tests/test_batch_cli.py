@@ -54,6 +54,23 @@ def test_folder_input_writes_one_line_per_article(tmp_path: Path) -> None:
     assert "extracted" in result.output and "re-run with --retry-failed" in result.output
 
 
+def test_batch_output_over_a_folder_makes_a_report(tmp_path: Path) -> None:
+    from agent.report import load_report_articles
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "one.txt").write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with LocalEndpoint() as endpoint:
+        assert run_batch(endpoint, str(folder), "-o", str(out)).exit_code == 0
+    (article,) = load_report_articles(out)
+    assert article.text == ARTICLE and article.result is not None and article.error is None
+    report = tmp_path / "report.html"
+    result = CliRunner().invoke(cli, ["report", str(out), "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    assert report.read_text(encoding="utf-8").count("data-start=") >= 3  # highlighted mentions
+
+
 def test_stdin_jsonl_carries_metadata_through(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     rows = [{"id": "ar-1", "text": ARTICLE, "feed": "وكالة", "tags": ["x"]}]
