@@ -16,8 +16,8 @@ import os
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
