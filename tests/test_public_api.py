@@ -48,3 +48,28 @@ def test_python_dash_m_agent_is_the_cli() -> None:
         [sys.executable, "-m", "agent", "--help"], capture_output=True, text=True, check=True
     )
     assert "extract" in out.stdout and "config" in out.stdout
+
+
+def test_remembered_validator_scan_still_refuses_async_validators() -> None:
+    """khabar remembers classes that passed instructor's scan; a failing class fails every time."""
+    from instructor.v2.validation import async_validators
+    from pydantic import BaseModel
+
+    from agent.client import patch
+    from agent.pipeline import response_model
+    from agent.settings import Mode, Settings
+
+    with agent.openai_client(Settings(base_url="http://127.0.0.1:9/v1", model="m")) as client:
+        patch(client, Mode.TOOLS)
+
+    class Bad(BaseModel):
+        name: str
+
+        @async_validators.async_field_validator("name")
+        async def check(self, value: str) -> str:
+            return value
+
+    for _ in range(2):
+        with pytest.raises(ValueError, match="async validators are not supported"):
+            async_validators.reject_async_validators(Bad)
+    async_validators.reject_async_validators(response_model())  # passes, then remembered
