@@ -198,13 +198,10 @@ def extract(
 
 def _replay_client(path: Path, settings: Any, flags: dict[str, Any]) -> tuple[Any, Any]:
     from agent.client import openai_client
-    from agent.replay import Cassette, ReplayTransport
+    from agent.replay import Cassette, ReplayTransport, replay_settings
 
     cassette = Cassette.load(path)
-    recorded = {k: cassette.meta.get(k) for k in ("model", "mode")}
-    recorded["base_url"] = cassette.base_url
-    overrides = {k: v for k, v in recorded.items() if v and not flags.get(k)}
-    settings = settings.with_overrides(**overrides, api_key=None)
+    settings = replay_settings(cassette, settings)
     return openai_client(settings, transport=ReplayTransport(cassette)), settings
 
 

@@ -118,10 +118,13 @@ class ExtractionDraft(_Draft):
     language: str = Field(
         pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the article's language."
     )
-    participants: list[DraftParticipant] = Field(default_factory=list)
-    locations: list[DraftLocation] = Field(default_factory=list)
+    # Required, even when empty: a model (or a grammar built from this schema) must say so, rather
+    # than stop after `language`, as small models constrained by the schema otherwise do.
+    participants: list[DraftParticipant] = Field(
+        description="Every person, organisation, state or group in the article."
+    )
+    locations: list[DraftLocation] = Field(description="Every place named in the article.")
     positions: list[DraftPosition] = Field(
-        default_factory=list,
         description="Only positions attributed to a participant; never the writer's own analysis.",
     )
 

@@ -27,7 +27,7 @@ from agent.client import openai_client
 from agent.errors import KhabarError
 from agent.models import ArticleExtraction
 from agent.pipeline import Extractor
-from agent.replay import HAND_WRITTEN, Cassette, RecordingTransport
+from agent.replay import HAND_WRITTEN, Cassette, RecordingTransport, request_settings
 from agent.settings import Mode, Settings
 
 REFERENCE_MODEL = "reference-answer"
@@ -101,6 +101,7 @@ def write_reference_cassette(case: Path, settings: Settings | None = None) -> Ar
             "base_url": settings.base_url,
             "mode": str(settings.mode),
             "usage_note": "token counts are estimates (characters / 4), not counted by a model",
+            "settings": request_settings(settings),
         },
     )
     recorder = RecordingTransport(cassette, inner=httpx.MockTransport(answer))

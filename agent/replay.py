@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -273,6 +273,14 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         await self.async_inner.aclose()
 
 
+# Settings that shape the request body; a replay must use the recorded ones to match it.
+REQUEST_SETTINGS = ("temperature", "max_tokens", "max_reasks")
+
+
+def request_settings(settings: Settings) -> dict[str, Any]:
+    return {name: getattr(settings, name) for name in REQUEST_SETTINGS}
+
+
 def recorder_for(path: Path, settings: Settings) -> RecordingTransport:
     """A recording transport to a new cassette whose metadata names model, endpoint and mode."""
     cassette = Cassette(
@@ -283,9 +291,22 @@ def recorder_for(path: Path, settings: Settings) -> RecordingTransport:
             "model": settings.model,
             "base_url": without_credentials(settings.base_url or OPENAI_BASE_URL),
             "mode": str(settings.mode),
+            "settings": request_settings(settings),
         },
     )
     return RecordingTransport(cassette, secrets=(settings.api_key or "",))
+
+
+def replay_settings(cassette: Cassette, base: Settings) -> Settings:
+    """`base`, answered as the cassette was recorded: its model, mode, base URL and request
+    settings, except where `base` took them from an explicit argument."""
+    recorded = {k: cassette.meta.get(k) for k in ("model", "mode")}
+    recorded |= cassette.meta.get("settings") or {}
+    overrides = {
+        k: v for k, v in recorded.items() if v is not None and base.sources.get(k) != "argument"
+    }
+    settings = replace(base, api_key=None)
+    return settings.with_overrides(**overrides, base_url=cassette.base_url)
 
 
 def scrub_headers(headers: httpx.Headers) -> dict[str, str]:
@@ -308,6 +329,8 @@ __all__ = [
     "canonical",
     "describe_difference",
     "recorder_for",
+    "replay_settings",
+    "request_settings",
     "scrub_headers",
     "write_atomic",
 ]

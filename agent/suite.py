@@ -30,6 +30,7 @@ from agent.replay import (
     describe_difference,
     write_atomic,
 )
+from agent.replay import replay_settings as recorded_settings
 from agent.settings import Settings
 from agent.suite_diff import Change, diff_results, strip_volatile
 
@@ -123,10 +124,7 @@ class Outcome:
 
 def replay_settings(cassette: Cassette, base: Settings | None = None) -> Settings:
     """The user's settings, answered as the cassette was recorded (model, mode, base URL)."""
-    settings = base if base is not None else Settings.load()
-    recorded = {k: cassette.meta.get(k) for k in ("model", "mode")}
-    overrides = {k: v for k, v in recorded.items() if v and settings.sources.get(k) != "argument"}
-    return settings.with_overrides(**overrides, base_url=cassette.base_url)
+    return recorded_settings(cassette, base if base is not None else Settings.load())
 
 
 class _ExplainingReplay(ReplayTransport):

@@ -75,6 +75,7 @@ def test_template_syntax_in_an_article_reaches_the_model_verbatim(tmp_path: Path
         "language": "en",
         "participants": [{"id": "p1", "name": "Jane Doe", "kind": "person", "role": "speaker",
                           "titles": [{"text": "Minister", "kind": "office"}]}],
+        "locations": [],
         "positions": [{"speaker_id": "p1", "cue": "said",
                        "content": "the strings {{ 7*7 }} and {% if x %} are only text",
                        "attribution": "reported", "gist_en": "Doe said it is text.",
