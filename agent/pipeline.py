@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -135,8 +137,19 @@ class _Call:
         )
         return build_result(draft, self.run, self.settings.on_ungrounded, provenance)
 
-    def failure(self, exc: Exception) -> KhabarError:
-        return translate_error(exc, self.settings, attempts=self.run.attempt)
+    @contextmanager
+    def in_flight(self) -> Iterator[None]:
+        """Around the model call: the run is visible to the validator, and whatever the SDK or
+        instructor raises leaves as one KhabarError."""
+        token = CURRENT_RUN.set(self.run)
+        try:
+            yield
+        except KhabarError:
+            raise
+        except Exception as exc:
+            raise translate_error(exc, self.settings, attempts=self.run.attempt) from exc
+        finally:
+            CURRENT_RUN.reset(token)
 
 
 class Extractor:
@@ -196,15 +209,8 @@ class Extractor:
         """Extract one article, blocking until the result is grounded (or fails)."""
         call = self._start(text)
         client = self._instructor()
-        token = CURRENT_RUN.set(call.run)
-        try:
+        with call.in_flight():
             draft = client.create(**call.kwargs())
-        except KhabarError:
-            raise
-        except Exception as exc:
-            raise call.failure(exc) from exc
-        finally:
-            CURRENT_RUN.reset(token)
         return call.finish(draft)
 
     async def aextract(self, text: str) -> ArticleExtraction:
@@ -213,15 +219,8 @@ class Extractor:
             return await asyncio.to_thread(self.extract, text)
         call = self._start(text)
         client = self._async_instructor()
-        token = CURRENT_RUN.set(call.run)
-        try:
+        with call.in_flight():
             draft = await client.create(**call.kwargs())
-        except KhabarError:
-            raise
-        except Exception as exc:
-            raise call.failure(exc) from exc
-        finally:
-            CURRENT_RUN.reset(token)
         return call.finish(draft)
 
 
