@@ -156,6 +156,31 @@ def child_langextract(base_url: str, n: int, concurrency: int) -> dict[str, Any]
     }
 
 
+def endpoint_floor(base_url: str, n: int, concurrency: int) -> float:
+    """Requests per second a do-nothing aiohttp client gets from the endpoint: the real ceiling."""
+    import asyncio
+
+    import aiohttp
+
+    body = {"model": "bench", "messages": [{"role": "user", "content": "x"}], "tools": [
+        {"type": "function", "function": {"name": "ExtractionDraft", "parameters": {}}}
+    ], "tool_choice": {"type": "function", "function": {"name": "ExtractionDraft"}}}  # fmt: skip
+
+    async def blast() -> float:
+        gate = asyncio.Semaphore(concurrency)
+        async with aiohttp.ClientSession() as session:
+
+            async def one() -> None:
+                async with gate, session.post(f"{base_url}/chat/completions", json=body) as r:
+                    await r.read()
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one() for _ in range(n)))
+            return n / (time.perf_counter() - started)
+
+    return asyncio.run(blast())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="khabar batch throughput vs ideal and langextract")
     parser.add_argument("-n", type=int, default=1000, help="articles per run")
@@ -185,6 +210,12 @@ def main() -> None:
     )
     header = ("engine", "429s", "art/s", "of ideal", "ok", "lost", "cpu ms/art")
     print("{:<13} {:>5} {:>7} {:>8} {:>6} {:>5} {:>10}".format(*header))
+    with endpoint(args.latency, 0.0) as base_url:
+        floor = endpoint_floor(base_url, n, args.concurrency)
+    print(
+        f"{'bare aiohttp':<13} {0:>5.0%} {floor:>7.1f} {floor / ideal:>8.0%}   (the endpoint's "
+        "own ceiling: a client that does nothing but send and read)"
+    )
     rates: dict[tuple[str, float], float] = {}
     for engine, limited in runs:
         with endpoint(args.latency, limited) as base_url:
