@@ -137,7 +137,7 @@ def batch_client(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> openai.AsyncOpenAI:
     """One async client for every worker: one connection pool, one shared retry policy."""
-    from agent.client import async_openai_client, retry_policy
+    from agent.client import async_openai_client
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     metered = MeteredTransport(
@@ -146,7 +146,7 @@ def batch_client(
         requests_per_minute=requests_per_minute,
         tokens_per_minute=tokens_per_minute,
     )
-    return async_openai_client(settings, transport=metered, policy=policy or retry_policy(settings))
+    return async_openai_client(settings, transport=metered, policy=policy)
 
 
 __all__ = ["BatchStats", "MeteredTransport", "batch_client"]

@@ -129,6 +129,8 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def __init__(self, cassette: Cassette) -> None:
         self.cassette = cassette
         self.used: set[int] = set()
+        # (recorded body, sent body) of the last miss that had a nearest recorded request.
+        self.mismatch: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -161,6 +163,7 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         nearest = next((r for r in unused if r["method"] == method and r["path"] == path), None)
         if nearest is None:
             return f"cassette {name} holds no {method} {path} request; re-record it with --record"
+        self.mismatch = (nearest.get("body"), body)
         differences = describe_difference(nearest.get("body"), body)
         return (
             f"cassette {name} is stale: the request differs from the recorded one "

@@ -127,24 +127,6 @@ def replay_settings(cassette: Cassette, base: Settings | None = None) -> Setting
     return recorded_settings(cassette, base if base is not None else Settings.load())
 
 
-class _ExplainingReplay(ReplayTransport):
-    """A replay transport that keeps what differed, for a stale-cassette report."""
-
-    differences: list[str]
-
-    def _explain(self, method: str, path: str, body: Any) -> str:
-        nearest = next(
-            (
-                e["request"]
-                for i, e in enumerate(self.cassette.exchanges)
-                if i not in self.used and e["request"]["path"] == path
-            ),
-            None,
-        )
-        self.differences = [] if nearest is None else _differences(nearest.get("body"), body)
-        return super()._explain(method, path, body)
-
-
 def _differences(recorded: Any, sent: Any) -> list[str]:
     """`describe_difference`, with the schema change named by its hashes."""
     found = describe_difference(recorded, sent)
@@ -168,15 +150,15 @@ def replay_case(case: Case, base: Settings | None = None) -> ArticleExtraction:
 
     cassette = Cassette.load(case.cassette)
     settings = replay_settings(cassette, base)
-    transport = _ExplainingReplay(cassette)
-    transport.differences = []
+    transport = ReplayTransport(cassette)
     try:
         with openai_client(settings, transport=transport) as client:
             return Extractor(settings, client=client).extract(read_article(case.article))
     except ReplayError:
-        if not transport.differences:
+        if transport.mismatch is None:
             raise
-        raise StaleCassette(_stale_reason(cassette, settings, transport.differences)) from None
+        differences = _differences(*transport.mismatch)
+        raise StaleCassette(_stale_reason(cassette, settings, differences)) from None
 
 
 class StaleCassette(ReplayError):
