@@ -184,6 +184,15 @@ class Extractor:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def prepare(self) -> None:
+        """Build the client and the response model now instead of at the first article (a batch
+        calls this before it freezes what lives for the whole run)."""
+        response_model()
+        if isinstance(self._client, openai.OpenAI):
+            self._instructor()
+        else:
+            self._async_instructor()
+
     def _instructor(self) -> Any:
         if self._sync is None:
             client = self._client or openai_client(self.settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import subprocess
 import sys
@@ -102,6 +103,39 @@ def test_articles_run_concurrently_and_keep_their_metadata() -> None:
     assert by_id["a3"].result is not None
     assert assert_spans_slice_article(by_id["a3"].result, ARTICLE) > 0
     assert stats.done == 8 and stats.requests == 8 and stats.prompt_tokens > 0
+
+
+class FreezeWatch(Script):
+    """Notes how many objects the garbage collector has frozen when each request arrives."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        self.frozen: list[int] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.frozen.append(gc.get_freeze_count())
+        return await super().__call__(request)
+
+
+def test_long_lived_objects_are_hidden_from_the_collector_only_while_runs_last() -> None:
+    short, long = FreezeWatch(latency=0.01), FreezeWatch(latency=0.05)
+
+    async def both() -> None:
+        async def run(script: FreezeWatch, count: int) -> None:
+            batch = extract_many(
+                [ARTICLE] * count, settings=settings(), transport=httpx.MockTransport(script)
+            )
+            async for _ in batch:
+                pass
+
+        await asyncio.gather(run(short, 1), run(long, 12))
+
+    assert gc.get_freeze_count() == 0
+    asyncio.run(both())
+    assert gc.get_freeze_count() == 0  # given back when the last run ended
+    # the modules, client and schemas: frozen from the first request to the last, including
+    # the requests the longer run sent after the shorter one had finished
+    assert len(long.frozen) == 12 and min(short.frozen + long.frozen) > 10_000
 
 
 def test_unusable_articles_become_input_error_records() -> None:
