@@ -271,11 +271,11 @@ def _long_lived_frozen() -> Iterator[None]:
     Imported modules, the client and the compiled schemas (some 200,000 objects) live as long
     as the run, yet each full collection walked them all: pauses of about 100 ms that stalled
     every worker at once, 5 to 8 % of a batch's throughput. `gc.freeze` moves them out of the
-    collector's sight; the outermost of nested or concurrent runs gives them back at its end.
+    collector's sight (garbage among them waits for the end too: collecting it first would be
+    one more full pass); the outermost of nested or concurrent runs gives them back at its end.
     """
     global _frozen_runs
     if _frozen_runs == 0:
-        gc.collect()
         gc.freeze()
     _frozen_runs += 1
     try:
