@@ -307,8 +307,9 @@ async def _pull(items: Iterable[Any] | AsyncIterable[Any], ahead: int) -> AsyncI
             loop.call_soon_threadsafe(handed.put_nowait, (item, error))
 
     def read() -> None:
+        iterator = iter(items)
         try:
-            for item in items:
+            for item in iterator:
                 slots.acquire()
                 if stopped.is_set():
                     return
@@ -316,6 +317,11 @@ async def _pull(items: Iterable[Any] | AsyncIterable[Any], ahead: int) -> AsyncI
             hand(_END)
         except BaseException as exc:  # handed to the loop, raised there
             hand(_END, exc)
+        finally:  # a run that stopped early closes its input file now, not at some later GC
+            close = getattr(iterator, "close", None)
+            if callable(close):
+                with contextlib.suppress(Exception):
+                    close()
 
     threading.Thread(target=read, name="khabar-batch-input", daemon=True).start()
     try:

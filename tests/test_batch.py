@@ -188,6 +188,30 @@ def test_a_refused_key_stops_the_run() -> None:
     assert len(script.arrivals) <= 4
 
 
+def test_input_left_unread_is_closed_when_a_run_stops_early() -> None:
+    closed = threading.Event()
+
+    def lines() -> Any:
+        try:
+            for i in range(1000):
+                yield {"id": str(i), "text": ARTICLE}
+        finally:
+            closed.set()  # what `with open(...)` in a reading generator relies on
+
+    source = lines()  # still referenced here: only an explicit close() ends it
+
+    async def run() -> int:
+        batch = extract_many(source, settings=settings(), transport=httpx.MockTransport(Script()))
+        seen = 0
+        async for _ in batch:
+            seen += 1
+            batch.stop()
+        return seen
+
+    assert asyncio.run(run()) < 1000
+    assert closed.wait(timeout=5)
+
+
 def test_stop_lets_articles_in_flight_settle_and_takes_no_more() -> None:
     script = Script(latency=0.05)
     stats = BatchStats()
