@@ -69,6 +69,8 @@ class PromptSet:
             digest.update(name.encode() + b"\0" + self.sources[name].encode() + b"\0")
         digest.update(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode())
         version = digest.hexdigest()[:12]
+        if len(self._versions) >= 16:  # a caller passing fresh schema dicts: remember few
+            self._versions.clear()
         self._versions[id(schema)] = (schema, version)
         return version
 

@@ -1,3 +1,4 @@
+import json
 import shutil
 from pathlib import Path
 
@@ -52,6 +53,9 @@ def test_version_changes_with_templates_and_schema(tmp_path: Path) -> None:
     v1 = original.version(draft_schema())
     assert v1 == PromptSet.load().version(draft_schema())
     assert original.version({"different": "schema"}) != v1
+    assert original.version(json.loads(json.dumps(draft_schema()))) == v1  # by content
+    many = [original.version({"n": n}) for n in range(40)]  # past the memo's size
+    assert len(set(many)) == 40 and original.version(draft_schema()) == v1
     (tmp_path / "prompts" / "system.j2").write_text("changed")
     changed = PromptSet.load(tmp_path / "prompts" / ".." / "prompts")
     assert changed.version(draft_schema()) != v1
