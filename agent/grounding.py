@@ -8,7 +8,8 @@ wins and reports every occurrence it finds:
 1. exact       the mention occurs verbatim (the tier also reports occurrences that differ only by
                folding, e.g. the same name once with diacritics);
 2. normalized  the folded token sequence occurs (diacritics, hamza, ة/ه, ى/ي, case, quotes,
-               dashes, line breaks), or occurs once spaces are ignored (عبد الله / عبدالله);
+               dashes, line breaks), or occurs once spaces are ignored (عبد الله / عبدالله), or
+               with the hamza on its other seat (مسؤول / مسئول, tried after tier 3);
 3. clitic      the first word sits in a token with proclitics (و ف ب ك ل, لل) or the model
                added or dropped the article ال; the span covers the name, not the proclitic
                (القاهرة inside بالقاهرة); English possessive 's is treated the same way;
@@ -49,6 +50,7 @@ NORMALIZED_SCORE = 0.95
 JOINED_SCORE = 0.9  # spaces differ: عبد الله / عبدالله, Al Sisi / AlSisi
 CLITIC_SCORE = 0.9
 ARTICLE_SCORE = 0.85  # the model added or dropped ال
+SEAT_SCORE = 0.9  # the hamza sits on the other seat: مسؤول / مسئول
 FUZZY_SCORE_SCALE = 0.85  # fuzzy scores are rapidfuzz ratios scaled below every other tier
 
 CLITIC_MIN_STEM = 3  # a proclitic is never split off a one-word name shorter than this ...
@@ -69,6 +71,10 @@ PROCLITICS: tuple[str, ...] = tuple(
 # A bare name (no ال) is split off only after these: ك and ف glue to too many words (كريم ≠ ريم).
 _BARE_NAME_PROCLITICS = ("و", "ب", "ل", "وب", "ول", "فب", "فل")
 _ARTICLE = "ال"
+# The two medial hamza seats, swapped: Egyptian and older spelling writes ئ where others write ؤ
+# (مسئول / مسؤول, الشئون / الشؤون); both occur in the NewsFANE gold. Folding keeps them apart
+# (ؤ → و, ئ → ي) because و and ي must stay apart, so a mention is retried with the other seat.
+_HAMZA_SEATS = str.maketrans("ؤئ", "ئؤ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +127,22 @@ class Grounder:
         tokens = fold(core).split()
         if not tokens:
             return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+        found = self._strict(mention, core, tokens)
+        seated = core.translate(_HAMZA_SEATS)
+        if found is None and seated != core:  # مسؤول written مسئول, شؤون written شئون
+            found = self._strict(mention, seated, fold(seated).split())
+            if found is not None and found.status is AlignmentStatus.EXACT:
+                found = Alignment(mention, AlignmentStatus.NORMALIZED, found.spans, SEAT_SCORE)
+        if found is not None:
+            return found
+        if kind == "text" and len(tokens) >= TEXT_FUZZY_MIN_TOKENS:
+            return self._fuzzy_text(mention, " ".join(tokens))
+        if len(tokens) >= NAME_FUZZY_MIN_TOKENS:
+            return self._fuzzy_name(mention, tokens)
+        return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+
+    def _strict(self, mention: str, core: str, tokens: list[str]) -> Alignment | None:
+        """Tiers 1-3: the folded words occur as they are, joined, or behind proclitics."""
         glued = self._glued(tokens)  # the same name with proclitics: reported with any tier
         hits = self._sequence(tokens)
         if hits:
@@ -128,14 +150,7 @@ class Grounder:
         hits = self._joined(tokens)
         if hits:
             return self._result(mention, AlignmentStatus.NORMALIZED, hits + glued, JOINED_SCORE)
-        clitic = self._clitic(mention, core, tokens)
-        if clitic is not None:
-            return clitic
-        if kind == "text" and len(tokens) >= TEXT_FUZZY_MIN_TOKENS:
-            return self._fuzzy_text(mention, " ".join(tokens))
-        if len(tokens) >= NAME_FUZZY_MIN_TOKENS:
-            return self._fuzzy_name(mention, tokens)
-        return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+        return self._clitic(mention, core, tokens)
 
     # -- tiers ---------------------------------------------------------------------------------
 

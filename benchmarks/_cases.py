@@ -106,6 +106,8 @@ def variants(base: str, rng: random.Random) -> dict[str, str]:
             base, lambda w: _diacritise(w, rng) if _is_arabic_word(w) else w
         ),
         "tatweel_added": _words(base, lambda w: _tatweel(w, rng) if len(w) > 2 else w),
+        # the hamza on its other seat before و: شؤون / شئون, مسؤول / مسئول (both in the gold)
+        "hamza_seat": re.sub("[ؤئ](?=و)", lambda m: "ئ" if m.group() == "ؤ" else "ؤ", base),
     }
     return {k: v for k, v in out.items() if v != base}
 

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agent.grounding import (
+    SEAT_SCORE,
     Grounder,
     ground_mentions,
     near,
@@ -77,6 +78,19 @@ def test_model_added_or_dropped_the_article() -> None:
     assert Grounder("في قاهرة المعز").align("القاهرة").status is S.CLITIC
     result = Grounder("زار العراق").align("عراق")
     assert result.status is S.CLITIC and texts("زار العراق", result.spans) == ["العراق"]
+
+
+def test_hamza_on_the_other_seat_is_the_same_word() -> None:
+    text = "قال مسئول بإدارة الشئون المعنوية إن رئيس الأركان وصل، وأكد مسؤولو الوزارة ذلك."
+    grounder = Grounder(text)
+    officer = grounder.align("مسؤول")  # the model wrote the standard spelling
+    assert officer.status is S.NORMALIZED and officer.score == SEAT_SCORE
+    assert texts(text, officer.spans) == ["مسئول"]
+    office = grounder.align("إدارة الشؤون المعنوية")  # and behind the glued ب
+    assert office.status is S.CLITIC and texts(text, office.spans) == ["إدارة الشئون المعنوية"]
+    assert texts(text, grounder.align("مسئولو الوزارة").spans) == ["مسؤولو الوزارة"]
+    assert grounder.align("مسئول").status is S.EXACT  # the article's own spelling comes first
+    assert not grounder.align("مسوول").grounded  # no hamza to move: و and ي stay apart
 
 
 @pytest.mark.parametrize(
