@@ -24,6 +24,7 @@ what the article's length costs.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -71,10 +72,15 @@ PROCLITICS: tuple[str, ...] = tuple(
 # A bare name (no ال) is split off only after these: ك and ف glue to too many words (كريم ≠ ريم).
 _BARE_NAME_PROCLITICS = ("و", "ب", "ل", "وب", "ول", "فب", "فل")
 _ARTICLE = "ال"
-# The two medial hamza seats, swapped: Egyptian and older spelling writes ئ where others write ؤ
+# The hamza before و on its other seat: Egyptian and older spelling writes ئ where others write ؤ
 # (مسئول / مسؤول, الشئون / الشؤون); both occur in the NewsFANE gold. Folding keeps them apart
-# (ؤ → و, ئ → ي) because و and ي must stay apart, so a mention is retried with the other seat.
-_HAMZA_SEATS = str.maketrans("ؤئ", "ئؤ")
+# (ؤ → و, ئ → ي) because و and ي must stay apart, so a mention is retried with the seat swapped
+# there, and only there (القضائية keeps its ئ).
+_SEAT_BEFORE_WAW = re.compile("[ؤئ](?=[\u064b-\u065f]*و)")
+
+
+def _other_seat(core: str) -> str:
+    return _SEAT_BEFORE_WAW.sub(lambda m: "ئ" if m.group() == "ؤ" else "ؤ", core)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +134,7 @@ class Grounder:
         if not tokens:
             return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
         found = self._strict(mention, core, tokens)
-        seated = core.translate(_HAMZA_SEATS)
+        seated = _other_seat(core)
         if found is None and seated != core:  # مسؤول written مسئول, شؤون written شئون
             found = self._strict(mention, seated, fold(seated).split())
             if found is not None and found.status is AlignmentStatus.EXACT:

@@ -91,6 +91,9 @@ def test_hamza_on_the_other_seat_is_the_same_word() -> None:
     assert texts(text, grounder.align("مسئولو الوزارة").spans) == ["مسؤولو الوزارة"]
     assert grounder.align("مسئول").status is S.EXACT  # the article's own spelling comes first
     assert not grounder.align("مسوول").grounded  # no hamza to move: و and ي stay apart
+    committee = "رئيس لجنة الشؤون القضائية"  # only the seat before و moves, not القضائية's
+    found = Grounder(committee).align("لجنة الشئون القضائية")
+    assert found.status is S.NORMALIZED and texts(committee, found.spans) == [committee[5:]]
 
 
 @pytest.mark.parametrize(
