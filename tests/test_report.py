@@ -97,7 +97,9 @@ def test_the_page_is_self_contained_and_locked_down() -> None:
     assert "Content-Security-Policy" in page and "default-src 'none'" in html.unescape(page)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert page.count("<script") == 1 and "<link" not in page
-    assert page.count('class="entity"') == len(result.participants) + len(result.locations)
+    # every participant and location, and each position again under its speaker
+    entries = len(result.participants) + len(result.locations) + len(result.positions)
+    assert page.count('class="entity"') == entries
 
 
 def test_hostile_model_output_is_escaped(tmp_path: Path) -> None:

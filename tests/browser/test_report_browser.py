@@ -37,6 +37,8 @@ for (let node = walker.nextNode(); node; node = walker.nextNode()) {
 }
 return null;
 """
+# A participant's name in the panel (its card also holds its positions, each clickable itself).
+NAME_OF_FIRST = ".panel .entity[data-entity='a0-p0'] > bdi.g"
 MARKS = """
 return Array.from(document.querySelectorAll('mark[data-mark]')).map(m => [
   m.dataset.mark, m.dataset.kind, m.dataset.entity, Number(m.dataset.start),
@@ -129,16 +131,19 @@ def test_english_article_renders_left_to_right(browser: Any, tmp_path: Path) -> 
     assert a[0] < b[0]
 
 
-def test_clicking_a_participant_highlights_all_its_mentions(browser: Any, tmp_path: Path) -> None:
-    text, result = extract_case(SEED)
-    open_report(browser, tmp_path, "seed", text, result)
-    haftar = result.participants[0]
-    browser.find_element("css selector", ".panel .entity[data-entity='a0-p0']").click()
+@pytest.mark.parametrize("case", [SEED, ENGLISH], ids=["seed-ar", "english"])
+def test_clicking_a_participant_highlights_all_its_mentions(
+    browser: Any, tmp_path: Path, case: Path
+) -> None:
+    text, result = extract_case(case)
+    open_report(browser, tmp_path, case.name, text, result)
+    first = result.participants[0]
+    browser.find_element("css selector", NAME_OF_FIRST).click()
 
     shown = marks_by_occurrence(browser)
     lit = {(start, end) for _, entity, start, end, _, on in shown.values() if on}
     mine = {(start, end) for _, entity, start, end, _, _ in shown.values() if entity == "a0-p0"}
-    mentions = {(s.start, s.end) for g in (haftar.name, *haftar.mentions) for s in g.spans}
+    mentions = {(s.start, s.end) for g in (first.name, *first.mentions) for s in g.spans}
     assert mentions and mentions <= lit
     assert lit == mine
     colour = browser.execute_script(
@@ -146,7 +151,7 @@ def test_clicking_a_participant_highlights_all_its_mentions(browser: Any, tmp_pa
     )
     assert colour == "rgb(255, 211, 61)"
 
-    browser.find_element("css selector", ".panel .entity[data-entity='a0-p0']").click()
+    browser.find_element("css selector", NAME_OF_FIRST).click()
     assert not any(on for *_, on in marks_by_occurrence(browser).values())
 
 
@@ -162,6 +167,37 @@ def test_a_position_jumps_to_its_content(browser: Any, tmp_path: Path) -> None:
     )
     flashed, top, bottom, height = target
     assert flashed and top >= 0 and bottom <= height + 1
+
+
+def test_each_participant_lists_its_own_positions_and_they_jump(
+    browser: Any, tmp_path: Path
+) -> None:
+    text, result = extract_case(SEED)
+    open_report(browser, tmp_path, "seed", text, result)
+    listed_by = {
+        i: browser.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.dataset.entity)",
+            f".panel .entity[data-entity='a0-p{i}'] .stated [data-entity]",
+        )
+        for i in range(len(result.participants))
+    }
+    expected = {
+        i: [f"a0-s{k}" for k, pos in enumerate(result.positions) if pos.speaker_id == p.id]
+        for i, p in enumerate(result.participants)
+    }
+    assert listed_by == expected and expected[0] == ["a0-s2", "a0-s3"]  # صدام حفتر's two
+
+    browser.find_element(
+        "css selector", ".panel .entity[data-entity='a0-p0'] .stated [data-entity='a0-s3']"
+    ).click()
+    shown = marks_by_occurrence(browser)
+    lit = {entity for _, entity, _, _, _, on in shown.values() if on}
+    assert lit == {"a0-s3"}  # the statement's cue and content, not the speaker's name
+    flashed = browser.execute_script(
+        "return document.querySelector(arguments[0]).classList.contains('flash')",
+        "mark[data-entity='a0-s3'][data-kind='content']",
+    )
+    assert flashed
 
 
 def test_hostile_article_runs_no_script_and_cannot_reorder_the_page(
