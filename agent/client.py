@@ -105,8 +105,9 @@ def _json_as_extra_body(create: Callable[..., Any], *, asynchronous: bool) -> Ca
     node, trying each member of a union (six message types per message): for khabar's requests
     that was 15-20 % of a batch's CPU. The anthropic SDK, built by the same generator, has the
     same report and the same cure (anthropic-sdk-python#1195). `extra_body` is merged into the
-    JSON as it is, so the request sent is the same (tests compare it with instructor's own, and
-    replayed cassettes match on it); `messages=[]` only satisfies the SDK's required argument.
+    JSON as it is, so the request sent is the same JSON, keys in another order (tests compare it
+    with instructor's own; cassettes match bodies with sorted keys); `messages=[]` only satisfies
+    the SDK's required argument.
     """
 
     def moved(kwargs: dict[str, Any]) -> dict[str, Any]:
