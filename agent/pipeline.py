@@ -35,8 +35,9 @@ from agent.errors import (
 )
 from agent.models import ArticleExtraction, Provenance, Usage
 from agent.prompts import PromptSet
+from agent.result import build_result
 from agent.settings import Settings
-from agent.validate import CURRENT_RUN, ValidationRun, build_result
+from agent.validate import CURRENT_RUN, ValidationRun
 
 
 @cache

@@ -254,7 +254,7 @@ def render_report(articles: Iterable[ReportArticle], title: str = "khabar report
 
 def check_text(text: str, result: ArticleExtraction, source: str) -> None:
     """An `InputError` unless every span fits the text and exact matches slice to their string."""
-    from agent.validate import iter_grounded
+    from agent.result import iter_grounded
 
     for item in iter_grounded(result):
         # `alignment` is the best occurrence's; other occurrences may be clitic or normalised.

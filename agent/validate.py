@@ -1,39 +1,23 @@
-"""Cross-check a model's answer against the article, and turn it into a grounded result.
+"""Cross-check a model's answer against the article: every problem becomes a re-ask message.
 
-`ValidationRun` lives for one extraction. instructor hands it to `ExtractionDraft`'s validator
-through the validation context on every attempt: while re-asks remain, each problem becomes a
-precise message the model sees; on the last attempt the problems are kept, and `build_result`
-applies the `--on-ungrounded` policy (flag, drop or fail) and writes the grounding report.
+`ValidationRun` lives for one extraction. `ExtractionDraft`'s validator finds it on every attempt
+(through `CURRENT_RUN`): while re-asks remain, each problem becomes a precise message the model
+sees; on the last attempt the problems are kept, and `agent.result.build_result` applies the
+`--on-ungrounded` policy (flag, drop or fail) to them.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from agent.draft import DraftParticipant, DraftPosition, ExtractionDraft
-from agent.errors import UngroundedError
 from agent.grounding import Alignment, Grounder, Kind, near, sentence_bounds, sentence_of
 from agent.models import (
-    AlignmentStatus,
-    ArticleExtraction,
-    Grounded,
-    GroundingIssue,
-    GroundingReport,
     IssueKind,
-    Location,
-    Participant,
-    Provenance,
     Span,
-    StatedPosition,
-    Title,
 )
-from agent.normalize import fold
-from agent.settings import Policy
-
-_Ground = Callable[..., Grounded]
 
 # The run of the extraction in progress. It reaches the draft's validator this way rather than
 # through instructor's `context=`, because instructor renders the messages as Jinja templates
@@ -343,156 +327,10 @@ def _duplicates(draft: ExtractionDraft) -> Iterator[Problem]:
         seen_names.setdefault(key, p.id)
 
 
-def build_result(
-    draft: ExtractionDraft, run: ValidationRun, policy: Policy, provenance: Provenance
-) -> ArticleExtraction:
-    """Ground every copied string, apply the policy to what is left, and report."""
-    problems = run.final
-    if problems and policy is Policy.FAIL:
-        raise UngroundedError(
-            f"{len(problems)} problem(s) left after {run.attempt} attempt(s), first: "
-            f"{problems[0].message}",
-            attempts=run.attempt,
-        )
-    drop = {p.target for p in problems} if policy is Policy.DROP else set()
-    action = "dropped" if policy is Policy.DROP else "flagged"
-    issues = [
-        GroundingIssue(path=p.path, kind=p.kind, message=p.message, action=action) for p in problems
-    ]
-
-    def g(text: str, kind: Kind = "name", only: list[Span] | None = None) -> Grounded:
-        """Ground `text`; `only` keeps the occurrences that belong to this field."""
-        a = run.align(text, kind)
-        spans = [
-            s.model_copy(update={"alignment": occurrence_status(run.article, s, a)})
-            for s in a.spans
-            if not only or s in only
-        ]
-        return Grounded(text=text, spans=spans, alignment=a.status, score=a.score)
-
-    participants = [
-        _participant(p, g, drop, run)
-        for p in draft.participants
-        if (p.id,) not in drop and (p.id, "duplicate") not in drop
-    ]
-    kept_ids = {p.id for p in participants}
-    locations = [
-        Location(
-            id=loc.id,
-            name=g(loc.name),
-            name_en=loc.name_en,
-            kind=loc.kind,
-            role=loc.role,
-            country_code=loc.country_code,
-        )
-        for loc in draft.locations
-        if (loc.id,) not in drop
-    ]
-    kept_ids |= {loc.id for loc in locations}
-    positions = [
-        StatedPosition(
-            speaker_id=pos.speaker_id,
-            cue=g(pos.cue),
-            content=g(pos.content, "text"),
-            attribution=pos.attribution,
-            gist_en=pos.gist_en,
-            topic=pos.topic,
-            stance=pos.stance,
-            about_ids=[
-                r
-                for r in pos.about_ids
-                if ("positions", str(i), "about", r) not in drop
-                and (policy is not Policy.DROP or r in kept_ids)
-            ],
-        )
-        for i, pos in enumerate(draft.positions)
-        if ("positions", str(i)) not in drop
-        and (policy is not Policy.DROP or pos.speaker_id in kept_ids)
-    ]
-    result = ArticleExtraction(
-        language=draft.language,
-        participants=participants,
-        locations=locations,
-        positions=positions,
-        provenance=provenance,
-        grounding=GroundingReport(
-            policy=str(policy), counts={}, issues=issues, reasked=list(run.reasked)
-        ),
-    )
-    counts = Counter(item.alignment for item in iter_grounded(result))
-    report = result.grounding.model_copy(
-        update={"counts": {s: counts.get(s, 0) for s in AlignmentStatus}}
-    )
-    return result.model_copy(update={"grounding": report})
-
-
-def occurrence_status(article: str, span: Span, found: Alignment) -> AlignmentStatus:
-    """How one occurrence matched: the best tier reports weaker occurrences too (a name that is
-    once verbatim and once behind a proclitic), so each span gets its own status."""
-    written, wanted = article[span.start : span.end], found.mention.strip()
-    if written == wanted:
-        return AlignmentStatus.EXACT
-    if fold(written) == fold(wanted):
-        return AlignmentStatus.NORMALIZED
-    if found.status in (AlignmentStatus.EXACT, AlignmentStatus.NORMALIZED):
-        return AlignmentStatus.CLITIC
-    return found.status
-
-
-def _participant(
-    p: DraftParticipant, g: _Ground, drop: set[tuple[str, ...]], run: ValidationRun
-) -> Participant:
-    beside = attached_title_spans(p, run)
-    titles = [
-        Title(
-            text=g(t.text, only=beside.get(i)),
-            kind=t.kind,
-            organization=(
-                g(t.organization)
-                if t.organization and (p.id, "titles", str(i), "organization") not in drop
-                else None
-            ),
-        )
-        for i, t in enumerate(p.titles)
-        if (p.id, "titles", str(i)) not in drop
-    ]
-    return Participant(
-        id=p.id,
-        name=g(p.name),
-        name_en=p.name_en,
-        kind=p.kind,
-        titles=titles,
-        affiliation=(
-            g(p.affiliation) if p.affiliation and (p.id, "affiliation") not in drop else None
-        ),
-        role=p.role,
-        mentions=[g(m) for i, m in enumerate(p.mentions) if (p.id, "mentions", str(i)) not in drop],
-    )
-
-
-def iter_grounded(result: ArticleExtraction) -> Iterator[Grounded]:
-    """Every grounded field of a result, in document order of the structure."""
-    for p in result.participants:
-        yield p.name
-        for t in p.titles:
-            yield t.text
-            if t.organization:
-                yield t.organization
-        if p.affiliation:
-            yield p.affiliation
-        yield from p.mentions
-    for loc in result.locations:
-        yield loc.name
-    for pos in result.positions:
-        yield pos.cue
-        yield pos.content
-
-
 __all__ = [
     "CURRENT_RUN",
     "Problem",
     "ValidationRun",
-    "build_result",
+    "attached_title_spans",
     "find_problems",
-    "iter_grounded",
 ]

@@ -14,9 +14,9 @@ from agent.normalize import fold
 from agent.pipeline import Extractor
 from agent.reference import reference_settings
 from agent.replay import Cassette, ReplayTransport
+from agent.result import iter_grounded
 from agent.settings import Settings
 from agent.transport import RetryPolicy
-from agent.validate import iter_grounded
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "fixtures" / "cases"

@@ -37,7 +37,9 @@ def test_import_agent_builds_nothing_heavy() -> None:
     assert not {"openai", "instructor", "pydantic", "httpx2", "rich"} & loaded
 
 
-@pytest.mark.parametrize("module", ["agent.grounding", "agent.validate", "agent.models"])
+@pytest.mark.parametrize(
+    "module", ["agent.grounding", "agent.validate", "agent.result", "agent.models"]
+)
 def test_matching_and_models_never_import_the_llm_client(module: str) -> None:
     loaded = _loaded_after(f"import {module}")
     assert not {"openai", "instructor", "httpx2"} & loaded

@@ -15,7 +15,7 @@ import pytest
 
 from agent.models import ArticleExtraction
 from agent.report import ReportArticle, write_report
-from agent.validate import iter_grounded
+from agent.result import iter_grounded
 from tests.browser.harness import MISSING_HINT, browser_paths, start_browser
 from tests.report_cases import ENGLISH, SEED, extract_case, injection_case
 
