@@ -11,7 +11,13 @@ import instructor
 import openai.resources.chat.completions.completions as sdk_completions
 import pytest
 
-from agent.client import PLAIN_JSON_FIELDS, async_openai_client, instructor_mode, openai_client
+from agent.client import (
+    PLAIN_JSON_FIELDS,
+    async_openai_client,
+    instructor_mode,
+    openai_client,
+    patch,
+)
 from agent.pipeline import Extractor, response_model
 from agent.prompts import PromptSet
 from agent.reference import completion, reference_settings
@@ -125,7 +131,7 @@ def test_extra_body_given_by_a_caller_is_kept(transformed: list[set[str]]) -> No
     endpoint = Answering(Mode.TOOLS)
     settings = reference_settings()
     client = openai_client(settings, transport=httpx.MockTransport(endpoint))
-    wrapped = Extractor(settings, client=client)._instructor()
+    wrapped = patch(client, Mode.TOOLS)
     prompt = PromptSet.load().build(ARTICLE, {})
     wrapped.create(
         model=settings.model,
