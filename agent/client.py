@@ -29,6 +29,17 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     )
 
 
+def _sdk_options(settings: Settings) -> dict[str, Any]:
+    """What the sync and async clients share: endpoint, key, timeout, and the SDK's own retries
+    off (transport retries happen once, in `agent.transport`)."""
+    return {
+        "api_key": settings.api_key or PLACEHOLDER_KEY,
+        "base_url": settings.base_url or OPENAI_BASE_URL,
+        "timeout": settings.timeout,
+        "max_retries": 0,
+    }
+
+
 def openai_client(
     settings: Settings,
     *,
@@ -42,11 +53,8 @@ def openai_client(
         transport or httpx.HTTPTransport(), policy or retry_policy(settings), sleep=sleep
     )
     return openai.OpenAI(
-        api_key=settings.api_key or PLACEHOLDER_KEY,
-        base_url=settings.base_url or OPENAI_BASE_URL,
-        timeout=settings.timeout,
-        max_retries=0,
         http_client=httpx.Client(transport=retrying, timeout=settings.timeout),
+        **_sdk_options(settings),
     )
 
 
@@ -62,11 +70,8 @@ def async_openai_client(
         transport or httpx.AsyncHTTPTransport(), policy or retry_policy(settings)
     )
     return openai.AsyncOpenAI(
-        api_key=settings.api_key or PLACEHOLDER_KEY,
-        base_url=settings.base_url or OPENAI_BASE_URL,
-        timeout=settings.timeout,
-        max_retries=0,
         http_client=httpx.AsyncClient(transport=retrying, timeout=settings.timeout),
+        **_sdk_options(settings),
     )
 
 
