@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test check fmt lint types schemas bench-import bench-batch bench-memory report-screenshot clean
+.PHONY: demo test check fmt lint types imports schemas bench-import bench-batch bench-memory report-screenshot clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,12 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-## Formatting, lint, types and tests: run before every commit.
-check: fmt lint types test
+## The layer contracts (docs/architecture.md): e.g. matching and checking never import the SDK.
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+## Formatting, lint, types, import contracts and tests: run before every commit (CI runs it).
+check: fmt lint types imports test
 
 schemas: $(STAMP)
 	$(BIN)/khabar schema export schemas

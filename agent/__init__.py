@@ -15,17 +15,17 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
-    "extract": "agent.pipeline",
-    "aextract": "agent.pipeline",
-    "Extractor": "agent.pipeline",
-    "extract_many": "agent.batch",
-    "BatchRecord": "agent.batch",
-    "BatchStats": "agent.batch",
+    "extract": "agent.llm.pipeline",
+    "aextract": "agent.llm.pipeline",
+    "Extractor": "agent.llm.pipeline",
+    "extract_many": "agent.batch.engine",
+    "BatchRecord": "agent.batch.engine",
+    "BatchStats": "agent.batch.engine",
     "Settings": "agent.settings",
     "Mode": "agent.settings",
     "Policy": "agent.settings",
-    "ground_mentions": "agent.grounding",
-    "Alignment": "agent.grounding",
+    "ground_mentions": "agent.text.grounding",
+    "Alignment": "agent.text.grounding",
     "read_article": "agent.articles",
     "ArticleExtraction": "agent.models",
     "Participant": "agent.models",
@@ -35,10 +35,10 @@ _EXPORTS: dict[str, str] = {
     "Grounded": "agent.models",
     "Span": "agent.models",
     "AlignmentStatus": "agent.models",
-    "Cassette": "agent.replay",
-    "ReplayTransport": "agent.replay",
-    "openai_client": "agent.client",
-    "async_openai_client": "agent.client",
+    "Cassette": "agent.cassettes.replay",
+    "ReplayTransport": "agent.cassettes.replay",
+    "openai_client": "agent.llm.client",
+    "async_openai_client": "agent.llm.client",
     "KhabarError": "agent.errors",
     "InputError": "agent.errors",
     "ConfigError": "agent.errors",
@@ -82,8 +82,8 @@ __all__ = [
 
 if TYPE_CHECKING:
     from agent.articles import read_article
-    from agent.batch import BatchRecord, BatchStats, extract_many
-    from agent.client import async_openai_client, openai_client
+    from agent.batch.engine import BatchRecord, BatchStats, extract_many
+    from agent.cassettes.replay import Cassette, ReplayTransport
     from agent.errors import (
         ConfigError,
         EndpointError,
@@ -92,7 +92,8 @@ if TYPE_CHECKING:
         KhabarError,
         ReplayError,
     )
-    from agent.grounding import Alignment, ground_mentions
+    from agent.llm.client import async_openai_client, openai_client
+    from agent.llm.pipeline import Extractor, aextract, extract
     from agent.models import (
         AlignmentStatus,
         ArticleExtraction,
@@ -103,9 +104,8 @@ if TYPE_CHECKING:
         StatedPosition,
         Title,
     )
-    from agent.pipeline import Extractor, aextract, extract
-    from agent.replay import Cassette, ReplayTransport
     from agent.settings import Mode, Policy, Settings
+    from agent.text.grounding import Alignment, ground_mentions
 
 
 def __getattr__(name: str) -> Any:

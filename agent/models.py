@@ -5,7 +5,8 @@ the validator located them and recorded every occurrence as character offsets in
 text (`text[start:end]`), with how the match was made. *Derived* fields (English renderings,
 gists, codes) are the model's own words: marked `x-derived` in the JSON Schema, never grounded.
 
-The shape the model fills in is `agent.draft.ExtractionDraft`; this module is what users keep.
+The shape the model fills in is `agent.extraction.draft.ExtractionDraft`; this module is what
+users keep.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.normalize import fold
+from agent.text.normalize import fold
 
 PROCLITIC_TOKENS = frozenset("وفبكل")
 HARAKAT = "\u064e\u064f\u0650\u0652\u0651\u064b"

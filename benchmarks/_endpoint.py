@@ -5,7 +5,7 @@ the first line of stdout. It answers two kinds of client on the same port:
 
 - khabar (requests with `tools`): the hand-written clean answer of
   fixtures/cases/reask_invented_participant (second answer of answers.json; NOT produced by a
-  model), wrapped by `agent.reference.completion` as a tool call. Send that case's article.
+  model), wrapped by `agent.fixtures.reference.completion` as a tool call. Send that case's article.
 - langextract (no `tools`): JSON content `{"extractions": [...]}` naming three organisations of
   the same article.
 
@@ -30,7 +30,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agent.reference import completion  # noqa: E402
+from agent.fixtures.reference import completion  # noqa: E402
 from agent.settings import Mode  # noqa: E402
 
 CASE = ROOT / "fixtures" / "cases" / "reask_invented_participant"

@@ -65,8 +65,8 @@ def run_child(engine: str, base_url: str, n: int, concurrency: int) -> dict[str,
 def child_khabar(base_url: str, n: int, concurrency: int) -> dict[str, Any]:
     import asyncio
 
-    from agent.batch import BatchStats, extract_many
-    from agent.batch_io import ResultWriter
+    from agent.batch.engine import BatchStats, extract_many
+    from agent.batch.io import ResultWriter
     from agent.settings import Settings
     from benchmarks._endpoint import article
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.grounding import Grounder
+from agent.text.grounding import Grounder
 from benchmarks._cases import Article, Case, build_arabic, build_english, load_newsfane
 
 Spans = list[tuple[int, int]]

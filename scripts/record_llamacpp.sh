@@ -31,7 +31,7 @@ record() {  # case, max_tokens, temperature
         || echo "$1: the model's answer did not validate (the cassette is kept for review)"
     .venv/bin/python - "$dir/cassette.json" "$MODEL" <<'PY'
 import datetime, pathlib, sys
-from agent.replay import Cassette
+from agent.cassettes.replay import Cassette
 cassette = Cassette.load(sys.argv[1])
 cassette.meta |= {
     "server": "llama-cpp-python (python -m llama_cpp.server), built from source",

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from agent.client import openai_client
+from agent.cassettes.replay import Cassette, ReplayTransport
+from agent.extraction.result import iter_grounded
+from agent.fixtures.reference import reference_settings
+from agent.llm.client import openai_client
+from agent.llm.pipeline import Extractor
+from agent.llm.transport import RetryPolicy
 from agent.models import ArticleExtraction
-from agent.normalize import fold
-from agent.pipeline import Extractor
-from agent.reference import reference_settings
-from agent.replay import Cassette, ReplayTransport
-from agent.result import iter_grounded
 from agent.settings import Settings
-from agent.transport import RetryPolicy
+from agent.text.normalize import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "fixtures" / "cases"

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 from agent.articles import read_article
-from agent.client import openai_client
+from agent.cassettes.replay import Cassette, ReplayTransport
+from agent.fixtures.reference import reference_settings, write_reference_cassette
+from agent.llm.client import openai_client
+from agent.llm.pipeline import Extractor
 from agent.models import ArticleExtraction
-from agent.pipeline import Extractor
-from agent.reference import reference_settings, write_reference_cassette
-from agent.replay import Cassette, ReplayTransport
 
 CASES = Path(__file__).resolve().parent.parent / "fixtures" / "cases"
 SEED = CASES / "seed_military_visit"

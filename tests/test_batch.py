@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,11 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from agent.batch import BatchRecord, BatchStats, extract_many
-from agent.batch_io import ResultWriter, iter_input, scan_output
+from agent.batch.engine import BatchRecord, BatchStats, extract_many
+from agent.batch.io import ResultWriter, iter_input, scan_output
+from agent.batch.pricing import PRICES, parse_price, price_for
 from agent.errors import AuthenticationError, ConfigError
-from agent.pricing import PRICES, parse_price, price_for
-from agent.reference import completion, reference_settings
+from agent.fixtures.reference import completion, reference_settings
 from agent.settings import Mode, Settings
 from tests.conftest import REASK, assert_spans_slice_article
 
@@ -71,7 +71,7 @@ def collect(
     items: Any, script: Script, concurrency: int = 4, **kwargs: Any
 ) -> tuple[list[BatchRecord], BatchStats]:
     stats = BatchStats()
-    handler: Callable[[httpx.Request], Awaitable[httpx.Response]] = script
+    handler: Callable[[httpx.Request], Coroutine[None, None, httpx.Response]] = script
 
     async def run() -> list[BatchRecord]:
         batch = extract_many(
@@ -279,7 +279,7 @@ def test_writer_leaves_only_whole_lines_when_the_disk_fills(tmp_path: Path) -> N
 import resource, signal, sys
 sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
 from pathlib import Path
-from agent.batch_io import ResultWriter
+from agent.batch.io import ResultWriter
 from agent.errors import KhabarError
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))

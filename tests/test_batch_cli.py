@@ -13,7 +13,7 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from agent.cli import cli
+from agent.cli.main import cli
 from agent.errors import EndpointError
 from tests.conftest import ROOT
 from tests.test_batch import ARTICLE, LocalEndpoint
@@ -55,7 +55,7 @@ def test_folder_input_writes_one_line_per_article(tmp_path: Path) -> None:
 
 
 def test_batch_output_over_a_folder_makes_a_report(tmp_path: Path) -> None:
-    from agent.report import load_report_articles
+    from agent.views.html_report import load_report_articles
 
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main
+from agent.cassettes.replay import Cassette
+from agent.cli.main import main
 from agent.errors import ValidationFailed
-from agent.reference import write_reference_cassette
-from agent.replay import Cassette
+from agent.fixtures.reference import write_reference_cassette
 from tests.conftest import REASK
 
 ARTICLE = REASK / "article.txt"

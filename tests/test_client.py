@@ -11,16 +11,16 @@ import instructor
 import openai.resources.chat.completions.completions as sdk_completions
 import pytest
 
-from agent.client import (
+from agent.fixtures.reference import completion, reference_settings
+from agent.llm.client import (
     PLAIN_JSON_FIELDS,
     async_openai_client,
     instructor_mode,
     openai_client,
     patch,
 )
-from agent.pipeline import Extractor, response_model
-from agent.prompts import PromptSet
-from agent.reference import completion, reference_settings
+from agent.llm.pipeline import Extractor, response_model
+from agent.llm.prompts import PromptSet
 from agent.settings import Mode
 from tests.conftest import REASK
 
@@ -60,8 +60,8 @@ def transformed(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
         return {name for name, value in data.items() if isinstance(value, dict | list) and value}
 
     sync_transform, async_transform = (
-        sdk_completions.maybe_transform,
-        (sdk_completions.async_maybe_transform),
+        sdk_completions.maybe_transform,  # type: ignore[attr-defined]
+        (sdk_completions.async_maybe_transform),  # type: ignore[attr-defined]
     )
 
     def spy(data: Any, *args: Any, **kwargs: Any) -> Any:
@@ -85,7 +85,7 @@ def instructor_own_request(mode: Mode) -> dict[str, Any]:
     prompt = PromptSet.load().build(ARTICLE, {})
     instructor.from_openai(client, mode=instructor_mode(mode)).create(
         model=settings.model,
-        messages=prompt.messages,
+        messages=prompt.messages,  # type: ignore[arg-type]
         response_model=response_model(),
         max_retries=0,
         temperature=settings.temperature,

@@ -13,12 +13,12 @@ import aiohttp
 import httpx2 as httpx
 import pytest
 
-from agent.client import openai_client
 from agent.errors import ConfigError, EndpointFailed
-from agent.fake_endpoint import FakeEndpoint, Fault
-from agent.pipeline import Extractor
+from agent.fixtures.diff import diff_results, strip_volatile
+from agent.fixtures.fake_endpoint import FakeEndpoint, Fault
+from agent.llm.client import openai_client
+from agent.llm.pipeline import Extractor
 from agent.settings import Settings
-from agent.suite_diff import diff_results, strip_volatile
 from tests.conftest import ROOT, SEED
 
 ANSWER = json.loads((SEED / "answers.json").read_text(encoding="utf-8"))["answers"][-1]
@@ -110,7 +110,7 @@ def test_needs_something_to_serve() -> None:
 
 
 def test_runs_by_hand_until_interrupted() -> None:
-    command = [sys.executable, "-m", "agent.fake_endpoint", "--cassette",
+    command = [sys.executable, "-m", "agent.fixtures.fake_endpoint", "--cassette",
                str(SEED / "cassette.json"), "--latency", "0.05", "--port", "0"]  # fmt: skip
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None

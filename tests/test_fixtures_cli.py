@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main
-from agent.fake_endpoint import FakeEndpoint
+from agent.cli.main import main
+from agent.fixtures.fake_endpoint import FakeEndpoint
 from tests.conftest import REASK, ROOT, SEED
 
 

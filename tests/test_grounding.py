@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.grounding import (
+from agent.models import AlignmentStatus, Span
+from agent.text.grounding import (
     SEAT_SCORE,
     Grounder,
     ground_mentions,
@@ -18,7 +19,6 @@ from agent.grounding import (
     sentence_bounds,
     sentence_of,
 )
-from agent.models import AlignmentStatus, Span
 
 S = AlignmentStatus
 
@@ -177,7 +177,7 @@ words = st.sampled_from(
 @given(st.lists(words, max_size=30), st.sampled_from(["محمد", "القاهرة", "cairo", "Cairo's", "X"]))
 @settings(max_examples=200)
 def test_every_span_folds_to_the_mention(parts: list[str], mention: str) -> None:
-    from agent.normalize import fold
+    from agent.text.normalize import fold
 
     text = " ".join(parts)
     result = Grounder(text).align(mention)

@@ -8,7 +8,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.normalize import fold, fold_char, normalize, token_spans
+from agent.text.normalize import fold, fold_char, normalize, token_spans
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآٱؤئىةکیەھ"
 MARKS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0640"

@@ -23,7 +23,7 @@ def test_extract_is_the_function_not_a_module() -> None:
     from agent import aextract, extract
 
     assert callable(extract) and callable(aextract)
-    assert extract.__module__ == "agent.pipeline"
+    assert extract.__module__ == "agent.llm.pipeline"
 
 
 def _loaded_after(statement: str) -> set[str]:
@@ -38,7 +38,13 @@ def test_import_agent_builds_nothing_heavy() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["agent.grounding", "agent.validate", "agent.result", "agent.models"]
+    "module",
+    [
+        "agent.text.grounding",
+        "agent.extraction.validate",
+        "agent.extraction.result",
+        "agent.models",
+    ],
 )
 def test_matching_and_models_never_import_the_llm_client(module: str) -> None:
     loaded = _loaded_after(f"import {module}")
@@ -57,8 +63,8 @@ def test_remembered_validator_scan_still_refuses_async_validators() -> None:
     from instructor.v2.validation import async_validators
     from pydantic import BaseModel
 
-    from agent.client import patch
-    from agent.pipeline import response_model
+    from agent.llm.client import patch
+    from agent.llm.pipeline import response_model
     from agent.settings import Mode, Settings
 
     with agent.openai_client(Settings(base_url="http://127.0.0.1:9/v1", model="m")) as client:

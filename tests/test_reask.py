@@ -5,9 +5,10 @@ import re
 
 import pytest
 
+from agent.cassettes.replay import Cassette
 from agent.errors import UngroundedError, ValidationFailed
-from agent.reference import reference_settings
-from agent.replay import Cassette
+from agent.fixtures.reference import reference_settings
+from agent.models import AlignmentStatus
 from tests.conftest import REASK, assert_spans_slice_article, replay_extractor
 
 TEXT = (REASK / "article.txt").read_text(encoding="utf-8")
@@ -72,13 +73,13 @@ def test_policy_after_the_last_attempt(policy: str) -> None:
         assert "Archbishop Christodoulos" in names
         p4 = result.participant("p4")
         assert p4 is not None and p4.name.alignment == "unaligned" and p4.name.spans == []
-        assert result.grounding.counts["unaligned"] >= 3
+        assert result.grounding.counts[AlignmentStatus.UNALIGNED] >= 3
     else:
         assert "Archbishop Christodoulos" not in names
         assert "p4" not in speakers  # his position went with him
         assert result.participant("p1") is not None
         assert result.participant("p1").titles == []  # type: ignore[union-attr]
-        assert result.grounding.counts["unaligned"] == 0
+        assert result.grounding.counts[AlignmentStatus.UNALIGNED] == 0
 
 
 def test_policy_fail_raises_with_the_first_problem() -> None:

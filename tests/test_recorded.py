@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.replay import RECORDED, Cassette
-from agent.testing import replay
+from agent.cassettes.replay import RECORDED, Cassette
+from agent.fixtures.pytest_plugin import replay
+from agent.models import AlignmentStatus
 from tests.conftest import CASES, assert_spans_slice_article
 
 RECORDED_CASES = sorted(CASES.glob("recorded_*"))
@@ -30,7 +31,7 @@ def test_real_recording_replays_and_the_validator_reports_what_it_caught(case: P
     assert result.grounding.issues, "a 135M model's answer always has something to flag"
     for issue in result.grounding.issues:
         assert issue.action == "flagged"
-    assert result.grounding.counts["unaligned"] >= 3
+    assert result.grounding.counts[AlignmentStatus.UNALIGNED] >= 3
     assert_spans_slice_article(result, text)
 
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main
-from agent.client import openai_client
-from agent.fake_endpoint import FakeEndpoint, Fault
+from agent.cli.main import main
+from agent.fixtures.fake_endpoint import FakeEndpoint, Fault
+from agent.llm.client import openai_client
+from agent.llm.pipeline import Extractor
+from agent.llm.transport import RetryPolicy
 from agent.models import ArticleExtraction
-from agent.pipeline import Extractor
 from agent.settings import Settings
-from agent.transport import RetryPolicy
 from tests.conftest import SEED
 
 ANSWER = json.loads((SEED / "answers.json").read_text(encoding="utf-8"))["answers"][-1]

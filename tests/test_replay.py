@@ -7,11 +7,16 @@ import httpx2 as httpx
 import openai
 import pytest
 
-from agent.client import openai_client
+from agent.cassettes.replay import (
+    Cassette,
+    RecordingTransport,
+    ReplayTransport,
+    describe_difference,
+)
 from agent.errors import ReplayError
-from agent.pipeline import Extractor
-from agent.reference import completion, reference_settings
-from agent.replay import Cassette, RecordingTransport, ReplayTransport, describe_difference
+from agent.fixtures.reference import completion, reference_settings
+from agent.llm.client import openai_client
+from agent.llm.pipeline import Extractor
 from tests.conftest import REASK, replay_extractor
 
 TEXT = (REASK / "article.txt").read_text(encoding="utf-8")
@@ -113,7 +118,7 @@ def test_difference_names_prompt_schema_and_parameters() -> None:
 def test_replay_serves_async_clients_too() -> None:
     import asyncio
 
-    from agent.client import async_openai_client
+    from agent.llm.client import async_openai_client
 
     settings = reference_settings()
     transport = ReplayTransport(Cassette.load(REASK / "cassette.json"))

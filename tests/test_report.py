@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agent.cli import main
+from agent.cli.main import main
 from agent.errors import InputError
 from agent.models import AlignmentStatus, Grounded
-from agent.report import (
+from agent.views.html_report import (
     Mark,
     ReportArticle,
     Token,
@@ -29,7 +29,8 @@ from tests.report_cases import ENGLISH, SEED, extract_case, injection_case
 
 def replay_tokens(tokens: list[Token]) -> tuple[str, dict[str, str]]:
     """The text the tokens spell, and the text inside each mark (fragments joined)."""
-    text, inside, stack = "", {}, []
+    text, stack = "", []
+    inside: dict[str, str] = {}
     for tok in tokens:
         if tok.op == "open":
             assert tok.mark is not None

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import jsonschema
 
+from agent.extraction.schemas import SCHEMA_FILES, export_schemas, schema_texts, stale_schemas
 from agent.models import DERIVED, ArticleExtraction
-from agent.schemas import SCHEMA_FILES, export_schemas, schema_texts, stale_schemas
 from tests.conftest import REASK, ROOT, replay_extractor
 
 SCHEMAS = ROOT / "schemas"

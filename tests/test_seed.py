@@ -6,8 +6,8 @@ import json
 import jsonschema
 import pytest
 
-from agent.cli import main
-from agent.models import ArticleExtraction
+from agent.cli.main import main
+from agent.models import AlignmentStatus, ArticleExtraction
 from tests.conftest import ROOT, SEED, assert_spans_slice_article, replay_extractor
 
 TEXT = (SEED / "article.txt").read_text(encoding="utf-8")
@@ -67,7 +67,7 @@ def test_closing_analysis_is_attributed_to_no_one(result: ArticleExtraction) -> 
 def test_every_span_slices_the_article(result: ArticleExtraction) -> None:
     assert assert_spans_slice_article(result, TEXT) >= 40
     assert result.grounding.issues == []
-    assert result.grounding.counts["unaligned"] == 0
+    assert result.grounding.counts[AlignmentStatus.UNALIGNED] == 0
     libyan_army = next(p for p in result.participants if p.id == "p7")
     assert libyan_army.name.alignment == "clitic"  # only ever written للجيش الوطني الليبي
     for span in libyan_army.name.spans:

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from agent.draft import ExtractionDraft
+from agent.extraction.draft import ExtractionDraft
+from agent.extraction.validate import ValidationRun, find_problems
 from agent.models import IssueKind
-from agent.validate import ValidationRun, find_problems
 from tests.conftest import SEED
 
 TEXT = (SEED / "article.txt").read_text(encoding="utf-8")

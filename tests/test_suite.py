@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from agent.errors import InputError
+from agent.fixtures.diff import diff_results
+from agent.fixtures.pytest_plugin import assert_matches_golden, replay
+from agent.fixtures.suite import Case, Status, check_case, discover
 from agent.settings import Settings
-from agent.suite import Case, Status, check_case, discover
-from agent.suite_diff import diff_results
-from agent.testing import assert_matches_golden, replay
 from tests.conftest import CASES, REASK, SEED
 
 SHIPPED = discover(CASES)

@@ -7,10 +7,10 @@ import io
 import pytest
 from bidi import get_display
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group
 from rich.text import Text
 
-from agent.textview import article_view, display_order, reshape, visual_order
+from agent.views.article_text import article_view, display_order, reshape, visual_order
 from tests.report_cases import ENGLISH, SEED, extract_case
 
 
@@ -69,6 +69,7 @@ def test_visual_view_is_right_aligned_and_reshaped() -> None:
 def test_highlights_cover_the_grounded_mentions() -> None:
     text, result = extract_case(ENGLISH)
     view = article_view(text, result)
+    assert isinstance(view, Group)
     styled = view.renderables[1]
     assert isinstance(styled, Text) and styled.plain == text
     covered = {(s.start, s.end) for s in styled.spans}

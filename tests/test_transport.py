@@ -7,12 +7,12 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from agent.client import async_openai_client
+from agent.cassettes.replay import Cassette, ReplayTransport
 from agent.errors import EndpointFailed, EndpointUnreachable
-from agent.pipeline import Extractor
-from agent.reference import reference_settings
-from agent.replay import Cassette, ReplayTransport
-from agent.transport import RetryPolicy, retry_after_seconds
+from agent.fixtures.reference import reference_settings
+from agent.llm.client import async_openai_client
+from agent.llm.pipeline import Extractor
+from agent.llm.transport import RetryPolicy, retry_after_seconds
 from tests.conftest import REASK, Sleeps, replay_extractor
 
 TEXT = (REASK / "article.txt").read_text(encoding="utf-8")
@@ -57,7 +57,7 @@ def test_bounded_failure_after_the_last_attempt(sleeps: Sleeps) -> None:
     cassette = _with_errors(*[(503, {})] * 6)
     settings = reference_settings(transport_attempts=4)
     replay = ReplayTransport(cassette)
-    from agent.client import openai_client
+    from agent.llm.client import openai_client
 
     extractor = Extractor(settings, client=openai_client(settings, transport=replay, sleep=sleeps))
     with pytest.raises(EndpointFailed) as caught:
@@ -89,7 +89,7 @@ class FlakyTransport(httpx.BaseTransport):
 
 
 def test_connection_errors_are_retried_then_reported(sleeps: Sleeps) -> None:
-    from agent.client import openai_client
+    from agent.llm.client import openai_client
 
     settings = reference_settings(transport_attempts=3)
     replay = ReplayTransport(Cassette.load(REASK / "cassette.json"))

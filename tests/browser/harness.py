@@ -56,7 +56,7 @@ def start_browser(user_data_dir: Path) -> Any:
 
 def write_seed_screenshot(target: Path) -> Path:
     """The report of the seed article, as the tests build it, saved as a PNG."""
-    from agent.report import ReportArticle, write_report
+    from agent.views.html_report import ReportArticle, write_report
     from tests.report_cases import SEED, extract_case
 
     text, result = extract_case(SEED)

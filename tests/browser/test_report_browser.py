@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from agent.extraction.result import iter_grounded
 from agent.models import ArticleExtraction
-from agent.report import ReportArticle, write_report
-from agent.result import iter_grounded
+from agent.views.html_report import ReportArticle, write_report
 from tests.browser.harness import MISSING_HINT, browser_paths, start_browser
 from tests.report_cases import ENGLISH, SEED, extract_case, injection_case
 

@@ -17,8 +17,8 @@ from typing import Any
 import httpx2 as httpx
 import openai
 
+from agent.llm.transport import RetryPolicy
 from agent.settings import Settings
-from agent.transport import RetryPolicy
 
 
 @dataclass
@@ -137,7 +137,7 @@ def batch_client(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> openai.AsyncOpenAI:
     """One async client for every worker: one connection pool, one shared retry policy."""
-    from agent.client import async_openai_client
+    from agent.llm.client import async_openai_client
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     metered = MeteredTransport(

@@ -22,8 +22,6 @@ from typing import Any
 import openai
 from pydantic import ValidationError
 
-from agent.client import async_openai_client, openai_client, patch
-from agent.draft import ExtractionDraft
 from agent.errors import (
     AuthenticationError,
     ConfigError,
@@ -33,11 +31,13 @@ from agent.errors import (
     KhabarError,
     ValidationFailed,
 )
+from agent.extraction.draft import CURRENT_RUN, ExtractionDraft
+from agent.extraction.result import build_result
+from agent.extraction.validate import ValidationRun
+from agent.llm.client import async_openai_client, openai_client, patch
+from agent.llm.prompts import PromptSet
 from agent.models import ArticleExtraction, Provenance, Usage
-from agent.prompts import PromptSet
-from agent.result import build_result
 from agent.settings import Settings
-from agent.validate import CURRENT_RUN, ValidationRun
 
 
 @cache

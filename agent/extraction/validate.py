@@ -2,27 +2,21 @@
 
 `ValidationRun` lives for one extraction. `ExtractionDraft`'s validator finds it on every attempt
 (through `CURRENT_RUN`): while re-asks remain, each problem becomes a precise message the model
-sees; on the last attempt the problems are kept, and `agent.result.build_result` applies the
-`--on-ungrounded` policy (flag, drop or fail) to them.
+sees; on the last attempt the problems are kept, and `agent.extraction.result.build_result`
+applies the `--on-ungrounded` policy (flag, drop or fail) to them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from agent.draft import DraftParticipant, DraftPosition, ExtractionDraft
-from agent.grounding import Alignment, Grounder, Kind, near, sentence_bounds, sentence_of
+from agent.extraction.draft import DraftParticipant, DraftPosition, ExtractionDraft
 from agent.models import (
     IssueKind,
     Span,
 )
-
-# The run of the extraction in progress. It reaches the draft's validator this way rather than
-# through instructor's `context=`, because instructor renders the messages as Jinja templates
-# whenever a context is given: an article containing "{{ 7*7 }}" would reach the model as "49".
-CURRENT_RUN: ContextVar[ValidationRun | None] = ContextVar("khabar_run", default=None)
+from agent.text.grounding import Alignment, Grounder, Kind, near, sentence_bounds, sentence_of
 
 
 @dataclass(frozen=True)
@@ -328,7 +322,6 @@ def _duplicates(draft: ExtractionDraft) -> Iterator[Problem]:
 
 
 __all__ = [
-    "CURRENT_RUN",
     "Problem",
     "ValidationRun",
     "attached_title_spans",

@@ -2,17 +2,18 @@
 
 These descriptions reach the model through the JSON Schema that instructor sends, so they are
 written as instructions. The model never writes offsets or alignment: the validator computes them
-(`agent.validate`) and the result (`agent.models.ArticleExtraction`) carries them.
+(`agent.extraction.validate`) and the result (`agent.models.ArticleExtraction`) carries them.
 
 The after-validator on `ExtractionDraft` is the re-ask seam: with a `ValidationRun` in progress
-(`agent.validate.CURRENT_RUN`, or `context={"khabar_run": run}`) it checks the answer against
-the article and raises a precise message while re-asks remain; on the last attempt it records
-what is left for the `--on-ungrounded` policy.
+(`CURRENT_RUN`, set by `agent.llm.pipeline`, or `context={"khabar_run": run}`) it checks the
+answer against the article and raises a precise message while re-asks remain; on the last
+attempt it records what is left for the `--on-ungrounded` policy.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -25,6 +26,19 @@ from agent.models import (
     StoryRole,
     TitleKind,
 )
+
+
+class Reviewer(Protocol):
+    """What the draft's validator calls: `agent.extraction.validate.ValidationRun`."""
+
+    def review(self, draft: ExtractionDraft) -> None: ...
+
+
+# The run of the extraction in progress. It reaches the draft's validator this way rather than
+# through instructor's `context=`, because instructor renders the messages as Jinja templates
+# whenever a context is given: an article containing "{{ 7*7 }}" would reach the model as "49".
+# It lives here, where the validator reads it, so the draft never imports the checks.
+CURRENT_RUN: ContextVar[Reviewer | None] = ContextVar("khabar_run", default=None)
 
 VERBATIM = "Copied character for character from the article, in its own language and spelling."
 
@@ -136,16 +150,16 @@ class ExtractionDraft(_Draft):
         return self
 
 
-def _run_from(context: Any) -> Any:
+def _run_from(context: Any) -> Reviewer | None:
     """The extraction run: given as validation context, or the one in progress."""
     if isinstance(context, dict) and "khabar_run" in context:
-        return context["khabar_run"]
-    from agent.validate import CURRENT_RUN
-
+        run: Reviewer | None = context["khabar_run"]
+        return run
     return CURRENT_RUN.get()
 
 
 __all__ = [
+    "CURRENT_RUN",
     "DraftLocation",
     "DraftParticipant",
     "DraftPosition",

@@ -2,8 +2,8 @@
 
 `build_result` runs once per extraction, after the last attempt. It aligns each string the model
 copied (with a status per occurrence), keeps a title's occurrences only where they stand beside
-its holder, applies `--on-ungrounded` (flag, drop or fail) to the problems `agent.validate`
-left, and counts the grounding report.
+its holder, applies `--on-ungrounded` (flag, drop or fail) to the problems
+`agent.extraction.validate` left, and counts the grounding report.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from agent.draft import DraftParticipant, ExtractionDraft
 from agent.errors import UngroundedError
-from agent.grounding import Alignment, Kind
+from agent.extraction.draft import DraftParticipant, ExtractionDraft
+from agent.extraction.validate import ValidationRun, attached_title_spans
 from agent.models import (
     AlignmentStatus,
     ArticleExtraction,
@@ -27,9 +27,9 @@ from agent.models import (
     StatedPosition,
     Title,
 )
-from agent.normalize import fold
 from agent.settings import Policy
-from agent.validate import ValidationRun, attached_title_spans
+from agent.text.grounding import Alignment, Kind
+from agent.text.normalize import fold
 
 _Ground = Callable[..., Grounded]
 

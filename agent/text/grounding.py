@@ -2,8 +2,8 @@
 
 This module is the single seam for matching: the validator, the structural checks and users who
 ground their own lists all go through `Grounder.align` (or `ground_mentions`). Matching runs on the
-folded form of `agent.normalize` and is tiered, best first; the first tier that finds the mention
-wins and reports every occurrence it finds:
+folded form of `agent.text.normalize` and is tiered, best first; the first tier that finds the
+mention wins and reports every occurrence it finds:
 
 1. exact       the mention occurs verbatim (the tier also reports occurrences that differ only by
                folding, e.g. the same name once with diacritics);
@@ -33,7 +33,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from agent.models import AlignmentStatus, Span
-from agent.normalize import (
+from agent.text.normalize import (
     crosses_sentence,
     edge_marks,
     fold,

@@ -212,13 +212,13 @@ def _hash(source: str) -> str:
 
 @cache
 def _asset(name: str) -> str:
-    return files("agent").joinpath("templates", name).read_text(encoding="utf-8")
+    return files("agent.views").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("agent", "templates"),
+        loader=PackageLoader("agent.views", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -254,7 +254,7 @@ def render_report(articles: Iterable[ReportArticle], title: str = "khabar report
 
 def check_text(text: str, result: ArticleExtraction, source: str) -> None:
     """An `InputError` unless every span fits the text and exact matches slice to their string."""
-    from agent.result import iter_grounded
+    from agent.extraction.result import iter_grounded
 
     for item in iter_grounded(result):
         # `alignment` is the best occurrence's; other occurrences may be clitic or normalised.
@@ -336,7 +336,7 @@ def write_report(
     path: Path, articles: Iterable[ReportArticle], title: str = "khabar report"
 ) -> None:
     """Render first, then replace `path` atomically: never a half-written page."""
-    from agent.replay import write_atomic
+    from agent.files import write_atomic
 
     write_atomic(path, render_report(articles, title))
 

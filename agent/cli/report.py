@@ -6,16 +6,12 @@ from pathlib import Path
 
 import click
 
+from agent.cli.options import output_option
+
 
 @click.command("report")
 @click.argument("results", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The HTML file to write (atomically).",
-)
+@output_option("The HTML file to write (atomically).", required=True)
 @click.option(
     "--article",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -24,7 +20,7 @@ import click
 @click.option("--title", default="khabar report", show_default=True, help="Page title.")
 def report(results: Path, output: Path, article: Path | None, title: str) -> None:
     """Write an HTML page of RESULTS (result JSON or batch JSONL), mentions highlighted."""
-    from agent.report import load_report_articles, write_report
+    from agent.views.html_report import load_report_articles, write_report
 
     articles = load_report_articles(results, article)
     write_report(output, articles, title)

@@ -24,7 +24,7 @@ from rich.text import Text
 
 from agent.errors import InputError
 from agent.models import ArticleExtraction
-from agent.report import Mark, collect_marks, text_direction
+from agent.views.html_report import Mark, collect_marks, text_direction
 
 KIND_STYLE: dict[str, str] = {
     "content": "on grey23",
@@ -120,7 +120,7 @@ def visual_order(line: str, rtl: bool) -> list[tuple[int, str]]:
     gives the permutation (and with it, where each highlight goes). Controls are dropped.
     """
     try:
-        from bidi import algorithm  # type: ignore[import-untyped]
+        from bidi import algorithm
     except ImportError:  # pragma: no cover - depends on the installed extras
         raise InputError("--bidi needs python-bidi: pip install 'khabar[bidi]'") from None
     storage = algorithm.get_empty_storage()
@@ -141,7 +141,7 @@ def visual_order(line: str, rtl: bool) -> list[tuple[int, str]]:
 @cache
 def _reshaper() -> Any:
     try:
-        import arabic_reshaper  # type: ignore[import-untyped]
+        import arabic_reshaper
     except ImportError:  # pragma: no cover - depends on the installed extras
         raise InputError("--bidi needs arabic-reshaper: pip install 'khabar[bidi]'") from None
     return arabic_reshaper.ArabicReshaper(

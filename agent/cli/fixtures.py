@@ -20,8 +20,8 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from agent.suite import Outcome, Recording
-    from agent.suite_diff import Change
+    from agent.fixtures.diff import Change
+    from agent.fixtures.suite import Outcome, Recording
 
 DEFAULT_PATH = "fixtures"
 _STYLE = {
@@ -55,7 +55,7 @@ _yes_option = click.option("--yes", "-y", is_flag=True, help="Confirm overwritin
 @click.pass_context
 def check(ctx: click.Context, path: Path) -> None:
     """Replay every case under PATH and compare with its golden file; exit 1 on any difference."""
-    from agent.suite import Status, check_case, discover
+    from agent.fixtures.suite import Status, check_case, discover
 
     outcomes = [check_case(case) for case in discover(path)]
     console = _console()
@@ -79,7 +79,7 @@ def check(ctx: click.Context, path: Path) -> None:
 @click.pass_context
 def accept(ctx: click.Context, path: Path, yes: bool) -> None:
     """Rewrite golden files under PATH from the current results, after showing the diff."""
-    from agent.suite import Status, check_case, discover, write_golden
+    from agent.fixtures.suite import Status, check_case, discover, write_golden
 
     outcomes = [check_case(case) for case in discover(path)]
     console = _console()
@@ -118,8 +118,8 @@ def record(path: Path, yes: bool, config_path: str | None, **flags: Any) -> None
     Cases recorded from a model are recorded again against the configured endpoint; cases
     whose answers were written by hand (answers.json) are regenerated from those answers.
     """
+    from agent.fixtures.suite import discover, record_case
     from agent.settings import Settings
-    from agent.suite import discover, record_case
 
     base = Settings.load(config_path=config_path, **flags)
     console = _console()
@@ -156,7 +156,7 @@ def _confirmed(what: str, yes: bool) -> bool:
 
 def _cassette_changes(recording: Recording) -> list[str]:
     """What differs between the cassette in place and the new one (requests and answers)."""
-    from agent.replay import Cassette, canonical, describe_difference
+    from agent.cassettes.replay import Cassette, canonical, describe_difference
 
     old = Cassette.load(recording.case.cassette).exchanges
     new = json.loads(recording.cassette.read_text(encoding="utf-8"))["exchanges"]

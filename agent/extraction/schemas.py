@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agent.draft import ExtractionDraft
+from agent.extraction.draft import ExtractionDraft
+from agent.files import write_atomic
 from agent.models import ArticleExtraction
-from agent.replay import write_atomic
 
 SCHEMA_FILES: dict[str, type[Any]] = {
     "article_extraction.schema.json": ArticleExtraction,

@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from agent.cli.options import load_settings, output_option, setting_options
 from agent.errors import InputError, KhabarError
 
 EXIT_USAGE = 2
@@ -66,55 +67,10 @@ def cli(debug: bool) -> None:
     """Grounded extraction from news articles: who, which titles, where, who said what."""
 
 
-_setting_options = [
-    click.option("--model", help="Model name (KHABAR_MODEL)."),
-    click.option("--base-url", help="OpenAI-compatible base URL (KHABAR_BASE_URL)."),
-    click.option("--api-key", help="API key; prefer KHABAR_API_KEY / OPENAI_API_KEY."),
-    click.option(
-        "--mode",
-        type=click.Choice(["tools", "json_schema", "md_json"]),
-        help="instructor mode (KHABAR_MODE).",
-    ),
-    click.option(
-        "--on-ungrounded",
-        type=click.Choice(["flag", "drop", "fail"]),
-        help="What to do with problems left after the last re-ask.",
-    ),
-    click.option("--max-reasks", type=click.IntRange(min=0), help="Validation re-asks."),
-    click.option(
-        "--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per request."
-    ),
-    click.option("--max-chars", type=click.IntRange(min=1), help="Longest article accepted."),
-    click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False),
-        help="Config file (TOML); default ~/.config/khabar/config.toml.",
-    ),
-]
-
-
-def setting_options(func: Any) -> Any:
-    for option in reversed(_setting_options):
-        func = option(func)
-    return func
-
-
-def _settings(config_path: str | None, flags: dict[str, Any]) -> Any:
-    from agent.settings import Settings
-
-    return Settings.load(config_path=config_path, **flags)
-
-
 @cli.command()
 @click.argument("article", type=str)
 @click.option("--json", "as_json", is_flag=True, help="Print only the JSON result on stdout.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the JSON result to this file (atomically).",
-)
+@output_option("Also write the JSON result to this file (atomically).")
 @click.option(
     "--replay",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -153,16 +109,16 @@ def extract(
 ) -> None:
     """Extract participants, titles, locations and stated positions from ARTICLE (a file or -)."""
     from agent.articles import read_article
-    from agent.pipeline import Extractor
-    from agent.render import render_extraction
-    from agent.replay import write_atomic
+    from agent.files import write_atomic
+    from agent.llm.pipeline import Extractor
+    from agent.views.terminal import render_extraction
 
     if replay and record:
         raise click.UsageError("--replay and --record cannot be used together")
     if show_text and as_json:
         raise click.UsageError("--show-text cannot be used with --json")
     text = read_article(article)
-    settings = _settings(config_path, flags)
+    settings = load_settings(config_path, flags)
     if replay:
         client, settings = _replay_client(replay, settings, flags)
     elif record:
@@ -181,7 +137,7 @@ def extract(
     if output:
         write_atomic(output, payload + "\n")
     if html:
-        from agent.report import ReportArticle, write_report
+        from agent.views.html_report import ReportArticle, write_report
 
         label = "standard input" if article == "-" else Path(article).name
         write_report(html, [ReportArticle(label, text, result)], title=f"khabar: {label}")
@@ -190,15 +146,15 @@ def extract(
     else:
         console = Console(highlight=False)
         if show_text:
-            from agent.textview import article_view
+            from agent.views.article_text import article_view
 
             console.print(article_view(text, result, visual=bidi, width=console.width))
         console.print(render_extraction(result))
 
 
 def _replay_client(path: Path, settings: Any, flags: dict[str, Any]) -> tuple[Any, Any]:
-    from agent.client import openai_client
-    from agent.replay import Cassette, ReplayTransport, replay_settings
+    from agent.cassettes.replay import Cassette, ReplayTransport, replay_settings
+    from agent.llm.client import openai_client
 
     cassette = Cassette.load(path)
     settings = replay_settings(cassette, settings)
@@ -206,8 +162,8 @@ def _replay_client(path: Path, settings: Any, flags: dict[str, Any]) -> tuple[An
 
 
 def _recording_client(path: Path, settings: Any, force: bool) -> tuple[Any, Any]:
-    from agent.client import openai_client
-    from agent.replay import recorder_for
+    from agent.cassettes.replay import recorder_for
+    from agent.llm.client import openai_client
 
     if path.exists() and not force:
         raise InputError(f"{path} exists: pass --force to overwrite the cassette")
@@ -223,7 +179,7 @@ def _recording_client(path: Path, settings: Any, force: bool) -> tuple[Any, Any]
 )
 def show_config(as_json: bool, config_path: str | None) -> None:
     """Show the effective configuration and where each value came from (never the key)."""
-    settings = _settings(config_path, {})
+    settings = load_settings(config_path, {})
     shown = settings.public()
     if as_json:
         click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
@@ -251,7 +207,7 @@ def schema() -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
 def schema_export(directory: Path) -> None:
     """Write the JSON Schemas of the result and of the model's answer to DIRECTORY."""
-    from agent.schemas import export_schemas
+    from agent.extraction.schemas import export_schemas
 
     for path in export_schemas(directory):
         click.echo(f"wrote {path}")
@@ -261,7 +217,7 @@ def schema_export(directory: Path) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
 def schema_check(directory: Path) -> None:
     """Exit 1 when the files in DIRECTORY differ from the models."""
-    from agent.schemas import stale_schemas
+    from agent.extraction.schemas import stale_schemas
 
     stale = stale_schemas(directory)
     if stale:
@@ -271,14 +227,14 @@ def schema_check(directory: Path) -> None:
 
 __all__ = ["cli", "main"]
 
-from agent.cli_fixtures import fixtures  # noqa: E402
+from agent.cli.fixtures import fixtures  # noqa: E402
 
 cli.add_command(fixtures)
 
-from agent.cli_report import report  # noqa: E402
+from agent.cli.report import report  # noqa: E402
 
 cli.add_command(report)
 
-from agent.cli_batch import batch  # noqa: E402
+from agent.cli.batch import batch  # noqa: E402
 
 cli.add_command(batch)

@@ -12,18 +12,16 @@ recording transport writes real exchanges, with credentials scrubbed, after ever
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 
 from agent.errors import ReplayError
+from agent.files import write_atomic
 from agent.settings import OPENAI_BASE_URL, Settings, without_credentials
 
 FORMAT = 1
@@ -98,29 +96,6 @@ class Cassette:
     @property
     def base_url(self) -> str:
         return str(self.meta.get("base_url") or "http://replay.invalid/v1")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temp file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a result file is an ordinary file
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@cache
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
 
 
 class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -335,5 +310,4 @@ __all__ = [
     "replay_settings",
     "request_settings",
     "scrub_headers",
-    "write_atomic",
 ]

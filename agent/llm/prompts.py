@@ -41,7 +41,7 @@ def default_prompts_dir() -> Path:
     packaged = Path(str(resources.files("agent"))) / "prompts"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "prompts"
+    return Path(__file__).resolve().parents[2] / "prompts"
 
 
 @dataclass(frozen=True)

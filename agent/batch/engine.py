@@ -22,13 +22,12 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx2 as httpx
 import openai
 
-from agent.batch_io import BatchItem, item_from_mapping
-from agent.batch_transport import BatchStats, MeteredTransport, batch_client
+from agent.batch.io import BatchItem, item_from_mapping
+from agent.batch.transport import BatchStats, MeteredTransport, batch_client
 from agent.errors import (
     AuthenticationError,
     ConfigError,
@@ -42,9 +41,12 @@ from agent.errors import (
     UngroundedError,
     ValidationFailed,
 )
+from agent.llm.pipeline import Extractor, khabar_version
 from agent.models import ArticleExtraction
-from agent.pipeline import Extractor, khabar_version
 from agent.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx2 as httpx
 
 # Failures that would repeat for every article: they end the run instead of filling the output.
 FATAL = (AuthenticationError, ConfigError)

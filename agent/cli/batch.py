@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 
-from agent.cli import _settings, setting_options
+from agent.cli.options import load_settings, output_option, setting_options
 
 if TYPE_CHECKING:
-    from agent.batch import BatchRun, BatchStats
-    from agent.batch_io import OutputIndex, ResultWriter
-    from agent.pricing import Price
+    from agent.batch.engine import BatchRun, BatchStats
+    from agent.batch.io import OutputIndex, ResultWriter
+    from agent.batch.pricing import Price
 
 PLAIN_EVERY_S = 5.0
 EXIT_INTERRUPTED = 130
@@ -29,13 +29,7 @@ EXIT_INTERRUPTED = 130
 
 @click.command("batch")
 @click.argument("source", metavar="INPUT", type=str)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="JSONL results, appended; re-running the same command resumes.",
-)
+@output_option("JSONL results, appended; re-running the same command resumes.", required=True)
 @click.option(
     "--concurrency",
     "-j",
@@ -73,11 +67,11 @@ def batch(
     output are skipped (--retry-failed retries those that failed). Ctrl-C stops once the
     articles in flight settle; a second Ctrl-C stops at once.
     """
-    from agent.batch import BatchStats, extract_many
-    from agent.batch_io import ResultWriter, count_input, iter_input, scan_output
-    from agent.pricing import parse_price, price_for
+    from agent.batch.engine import BatchStats, extract_many
+    from agent.batch.io import ResultWriter, count_input, iter_input, scan_output
+    from agent.batch.pricing import parse_price, price_for
 
-    settings = _settings(config_path, flags)
+    settings = load_settings(config_path, flags)
     settings.require_endpoint()
     unit_price = parse_price(price) if price else price_for(settings.model)
     items = iter_input(source)

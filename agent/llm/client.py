@@ -1,7 +1,7 @@
 """Settings → openai client → instructor client, with khabar's transport retries underneath.
 
 Clients are built on demand, never at import time. khabar's own clients have the SDK's retries
-switched off (`max_retries=0`): transport retries happen once, in `agent.transport`, and
+switched off (`max_retries=0`): transport retries happen once, in `agent.llm.transport`, and
 instructor's re-asks only ever follow validation errors. A client a user injects is used as is.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import httpx2 as httpx
 import openai
 
+from agent.llm.transport import AsyncRetryingTransport, RetryingTransport, RetryPolicy
 from agent.settings import OPENAI_BASE_URL, Mode, Settings
-from agent.transport import AsyncRetryingTransport, RetryingTransport, RetryPolicy
 
 # Local servers (vLLM, Ollama, llama.cpp, LM Studio) need no key, but the SDK insists on one.
 PLACEHOLDER_KEY = "not-needed"
@@ -31,7 +31,7 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 def _sdk_options(settings: Settings) -> dict[str, Any]:
     """What the sync and async clients share: endpoint, key, timeout, and the SDK's own retries
-    off (transport retries happen once, in `agent.transport`)."""
+    off (transport retries happen once, in `agent.llm.transport`)."""
     return {
         "api_key": settings.api_key or PLACEHOLDER_KEY,
         "base_url": settings.base_url or OPENAI_BASE_URL,

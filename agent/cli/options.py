@@ -1,0 +1,66 @@
+"""Options shared by several commands, declared once so their names and help never drift apart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agent.settings import Mode, Policy
+
+_setting_options = [
+    click.option("--model", help="Model name (KHABAR_MODEL)."),
+    click.option("--base-url", help="OpenAI-compatible base URL (KHABAR_BASE_URL)."),
+    click.option("--api-key", help="API key; prefer KHABAR_API_KEY / OPENAI_API_KEY."),
+    click.option(
+        "--mode",
+        type=click.Choice([m.value for m in Mode]),
+        help="instructor mode (KHABAR_MODE).",
+    ),
+    click.option(
+        "--on-ungrounded",
+        type=click.Choice([p.value for p in Policy]),
+        help="What to do with problems left after the last re-ask.",
+    ),
+    click.option("--max-reasks", type=click.IntRange(min=0), help="Validation re-asks."),
+    click.option(
+        "--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per request."
+    ),
+    click.option("--max-chars", type=click.IntRange(min=1), help="Longest article accepted."),
+    click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        help="Config file (TOML); default ~/.config/khabar/config.toml.",
+    ),
+]
+
+
+def setting_options(func: Any) -> Any:
+    """The endpoint and policy settings every command that extracts accepts."""
+    for option in reversed(_setting_options):
+        func = option(func)
+    return func
+
+
+def output_option(help_text: str, *, required: bool = False) -> Callable[[Any], Any]:
+    """`-o/--output FILE`: the one spelling of where a command writes its result."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=required,
+        help=help_text,
+    )
+
+
+def load_settings(config_path: str | None, flags: dict[str, Any]) -> Any:
+    """Settings from flags > environment > config file > defaults (imported late: stays cheap)."""
+    from agent.settings import Settings
+
+    return Settings.load(config_path=config_path, **flags)
+
+
+__all__ = ["load_settings", "output_option", "setting_options"]
