@@ -45,17 +45,25 @@ _EXPORTS: dict[str, str] = {
     "EndpointError": "agent.errors",
     "ExtractionError": "agent.errors",
     "ReplayError": "agent.errors",
+    "AuthenticationError": "agent.errors",
+    "EndpointUnreachable": "agent.errors",
+    "EndpointFailed": "agent.errors",
+    "ValidationFailed": "agent.errors",
+    "UngroundedError": "agent.errors",
 }
 
 __all__ = [
     "Alignment",
     "AlignmentStatus",
     "ArticleExtraction",
+    "AuthenticationError",
     "BatchRecord",
     "BatchStats",
     "Cassette",
     "ConfigError",
     "EndpointError",
+    "EndpointFailed",
+    "EndpointUnreachable",
     "ExtractionError",
     "Extractor",
     "Grounded",
@@ -71,6 +79,8 @@ __all__ = [
     "Span",
     "StatedPosition",
     "Title",
+    "UngroundedError",
+    "ValidationFailed",
     "aextract",
     "async_openai_client",
     "extract",
@@ -85,12 +95,17 @@ if TYPE_CHECKING:
     from agent.batch.engine import BatchRecord, BatchStats, extract_many
     from agent.cassettes.replay import Cassette, ReplayTransport
     from agent.errors import (
+        AuthenticationError,
         ConfigError,
         EndpointError,
+        EndpointFailed,
+        EndpointUnreachable,
         ExtractionError,
         InputError,
         KhabarError,
         ReplayError,
+        UngroundedError,
+        ValidationFailed,
     )
     from agent.llm.client import async_openai_client, openai_client
     from agent.llm.pipeline import Extractor, aextract, extract

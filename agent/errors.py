@@ -3,6 +3,9 @@
 Every failure a user can cause or meet is one of these, with a message that fits on one line
 and says what to do next. Anything else escaping the library is a bug.
 
+Each class carries data, not only text: `exit_code` (the CLI's), `kind` (the word batch records
+and summaries use), and on endpoint errors the `host` and HTTP `status_code` where known.
+
     KhabarError                  exit 1
     ├── InputError               exit 2   missing file, empty, undecodable, too long
     ├── ConfigError              exit 2   no endpoint, bad config file or value
@@ -18,35 +21,53 @@ and says what to do next. Anything else escaping the library is a bug.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class KhabarError(Exception):
     """Root of every error khabar raises on purpose."""
 
-    exit_code = 1
+    exit_code: ClassVar[int] = 1
+    kind: ClassVar[str] = "error"
 
 
 class InputError(KhabarError):
     """The article cannot be used: missing, empty, undecodable or too long."""
 
     exit_code = 2
+    kind = "input"
 
 
 class ConfigError(KhabarError):
     """The configuration is missing or invalid (no endpoint, bad mode, unreadable config file)."""
 
     exit_code = 2
+    kind = "config"
 
 
 class EndpointError(KhabarError):
     """The LLM endpoint could not give an answer."""
 
+    kind = "endpoint"
+
+    def __init__(
+        self, message: str, *, host: str | None = None, status_code: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.host = host
+        self.status_code = status_code
+
 
 class AuthenticationError(EndpointError):
     """The endpoint refused the API key."""
 
+    kind = "authentication"
+
 
 class EndpointUnreachable(EndpointError):
     """No connection could be made, or every attempt timed out."""
+
+    kind = "unreachable"
 
 
 class EndpointFailed(EndpointError):
@@ -56,6 +77,8 @@ class EndpointFailed(EndpointError):
 class ExtractionError(KhabarError):
     """The model answered, but no usable extraction came out of it."""
 
+    kind = "extraction"
+
     def __init__(self, message: str, *, attempts: int = 0) -> None:
         super().__init__(message)
         self.attempts = attempts
@@ -64,13 +87,19 @@ class ExtractionError(KhabarError):
 class ValidationFailed(ExtractionError):
     """The model's answer never matched the schema, even after the last re-ask."""
 
+    kind = "validation"
+
 
 class UngroundedError(ExtractionError):
     """Policy `fail`: some extracted strings do not occur in the article."""
 
+    kind = "ungrounded"
+
 
 class ReplayError(KhabarError):
     """A cassette holds no answer for the request the code sent (or the cassette is unreadable)."""
+
+    kind = "replay"
 
 
 __all__ = [

@@ -81,3 +81,24 @@ def test_remembered_validator_scan_still_refuses_async_validators() -> None:
         with pytest.raises(ValueError, match="async validators are not supported"):
             async_validators.reject_async_validators(Bad)
     async_validators.reject_async_validators(response_model())  # passes, then remembered
+
+
+def test_the_whole_error_tree_is_exported_and_each_error_names_its_kind() -> None:
+    import agent
+    import agent.errors as errors
+
+    assert set(errors.__all__) <= set(agent.__all__)
+    kinds = {name: getattr(errors, name).kind for name in errors.__all__}
+    assert kinds["AuthenticationError"] == "authentication"
+    assert kinds["EndpointFailed"] == "endpoint"  # batch's "the endpoint is failing" counter
+    assert kinds["ConfigError"] == "config"
+    branches = ("KhabarError", "EndpointError")  # EndpointFailed inherits the branch's kind
+    leaves = [n for n in errors.__all__ if n not in branches]
+    assert len({kinds[n] for n in leaves}) == len(leaves)
+
+
+def test_endpoint_errors_carry_host_and_status() -> None:
+    from agent.errors import EndpointFailed
+
+    exc = EndpointFailed("api.example answered HTTP 503", host="api.example", status_code=503)
+    assert (exc.host, exc.status_code, exc.exit_code) == ("api.example", 503, 1)

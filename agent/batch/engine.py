@@ -32,14 +32,8 @@ from agent.errors import (
     AuthenticationError,
     ConfigError,
     EndpointError,
-    EndpointFailed,
-    EndpointUnreachable,
-    ExtractionError,
     InputError,
     KhabarError,
-    ReplayError,
-    UngroundedError,
-    ValidationFailed,
 )
 from agent.llm.pipeline import Extractor, khabar_version
 from agent.models import ArticleExtraction
@@ -51,16 +45,6 @@ if TYPE_CHECKING:
 # Failures that would repeat for every article: they end the run instead of filling the output.
 FATAL = (AuthenticationError, ConfigError)
 ENDPOINT_KINDS = frozenset({"unreachable", "endpoint"})
-ERROR_KINDS: tuple[tuple[type[BaseException], str], ...] = (
-    (InputError, "input"),
-    (EndpointUnreachable, "unreachable"),
-    (EndpointFailed, "endpoint"),
-    (ValidationFailed, "validation"),
-    (UngroundedError, "ungrounded"),
-    (ExtractionError, "extraction"),
-    (ReplayError, "replay"),
-    (KhabarError, "error"),
-)
 
 
 @dataclass(frozen=True)
@@ -99,10 +83,8 @@ class BatchRecord:
 
 
 def error_kind(exc: BaseException) -> str:
-    for cls, kind in ERROR_KINDS:
-        if isinstance(exc, cls):
-            return kind
-    return "internal"
+    """The record's `kind`: the error's own, or "internal" for a bug."""
+    return exc.kind if isinstance(exc, KhabarError) else "internal"
 
 
 _DONE = object()

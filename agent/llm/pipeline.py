@@ -273,17 +273,21 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
         if isinstance(err, openai.AuthenticationError | openai.PermissionDeniedError):
             return AuthenticationError(
                 f"{host} refused the API key (HTTP {err.status_code}): check KHABAR_API_KEY "
-                "or OPENAI_API_KEY"
+                "or OPENAI_API_KEY",
+                host=host,
+                status_code=err.status_code,
             )
         if isinstance(err, openai.APITimeoutError):
             return EndpointUnreachable(
                 f"{host} did not answer within {settings.timeout:g} s "
-                f"({settings.transport_attempts} attempts); raise --timeout or check the server"
+                f"({settings.transport_attempts} attempts); raise --timeout or check the server",
+                host=host,
             )
         if isinstance(err, openai.APIConnectionError):
             reason = _root_reason(err)
             return EndpointUnreachable(
-                f"cannot reach {settings.base_url or host}: {reason}; is the server running?"
+                f"cannot reach {settings.base_url or host}: {reason}; is the server running?",
+                host=host,
             )
         if isinstance(err, openai.APIStatusError):
             message = _api_message(err)
@@ -293,7 +297,9 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
                     " (after retries)"
                     if err.status_code in (408, 409, 429) or err.status_code >= 500
                     else ""
-                )
+                ),
+                host=host,
+                status_code=err.status_code,
             )
     for err in chain:
         if isinstance(err, ValidationError):
