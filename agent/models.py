@@ -186,6 +186,7 @@ class IssueKind(StrEnum):
     DUPLICATE = "duplicate"
     DETACHED_TITLE = "detached_title"
     DETACHED_STATEMENT = "detached_statement"
+    WRONG_SPEAKER = "wrong_speaker"
 
 
 class GroundingIssue(_Frozen):

@@ -62,7 +62,7 @@ def build_result(
         return Grounded(text=text, spans=spans, alignment=a.status, score=a.score)
 
     participants = [
-        _participant(p, g, drop, run)
+        _participant(draft, p, g, drop, run)
         for p in draft.participants
         if (p.id,) not in drop and (p.id, "duplicate") not in drop
     ]
@@ -131,9 +131,13 @@ def occurrence_status(article: str, span: Span, found: Alignment) -> AlignmentSt
 
 
 def _participant(
-    p: DraftParticipant, g: _Ground, drop: set[tuple[str, ...]], run: ValidationRun
+    draft: ExtractionDraft,
+    p: DraftParticipant,
+    g: _Ground,
+    drop: set[tuple[str, ...]],
+    run: ValidationRun,
 ) -> Participant:
-    beside = attached_title_spans(p, run)
+    beside = attached_title_spans(draft, p, run)
     titles = [
         Title(
             text=g(t.text, only=beside.get(i)),

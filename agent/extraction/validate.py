@@ -8,15 +8,14 @@ applies the `--on-ungrounded` policy (flag, drop or fail) to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from agent.extraction.attribution import Attribution, Attributor
 from agent.extraction.draft import DraftParticipant, DraftPosition, ExtractionDraft
-from agent.models import (
-    IssueKind,
-    Span,
-)
-from agent.text.grounding import Alignment, Grounder, Kind, near, sentence_bounds, sentence_of
+from agent.extraction.mentions import Mentions
+from agent.models import IssueKind, Span
+from agent.text.grounding import Alignment, Grounder, Kind
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class ValidationRun:
     final: list[Problem] = field(default_factory=list)
     _grounder: Grounder | None = None
     _cache: dict[tuple[str, Kind], Alignment] = field(default_factory=dict)
-    _sentences: list[tuple[int, int]] | None = None
+    _analysed: tuple[ExtractionDraft, Mentions, list[Attribution]] | None = None
 
     def align(self, mention: str, kind: Kind = "name") -> Alignment:
         """Where `mention` occurs; memoised, since re-asks repeat most strings."""
@@ -54,19 +53,21 @@ class ValidationRun:
     def spans(self, mention: str | None, kind: Kind = "name") -> tuple[Span, ...]:
         return self.align(mention, kind).spans if mention else ()
 
-    def sentence_range(self, spans: Iterable[Span]) -> tuple[int, int] | None:
-        """First and last sentence index the spans touch."""
-        if self._sentences is None:
-            self._sentences = sentence_bounds(self.article)
-        indexes = [
-            i
-            for span in spans
-            for i in (
-                sentence_of(self._sentences, span.start),
-                sentence_of(self._sentences, max(span.start, span.end - 1)),
-            )
-        ]
-        return (min(indexes), max(indexes)) if indexes else None
+    def mentions(self, draft: ExtractionDraft) -> Mentions:
+        """Where each participant of `draft` is referred to (computed once per answer)."""
+        return self._analyse(draft)[1]
+
+    def attributions(self, draft: ExtractionDraft) -> list[Attribution]:
+        """The attribution decision for each position of `draft`, in its order."""
+        return self._analyse(draft)[2]
+
+    def _analyse(
+        self, draft: ExtractionDraft
+    ) -> tuple[ExtractionDraft, Mentions, list[Attribution]]:
+        if self._analysed is None or self._analysed[0] is not draft:
+            mentions = Mentions(draft, self)
+            self._analysed = (draft, mentions, Attributor(draft, self, mentions).decide_all())
+        return self._analysed
 
     def review(self, draft: ExtractionDraft) -> None:
         """Raise the problems while re-asks remain; keep them on the last attempt."""
@@ -127,138 +128,82 @@ def find_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[Proble
     yield from structure_problems(draft, run)
 
 
-# Words that refer back to a speaker named earlier ("من جانبه، أعرب ...", "he added").
-BACK_REFERENCES = (
-    "من جانبه",
-    "من جانبها",
-    "من جهته",
-    "من جهتها",
-    "وأضاف",
-    "وأضافت",
-    "وتابع",
-    "وتابعت",
-    "وأشار",
-    "وأشارت",
-    "وأوضح",
-    "وأوضحت",
-    "he ",
-    "she ",
-    "they ",
-    "it ",
-    "his ",
-    "her ",
-)
-SPEAKER_SENTENCES_BEFORE = 1  # the speaker may be named in the sentence before the cue ...
-SPEAKER_SENTENCES_BEFORE_BACKREF = 3  # ... or further back when the cue's sentence refers back
-STATEMENT_MAX_SENTENCES_APART = 1  # cue and content: the same or adjacent sentences
-
-
 def structure_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[Problem]:
-    """Titles beside their holder; cues beside their content and their speaker.
+    """Titles beside their holder; each statement's governing cue and the speaker it names.
 
     Only grounded strings are checked (an ungrounded one is already a problem of its own).
     """
-    people = {p.id: p for p in draft.participants}
+    mentions = run.mentions(draft)
     for p in draft.participants:
-        yield from _detached_titles(p, run)
-    for i, pos in enumerate(draft.positions):
-        cue, content = run.spans(pos.cue), run.spans(pos.content, "text")
-        if not cue or not content:
+        yield from _detached_titles(p, run, mentions)
+    people = {p.id: p for p in draft.participants}
+    for i, (pos, decision) in enumerate(zip(draft.positions, run.attributions(draft), strict=True)):
+        if not run.spans(pos.cue, "cue") or not run.spans(pos.content, "text"):
             continue
         base, target = f"positions[{i}]", ("positions", str(i))
-        cue_range, content_range = run.sentence_range(cue), run.sentence_range(content)
-        assert cue_range is not None and content_range is not None
-        if not any(
-            _sentence_gap(run.sentence_range([c]), content_range) <= STATEMENT_MAX_SENTENCES_APART
-            for c in cue
-        ):
+        if decision.status == "detached":
             yield Problem(
                 f"{base}.cue",
                 IssueKind.DETACHED_STATEMENT,
-                f"{base}: cue {pos.cue!r} is not in the same or the next sentence as its content: "
-                "copy the cue that introduces this content",
+                f"{base}: no occurrence of the cue {pos.cue!r} introduces this content (none "
+                "stands in the content's sentence, or right after its quotation): copy the cue "
+                "that introduces this content, or remove the position if no participant states it",
                 target,
             )
-            continue
-        speaker = people.get(pos.speaker_id)
-        if speaker is not None and not _speaker_near(speaker, cue, content_range, run):
+        elif decision.status == "wrong" and pos.speaker_id in people:
             yield Problem(
                 f"{base}.speaker_id",
-                IssueKind.DETACHED_STATEMENT,
-                f"{base}: no mention of {pos.speaker_id} ({speaker.name!r}) is near the cue "
-                f"{pos.cue!r}: check who stated it",
+                IssueKind.WRONG_SPEAKER,
+                f"{base}: {_who_the_text_names(decision, people)}, not {pos.speaker_id} "
+                f"({people[pos.speaker_id].name!r}): use the id of the participant the article "
+                "names as the speaker of this cue",
                 target,
             )
 
 
-def attached_title_spans(p: DraftParticipant, run: ValidationRun) -> dict[int, list[Span]]:
-    """Title index → the occurrences written beside the participant (or beside such a title).
+def _who_the_text_names(decision: Attribution, people: dict[str, DraftParticipant]) -> str:
+    if decision.speakers:
+        named = ", ".join(f"{pid} ({people[pid].name!r})" for pid in sorted(decision.speakers))
+        return f"the article attributes this to {named}"
+    return (
+        f"the article attributes this to {decision.evidence!r}, which is no name, mention or "
+        "title of any participant"
+    )
 
-    "الفريق أول" occurs beside two officers; only the occurrences beside this one are its title.
-    """
-    anchors = [*run.spans(p.name), *(s for m in p.mentions for s in run.spans(m))]
-    pending = [(i, span) for i, t in enumerate(p.titles) for span in run.spans(t.text)]
+
+def attached_title_spans(
+    draft: ExtractionDraft, p: DraftParticipant, run: ValidationRun
+) -> dict[int, list[Span]]:
+    """Title index → the occurrences written beside the participant (not beside someone else)."""
+    mentions = run.mentions(draft)
     attached: dict[int, list[Span]] = {}
-    grew = True
-    while grew and pending:  # a title next to an attached title is attached too
-        grew = False
-        for item in list(pending):
-            i, span = item
-            if any(near(span, a, run.article) for a in anchors):
-                attached.setdefault(i, []).append(span)
-                anchors.append(span)
-                pending.remove(item)
-                grew = True
+    for i, title in enumerate(p.titles):
+        spans = mentions.attached_titles(run.spans(title.text), p.id)
+        if spans:
+            attached[i] = spans
     return attached
 
 
-def _detached_titles(p: DraftParticipant, run: ValidationRun) -> Iterator[Problem]:
-    attached = attached_title_spans(p, run)
-    pending = [i for i, t in enumerate(p.titles) if run.spans(t.text) and i not in attached]
-    for i in sorted(pending):
-        title = p.titles[i].text
+def _detached_titles(
+    p: DraftParticipant, run: ValidationRun, mentions: Mentions
+) -> Iterator[Problem]:
+    for i, title in enumerate(p.titles):
+        spans = run.spans(title.text)
+        if not spans or mentions.attached_titles(spans, p.id):
+            continue
+        others = sorted({o for s in spans for o in mentions.title_owners.get(s, ())} - {p.id})
+        beside = (
+            "it is written beside " + ", ".join(f"{o} ({mentions.names[o]!r})" for o in others)
+            if others
+            else "it is not written next to any mention of them"
+        )
         yield Problem(
             f"participants[{p.id}].titles[{i}]",
             IssueKind.DETACHED_TITLE,
-            f"title {title!r} is not next to any mention of {p.id} ({p.name!r}): attach titles "
-            "only to the participant they are written beside",
+            f"title {title.text!r} is not {p.id}'s ({p.name!r}): {beside}; attach titles only "
+            "to the participant they are written beside",
             (p.id, "titles", str(i)),
         )
-
-
-def _sentence_gap(a: tuple[int, int] | None, b: tuple[int, int]) -> int:
-    assert a is not None
-    if a[1] < b[0]:
-        return b[0] - a[1]
-    if b[1] < a[0]:
-        return a[0] - b[1]
-    return 0
-
-
-def _speaker_near(
-    speaker: DraftParticipant,
-    cue: tuple[Span, ...],
-    content: tuple[int, int],
-    run: ValidationRun,
-) -> bool:
-    anchors = [
-        *run.spans(speaker.name),
-        *(s for m in speaker.mentions for s in run.spans(m)),
-    ]  # not titles: "الفريق أول" is written beside several officers
-    sentences = run._sentences or []
-    for c in cue:
-        cue_range = run.sentence_range([c])
-        assert cue_range is not None
-        first = min(cue_range[0], content[0])
-        start, end = sentences[cue_range[0]] if sentences else (0, 0)
-        refers_back = any(r in run.article[start:end].casefold() for r in BACK_REFERENCES)
-        back = SPEAKER_SENTENCES_BEFORE_BACKREF if refers_back else SPEAKER_SENTENCES_BEFORE
-        window = (first - back, max(cue_range[1], content[1]))
-        for a in anchors:
-            a_range = run.sentence_range([a])
-            if a_range is not None and window[0] <= a_range[0] <= window[1]:
-                return True
-    return False
 
 
 def _position_problems(
@@ -282,7 +227,7 @@ def _position_problems(
                 f"{base}.about_ids names {ref!r}, which is not a participant or location id",
                 (*target, "about", ref),
             )
-    yield from _ungrounded(run, pos.cue, f"{base}.cue", "cue", target)
+    yield from _ungrounded(run, pos.cue, f"{base}.cue", "cue", target, kind="cue")
     yield from _ungrounded(run, pos.content, f"{base}.content", "content", target, kind="text")
 
 
@@ -326,4 +271,5 @@ __all__ = [
     "ValidationRun",
     "attached_title_spans",
     "find_problems",
+    "structure_problems",
 ]

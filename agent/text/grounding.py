@@ -44,7 +44,7 @@ from agent.text.normalize import (
     token_spans,
 )
 
-Kind = Literal["name", "text"]
+Kind = Literal["name", "text", "cue"]
 
 EXACT_SCORE = 1.0
 NORMALIZED_SCORE = 0.95
@@ -56,6 +56,7 @@ FUZZY_SCORE_SCALE = 0.85  # fuzzy scores are rapidfuzz ratios scaled below every
 
 CLITIC_MIN_STEM = 3  # a proclitic is never split off a one-word name shorter than this ...
 CLITIC_MIN_STEM_IN_PHRASE = 2  # ... or off the first word of a longer name (بحي المفرق)
+SHORT_CUE_MIN_LEN = 2  # a cue verb this short (حث, رد) may still be split off و or ف
 NAME_FUZZY_MIN_TOKENS = 2  # one-word names are never matched fuzzily
 NAME_FUZZY_MIN_TOKEN_LEN = 6  # only a long word may differ, by one vowel letter, in one word:
 NAME_FUZZY_VOWELS = frozenset("اويaeiouy")  # فرنسيسكو / فرانسيسكو, but not افريقيا / افريقية
@@ -128,7 +129,11 @@ class Grounder:
         self._paragraphs: list[tuple[int, int]] | None = None
 
     def align(self, mention: str, *, kind: Kind = "name") -> Alignment:
-        """Find every occurrence of `mention`; `kind="text"` lets long content match fuzzily."""
+        """Find every occurrence of `mention`.
+
+        `kind="text"` lets long content match fuzzily; `kind="cue"` lets a two-letter verb be
+        found behind و or ف.
+        """
         core = mention.strip()
         tokens = fold(core).split()
         if not tokens:
@@ -143,9 +148,21 @@ class Grounder:
             return found
         if kind == "text" and len(tokens) >= TEXT_FUZZY_MIN_TOKENS:
             return self._fuzzy_text(mention, " ".join(tokens))
+        if kind == "cue" and len(tokens) == 1:
+            return self._short_cue(mention, tokens[0])
         if len(tokens) >= NAME_FUZZY_MIN_TOKENS:
             return self._fuzzy_name(mention, tokens)
         return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+
+    def _short_cue(self, mention: str, verb: str) -> Alignment:
+        """A two-letter verb glued to و or ف (وحث, فرد): too short for the name rule, but a cue
+        is a verb, and a verb takes a conjunction; the span covers the verb alone."""
+        if not _is_arabic(verb[0]) or len(verb) < SHORT_CUE_MIN_LEN:
+            return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+        hits = [(i, i + 1, 1) for c in ("و", "ف") for i in self._index.get(c + verb, ())]
+        if not hits:
+            return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+        return self._result(mention, AlignmentStatus.CLITIC, hits, CLITIC_SCORE)
 
     def _strict(self, mention: str, core: str, tokens: list[str]) -> Alignment | None:
         """Tiers 1-3: the folded words occur as they are, joined, or behind proclitics."""

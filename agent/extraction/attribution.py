@@ -1,0 +1,435 @@
+"""Who the article says stated each position: a decision read from the text, not a proximity test.
+
+For each position the check finds the cue occurrence that *governs* its content (the nearest
+occurrence before the content in the same sentence, or the one just after a quotation it closes:
+"'…,' Smith said"), then reads that cue's speaker from the text:
+
+1. named: the subject written in the cue's clause, after the verb (Arabic VSO: "وأكد رئيس
+   الأركان المصري") or before it ("Smith said", "the two leaders said"), by any name, listed
+   mention, distinctive name part or title standing beside a participant;
+2. collective: a dual or plural reference (الزعيمان، الجانبان، "both leaders", مؤكدين) stands for
+   the participants named around it;
+3. continued: a dropped subject (وأضاف، وتابع، مشيرا، معتبرا، "من جانبه"), or a pronoun ("he
+   said"), carries the speaker of the attribution before it;
+4. described: an unlisted description ("المتحدث العسكري") is matched word by word against
+   every participant's names, titles and mentions.
+
+The claimed speaker passes when it is the resolved one (or one of a collective); the check fails
+naming whom the text gives, so the re-ask can fix it; where the text decides nothing it says
+"unresolved" and raises no problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from agent.extraction.mentions import Mention, Mentions
+from agent.models import Span
+from agent.text.normalize import fold
+from agent.text.segments import folded_words, statement_sentences
+
+if TYPE_CHECKING:
+    from agent.extraction.draft import DraftPosition, ExtractionDraft
+    from agent.extraction.validate import ValidationRun
+
+Status = Literal["confirmed", "wrong", "unresolved", "detached"]
+How = Literal["named", "collective", "continued", "described", "unknown", "none"]
+
+CUE_BEFORE_MAX_GAP = 300  # characters from a cue to the content it introduces
+CUE_AFTER_MAX_GAP = 80  # characters from a quotation's end to the cue after it ('…,' he said)
+SUBJECT_MAX_LEAD = 3  # words allowed between the verb and its subject (وقال اليوم الوزير)
+SUBJECT_HEAD_WORDS = 4  # words of an unlisted description compared with the participants
+CARRY_MAX_SENTENCES = 5  # a dropped subject continues an attribution at most this far back
+COLLECTIVE_SENTENCES_BACK = 3  # a collective stands for those named this far back
+
+_WORDS = re.compile(r"\w+")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_COORDINATION = re.compile(r"\s*[,،]?\s*(?:(?:and|&)\s+|و)", re.IGNORECASE)  # X and Y / X وY
+
+
+def _fold_set(words: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in words.split())
+
+
+# Words that may stand between a cue and its subject or its content without naming anyone.
+FILLERS = _fold_set(
+    "أيضا ايضا كذلك بدوره بدورها بدورهم اليوم أمس امس الاثنين الثلاثاء الأربعاء الخميس الجمعة "
+    "السبت الأحد مساء صباح في وفي أثناء خلال لدى عقب مجددا بدوره من جانبه جانبها جانبهم جهته "
+    "جهتها جهتهم ناحيته قد وقد also then later again today yesterday on monday tuesday wednesday "
+    "thursday friday saturday sunday in a an statement interview told reporters earlier has had "
+    "have was is"
+)
+# Words that open the content: the cue's clause has no subject of its own when only these follow.
+OPENERS = _fold_set(
+    "أن ان إن بأن بان لأن عن على إلى الى الي ب ل بضرورة إنه انه أنه إنها أنها انها إنهم انهم أنهم "
+    "that to about on of for what how whether"
+)
+# Verbs and participles that continue the speaker of the sentence before.
+CONTINUATIONS = _fold_set(
+    "أضاف وأضاف أضافت وأضافت تابع وتابع تابعت وتابعت استطرد واستطرد مضى ومضى أردف وأردف ختم وختم "
+    "مشيرا مؤكدا معتبرا مضيفا لافتا موضحا مشددا معربا داعيا منوها مبينا محذرا متابعا مطالبا "
+    "مشيرة مؤكدة معتبرة مضيفة لافتة موضحة مشددة معربة داعية منوهة مبينة محذرة "
+    "added continued adding noting saying stressing warning"
+)
+# Plural and dual references to several participants, and plural participles.
+COLLECTIVES = _fold_set(
+    "الزعيمان الزعيمين الجانبان الجانبين الطرفان الطرفين الوزيران الوزيرين الرئيسان الرئيسين "
+    "البلدان البلدين الوفدان الوفدين القائدان القائدين المسؤولان المسؤولين الزعماء الجانبين "
+    "مؤكدين مشيرين معتبرين مضيفين لافتين موضحين مشددين معربين داعين مؤكدان مشيران مشددان "
+    "both two leaders sides pair they"
+)
+PRONOUNS = _fold_set("he she it his her هو هي")
+# English subjects that are pronouns for the speaker (the subject of "he said").
+ENGLISH_PRONOUN_SUBJECTS = _fold_set("he she")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The check's decision for one position: which cue governs it and who the text says spoke."""
+
+    status: Status
+    cue: Span | None = None
+    content: Span | None = None
+    speakers: frozenset[str] = frozenset()
+    evidence: str = ""
+    how: How = "none"
+
+
+@dataclass(frozen=True)
+class _Subject:
+    how: How
+    speakers: frozenset[str] = frozenset()
+    evidence: str = ""
+
+
+class Attributor:
+    """Decides every position of one answer, in text order (a dropped subject needs the last)."""
+
+    def __init__(self, draft: ExtractionDraft, run: ValidationRun, mentions: Mentions) -> None:
+        self.draft = draft
+        self.run = run
+        self.text = run.article
+        self.mentions = mentions
+        self.english = draft.language == "en"
+        self.sentences = statement_sentences(self.text)
+        self._starts = [s for s, _ in self.sentences]
+        self._descriptors = _descriptors(draft)
+
+    def decide_all(self) -> list[Attribution]:
+        """One decision per position, in the draft's order."""
+        governed = [self._govern(pos) for pos in self.draft.positions]
+        at = [pair[0].start if pair else len(self.text) for pair in governed]
+        order = sorted(range(len(governed)), key=lambda i: at[i])
+        decisions: dict[int, Attribution] = {}
+        history: list[tuple[int, frozenset[str]]] = []  # (cue start, speakers) decided so far
+        for i in order:
+            pair = governed[i]
+            if pair is None:
+                decisions[i] = Attribution("detached")
+                continue
+            cue, content = pair
+            subject = self._subject(cue, content, history)
+            decisions[i] = self._judge(self.draft.positions[i], cue, content, subject)
+            if subject.speakers:
+                history.append((cue.start, subject.speakers))
+        return [decisions[i] for i in range(len(governed))]
+
+    # -- which cue governs the content ------------------------------------------------------------
+
+    def _govern(self, pos: DraftPosition) -> tuple[Span, Span] | None:
+        cues = self.run.spans(pos.cue, "cue")
+        contents = self.run.spans(pos.content, "text")
+        best: tuple[int, Span, Span] | None = None
+        for content in contents:
+            sentence = self._sentence(content.start)
+            lo, hi = self.sentences[sentence] if self.sentences else (0, len(self.text))
+            end_sentence = self._sentence(max(content.start, content.end - 1))
+            hi = max(hi, self.sentences[end_sentence][1] if self.sentences else hi)
+            for cue in cues:
+                if content.start <= cue.start and cue.end <= content.end:
+                    cost = 0  # the model copied the cue into the content
+                elif cue.end <= content.start and cue.start >= lo:
+                    cost = content.start - cue.end
+                    if cost > CUE_BEFORE_MAX_GAP:
+                        continue
+                elif cue.start >= content.end and cue.start < hi:
+                    cost = cue.start - content.end
+                    if cost > CUE_AFTER_MAX_GAP:
+                        continue
+                    cost += 1  # a cue before its content is the usual order
+                elif self._opens_previous(cue, content, sentence):
+                    cost = CUE_BEFORE_MAX_GAP  # "وقال:" then the quotation in the next sentence
+                else:
+                    continue
+                if best is None or cost < best[0]:
+                    best = (cost, cue, content)
+        return None if best is None else (best[1], best[2])
+
+    def _opens_previous(self, cue: Span, content: Span, sentence: int) -> bool:
+        """The cue ends the sentence just before the one the content starts ("قال:" / "said:")."""
+        if sentence == 0 or not self.sentences:
+            return False
+        lo = self.sentences[sentence][0]
+        _, prev_end = self.sentences[sentence - 1]
+        between = self.text[cue.end : lo]
+        starts_sentence = not _WORDS.search(self.text[lo : content.start])
+        return cue.end <= prev_end and starts_sentence and len(_WORDS.findall(between)) <= 2
+
+    # -- who the text makes the speaker -----------------------------------------------------------
+
+    def _subject(
+        self, cue: Span, content: Span, history: Sequence[tuple[int, frozenset[str]]]
+    ) -> _Subject:
+        sentence = self._sentence(cue.start)
+        lo = self.sentences[sentence][0] if self.sentences else 0
+        before_from = lo if self.english else self._clause_start(cue.start, sentence)
+        if cue.start >= content.end:  # '…,' Smith said. / '…,' said Smith.
+            found = self._after(cue) or self._before(content.end, cue.start)
+        else:
+            after_end = content.start if cue.end <= content.start else cue.end
+            found = self._after(cue, after_end)
+            if found is None or (self.english and found.how == "unknown"):
+                before = self._before(max(before_from, lo), cue.start)
+                if before is not None and (found is None or before.how != "unknown"):
+                    found = before
+        if found is not None and found.how == "collective":
+            return self._collective(cue, sentence, history, found.evidence)
+        if found is not None and found.how != "continued":
+            return found
+        return self._continued(cue, sentence, history, pronoun=found is not None)
+
+    def _after(self, cue: Span, end: int | None = None) -> _Subject | None:
+        """The subject written right after the verb (VSO), within the cue's clause."""
+        stop = self._sentence_end(cue.start) if end is None else end
+        if end is None:  # after a quotation: up to the next clause break
+            m = re.search(r"[،,;؛.!?؟\n]", self.text[cue.end : stop])
+            stop = cue.end + m.start() if m else stop
+        items = self._heads(self.mentions.within(cue.end, stop))
+        if items:
+            lead = self.text[cue.end : items[0].span.start]
+            apposition = lead.rstrip().endswith((",", "،")) and len(folded_words(lead)) <= 6
+            if self._lead_words(cue.end, items[0].span.start) <= SUBJECT_MAX_LEAD or apposition:
+                return self._named(items[0], items)
+        return self._describe(_head(self.text[cue.end : stop]))
+
+    def _before(self, start: int, end: int) -> _Subject | None:
+        """The subject written before the verb (SVO: "Smith said", "the two leaders said").
+
+        English puts appositions between them ("Khaled Al-Maeena, editor at large at the Saudi
+        Gazette, said"): when a comma closes the stretch before the verb, the subject is the
+        comma-delimited segment before that apposition.
+        """
+        segments = self._segments(start, end)
+        if not segments:
+            return None
+        seg_start, seg_end = segments[-1]
+        if self.english and len(segments) >= 2 and not folded_words(self.text[seg_start:seg_end]):
+            seg_start, seg_end = segments[-3] if len(segments) >= 3 else segments[-2]
+            items = self._heads(self.mentions.within(seg_start, seg_end))
+            if items:
+                return self._named(items[-1], items)
+            seg_start, seg_end = segments[-2]
+        items = self._heads(self.mentions.within(seg_start, seg_end))
+        if items and self._lead_words(items[-1].span.end, end) <= SUBJECT_MAX_LEAD:
+            return self._named(items[-1], items)
+        words = [w for w in folded_words(self.text[seg_start:seg_end]) if w not in FILLERS]
+        if not words:
+            return None
+        if any(w in COLLECTIVES for w in words[-3:]):
+            return _Subject("collective", evidence=" ".join(words[-3:]))
+        if words[-1] in PRONOUNS or (self.english and words[-1] in ENGLISH_PRONOUN_SUBJECTS):
+            return _Subject("continued", evidence=words[-1])
+        if not self.english:
+            return None  # Arabic drops the subject: words before the verb are another clause's
+        return self._describe(words[-SUBJECT_HEAD_WORDS:])
+
+    def _segments(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Comma-delimited stretches of [start, end), quotation marks as breaks too."""
+        out: list[tuple[int, int]] = []
+        at = start
+        for m in re.finditer(r"[،,;؛:«»“”\"]", self.text[start:end]):
+            out.append((at, start + m.start()))
+            at = start + m.end()
+        out.append((at, end))
+        while len(out) > 1 and not self.text[out[0][0] : out[0][1]].strip():
+            out.pop(0)
+        return out
+
+    def _heads(self, items: Sequence[Mention]) -> list[Mention]:
+        """Mentions that can head a subject: not a possessor ("the Afghan team's coach")."""
+        return [m for m in items if not _POSSESSIVE.match(self.text, m.span.end)]
+
+    def _named(self, first: Mention, items: Sequence[Mention]) -> _Subject:
+        """A written subject, with the participants coordinated with it ("X and Y said")."""
+        ordered = sorted(items, key=lambda m: m.span.start)
+        group = {first.pid}
+        i = ordered.index(first)
+        for step in (-1, 1):
+            j, current = i + step, first
+            while 0 <= j < len(ordered):
+                lo, hi = sorted((current, ordered[j]), key=lambda m: m.span.start)
+                between = self.text[lo.span.end : hi.span.start]
+                if ordered[j].pid == current.pid and _touching(lo.span, hi.span, self.text):
+                    pass  # a name and its title written together agree
+                elif not _COORDINATION.fullmatch(between):
+                    break
+                else:
+                    group.add(ordered[j].pid)
+                current, j = ordered[j], j + step
+        evidence = self.text[first.span.start : first.span.end]
+        return _Subject("named", frozenset(group), evidence)
+
+    def _describe(self, words: Sequence[str]) -> _Subject | None:
+        """An unlisted subject, compared word by word with every participant's descriptors."""
+        words = [w for w in words if w not in FILLERS]
+        while words and words[-1] in OPENERS:
+            words.pop()
+        if not words or words[0] in OPENERS:
+            return None
+        if words[0] in CONTINUATIONS:
+            return _Subject("continued", evidence=words[0])
+        if any(w in COLLECTIVES for w in words[:3]):
+            return _Subject("collective", evidence=" ".join(words[:3]))
+        if words[0] in PRONOUNS:
+            return _Subject("continued", evidence=words[0])
+        stems = {_stem(w) for w in words[:SUBJECT_HEAD_WORDS]}
+        scores = {pid: len(stems & d) for pid, d in self._descriptors.items()}
+        top = max(scores.values(), default=0)
+        evidence = " ".join(words[:SUBJECT_HEAD_WORDS])
+        if top == 0:
+            return _Subject("unknown", evidence=evidence)
+        return _Subject("described", frozenset(p for p, s in scores.items() if s == top), evidence)
+
+    def _collective(
+        self,
+        cue: Span,
+        sentence: int,
+        history: Sequence[tuple[int, frozenset[str]]],
+        evidence: str,
+    ) -> _Subject:
+        first = max(0, sentence - COLLECTIVE_SENTENCES_BACK)
+        start = self.sentences[first][0] if self.sentences else 0
+        named = {
+            m.pid
+            for m in self.mentions.within(start, cue.start)
+            if self.mentions.kinds.get(m.pid) in ("person", "state", "organization", "group")
+        }
+        named |= {pid for at, speakers in history if at >= start for pid in speakers}
+        return _Subject("collective", frozenset(named), evidence)
+
+    def _continued(
+        self,
+        cue: Span,
+        sentence: int,
+        history: Sequence[tuple[int, frozenset[str]]],
+        *,
+        pronoun: bool,
+    ) -> _Subject:
+        """A dropped subject: the speaker of this sentence's or the last attribution."""
+        lo = self.sentences[sentence][0] if self.sentences else 0
+        same = [speakers for at, speakers in history if lo <= at < cue.start]
+        if same:
+            return _Subject("continued", same[-1], "(same sentence)")
+        participle = any(w in CONTINUATIONS for w in folded_words(self.text[cue.start : cue.end]))
+        clause = self._heads(self.mentions.within(lo, cue.start))
+        people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
+        if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
+            return _Subject("continued", frozenset({people[0].pid}), "(subject of the sentence)")
+        earliest = (
+            self.sentences[max(0, sentence - CARRY_MAX_SENTENCES)][0] if self.sentences else 0
+        )
+        before = [(at, speakers) for at, speakers in history if earliest <= at < cue.start]
+        if not before:
+            return _Subject("none")
+        speakers = set(before[-1][1])
+        if pronoun:  # "he" may be anyone named since: keep them as candidates
+            speakers |= {
+                m.pid
+                for m in self.mentions.within(before[-1][0], cue.start)
+                if self.mentions.kinds.get(m.pid) == "person"
+            }
+        return _Subject("continued", frozenset(speakers), "(the speaker before)")
+
+    # -- the verdict ------------------------------------------------------------------------------
+
+    def _judge(
+        self, pos: DraftPosition, cue: Span, content: Span, subject: _Subject
+    ) -> Attribution:
+        if not subject.speakers:
+            status: Status = "wrong" if subject.how == "unknown" else "unresolved"
+        elif pos.speaker_id in subject.speakers:
+            status = "confirmed"
+        else:
+            status = "wrong"
+        return Attribution(
+            status, cue, content, subject.speakers, subject.evidence or "", subject.how
+        )
+
+    # -- text helpers -----------------------------------------------------------------------------
+
+    def _sentence(self, position: int) -> int:
+        from bisect import bisect_right
+
+        return max(0, bisect_right(self._starts, position) - 1)
+
+    def _sentence_end(self, position: int) -> int:
+        if not self.sentences:
+            return len(self.text)
+        return self.sentences[self._sentence(position)][1]
+
+    def _clause_start(self, position: int, sentence: int) -> int:
+        """Where the cue's clause begins: the sentence start or the last clause break before it."""
+        lo = self.sentences[sentence][0] if self.sentences else 0
+        window = self.text[lo:position]
+        breaks = [m.end() for m in re.finditer(r"[،,;؛:»”\"\n]", window)]
+        return lo + (breaks[-1] if breaks else 0)
+
+    def _lead_words(self, start: int, end: int) -> int:
+        return sum(1 for w in folded_words(self.text[start:end]) if w not in FILLERS)
+
+
+def _head(region: str) -> list[str]:
+    return folded_words(region)[: SUBJECT_HEAD_WORDS + 2]
+
+
+def _touching(a: Span, b: Span, text: str) -> bool:
+    lo, hi = (a, b) if a.start <= b.start else (b, a)
+    return hi.start <= lo.end + 2 and not _WORDS.search(text[lo.end : hi.start])
+
+
+def _stem(word: str) -> str:
+    """A folded word without ال, proclitics and the feminine or nisba ending, for descriptions."""
+    for prefix in ("وال", "بال", "فال", "لل", "ال"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in ("يه", "ه", "ي"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word.removesuffix("s") if word.isascii() and len(word) > 3 else word
+
+
+_GENERIC = frozenset(
+    _stem(w)
+    for w in folded_words(
+        "the of and for in on at to a an الفريق أول اللواء العميد العقيد ركن في من على عن إلى و "
+        "مع ل ب"
+    )
+)
+
+
+def _descriptors(draft: ExtractionDraft) -> dict[str, set[str]]:
+    """Each participant's distinctive words: name, titles, mentions, affiliation."""
+    out: dict[str, set[str]] = {}
+    for p in draft.participants:
+        phrases = [p.name, *(t.text for t in p.titles), *p.mentions, p.affiliation or ""]
+        out[p.id] = {
+            _stem(w) for phrase in phrases for w in folded_words(phrase) if _stem(w) not in _GENERIC
+        }
+    return out
+
+
+__all__ = ["Attribution", "Attributor"]

@@ -1,0 +1,201 @@
+"""Where the article refers to each participant: names, mentions, name parts and titles beside them.
+
+The attribution and title checks both ask "who is written here?". A name or a listed mention is
+the participant's own. A distinctive part of a person's name ("حفتر" for "صدام حفتر", "Miliband"
+for "Ed Miliband") is theirs too, unless another participant's name shares it. A title is the
+participant's only where it stands beside them, and "beside" is decided for every occurrence by
+the nearest participant, not by anyone within reach: "الفريق أول" written before one officer is
+not the title of the officer named forty characters further on.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from agent.models import Span
+from agent.text.normalize import crosses_sentence, fold
+
+if TYPE_CHECKING:
+    from agent.extraction.draft import ExtractionDraft
+    from agent.extraction.validate import ValidationRun
+
+Form = Literal["name", "mention", "part", "title"]
+
+TITLE_MAX_GAP = 40  # characters between a title and its holder, e.g. "Ed Miliband, leader of"
+# A title belongs to the nearest holder; these costs (in characters) break ties the way news
+# writes: people hold titles ("Civil Defense Authority director General Suleiman al-Amr"), and
+# a title after a comma is the apposition of what precedes it, not of what follows.
+NOT_PERSON_COST = 20
+_POSSESSIVE = re.compile(r"['’]s\b")
+TITLE_BEFORE_COMMA_COST = 30
+NAME_PART_MIN_LEN = 3  # shorter name parts (بن, al) never stand for the person alone
+# Parts of names that never identify a person on their own.
+_STOPWORDS = (
+    "عبد بن ابن أبو أبي أم آل ال عبدال الدين الله al el bin ibn abu abd de da di del der van "
+    "von le la the of mr mrs ms dr jr sr"
+)
+NAME_PART_STOPWORDS = frozenset(fold(w) for w in _STOPWORDS.split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place where the article refers to a participant."""
+
+    span: Span
+    pid: str
+    form: Form
+
+
+class Mentions:
+    """Every reference to every participant in one article, in text order."""
+
+    def __init__(self, draft: ExtractionDraft, run: ValidationRun) -> None:
+        self.article = run.article
+        self.kinds = {p.id: p.kind.value for p in draft.participants}
+        self.names = {p.id: p.name for p in draft.participants}
+        anchors: list[Mention] = []
+        for p in draft.participants:
+            anchors += [Mention(s, p.id, "name") for s in run.spans(p.name)]
+            for m in p.mentions:
+                anchors += [Mention(s, p.id, "mention") for s in run.spans(m)]
+        anchors += _name_parts(draft, run, anchors)
+        self.title_owners = _own_titles(draft, run, anchors)
+        titles = [
+            Mention(span, owner, "title")
+            for span, owners in self.title_owners.items()
+            if len(owners) == 1
+            for owner in owners
+        ]
+        self.items = sorted(anchors + titles, key=lambda m: (m.span.start, -m.span.end))
+        self._starts = [m.span.start for m in self.items]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        """Mentions lying wholly inside [start, end), in text order."""
+        i = bisect_left(self._starts, start)
+        out: list[Mention] = []
+        while i < len(self.items) and self.items[i].span.start < end:
+            if self.items[i].span.end <= end:
+                out.append(self.items[i])
+            i += 1
+        return out
+
+    def of(self, pid: str) -> list[Mention]:
+        return [m for m in self.items if m.pid == pid]
+
+    def attached_titles(self, title_spans: Iterable[Span], pid: str) -> list[Span]:
+        """The occurrences of a title that stand beside participant `pid`."""
+        return [s for s in title_spans if pid in self.title_owners.get(s, ())]
+
+
+def _name_parts(
+    draft: ExtractionDraft, run: ValidationRun, anchors: list[Mention]
+) -> list[Mention]:
+    """Occurrences of the distinctive words of people's names, outside anyone's full name."""
+    words: dict[str, set[str]] = {}
+    for p in draft.participants:
+        for w in fold(p.name).split():
+            words.setdefault(_bare(w), set()).add(p.id)
+    taken = sorted((m.span.start, m.span.end) for m in anchors)
+    parts: list[Mention] = []
+    for p in draft.participants:
+        tokens = fold(p.name).split()
+        if p.kind.value != "person" or len(tokens) < 2:
+            continue
+        for token in tokens:
+            key = _bare(token)
+            if len(key) < NAME_PART_MIN_LEN or key in NAME_PART_STOPWORDS or words[key] != {p.id}:
+                continue
+            for span in run.spans(token):
+                if not any(s <= span.start and span.end <= e for s, e in taken):
+                    parts.append(Mention(span, p.id, "part"))
+    return parts
+
+
+def _bare(word: str) -> str:
+    """A folded word without the Arabic article, so الصقر and صقر are one name part."""
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
+def _own_titles(
+    draft: ExtractionDraft, run: ValidationRun, anchors: list[Mention]
+) -> dict[Span, frozenset[str]]:
+    """Each title occurrence → the participant(s) it stands nearest to (ties keep all).
+
+    Nearest first, like a shortest-path search: a title reached from a name becomes an anchor
+    itself, so a chain "الفريق أول عبد المجيد صقر القائد العام ... وزير الدفاع" stays together.
+    """
+    spans = sorted(
+        {s for p in draft.participants for t in p.titles for s in run.spans(t.text)},
+        key=lambda s: (s.start, s.end),
+    )
+    owners: dict[Span, set[str]] = {}
+    best: dict[Span, int] = {}
+    queue: list[tuple[int, int, Span, str]] = []
+    counter = 0
+
+    kinds = {p.id: p.kind.value for p in draft.participants}
+    text = run.article
+
+    def reach(source: Span, pid: str) -> None:
+        nonlocal counter
+        for target in spans:
+            gap = _gap(run.article, source, target)
+            if gap is None or (source.end <= target.start and _POSSESSIVE.match(text, source.end)):
+                continue  # "the Afghan team's coach": the coach is not the team
+            cost = gap + (0 if kinds[pid] == "person" else NOT_PERSON_COST)
+            if target.end <= source.start and re.search(
+                r"[،,;؛:]", run.article[target.end : source.start]
+            ):
+                cost += TITLE_BEFORE_COMMA_COST  # "X، title، Y": the title is X's apposition
+            if cost > best.get(target, TITLE_MAX_GAP + NOT_PERSON_COST + TITLE_BEFORE_COMMA_COST):
+                continue
+            counter += 1
+            heapq.heappush(queue, (cost, counter, target, pid))
+
+    for a in anchors:
+        reach(a.span, a.pid)
+    while queue:
+        gap, _, target, pid = heapq.heappop(queue)
+        if target in best and gap > best[target]:
+            continue
+        first = target not in best
+        best[target] = gap
+        owners.setdefault(target, set()).add(pid)
+        if first:
+            reach(target, pid)
+    return {span: frozenset(pids) for span, pids in owners.items()}
+
+
+def _gap(text: str, anchor: Span, title: Span) -> int | None:
+    """Characters between an anchor and a title in one sentence; None when not beside it.
+
+    A title that holds the anchor ("نائب القائد العام للجيش الوطني الليبي" holding an
+    organisation's name) is not beside it: the organisation is part of the title.
+    """
+    if anchor == title or (anchor.start <= title.start and title.end <= anchor.end):
+        return 0
+    if title.start <= anchor.start and anchor.end <= title.end:
+        return None
+    lo, hi = (anchor, title) if anchor.start <= title.start else (title, anchor)
+    if hi.start < lo.end:
+        return 0
+    gap = hi.start - lo.end
+    if gap > TITLE_MAX_GAP or crosses_sentence(text, lo.end, hi.start):
+        return None
+    return gap
+
+
+def iter_ids(mentions: Iterable[Mention]) -> Iterator[str]:
+    seen: set[str] = set()
+    for m in mentions:
+        if m.pid not in seen:
+            seen.add(m.pid)
+            yield m.pid
+
+
+__all__ = ["Mention", "Mentions", "iter_ids"]
