@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from agent.extraction.validate import ValidationRun
 
 Status = Literal["confirmed", "wrong", "unresolved", "detached"]
-How = Literal["named", "collective", "continued", "described", "unknown", "none"]
+How = Literal["named", "collective", "continued", "described", "unknown", "unnamed", "none"]
 
 CUE_BEFORE_MAX_GAP = 300  # characters from a cue to the content it introduces
 CUE_AFTER_MAX_GAP = 80  # characters from a quotation's end to the cue after it ('…,' he said)
@@ -46,8 +46,10 @@ CARRY_MAX_SENTENCES = 5  # a dropped subject continues an attribution at most th
 COLLECTIVE_SENTENCES_BACK = 3  # a collective stands for those named this far back
 
 _WORDS = re.compile(r"\w+")
-_POSSESSIVE = re.compile(r"['’]s\b")
-_COORDINATION = re.compile(r"\s*[,،]?\s*(?:(?:and|&)\s+|و)", re.IGNORECASE)  # X and Y / X وY
+_POSSESSIVE = re.compile(r"\s?['’]s\b")
+_QUOTED_AS = re.compile(r"\bas\s*$")
+# "X and Y", "X and the Y", "X وY", "X و Y"
+_COORDINATION = re.compile(r"\s*[,،]?\s*(?:(?:and|&)\s+(?:the\s+)?|و\s*)", re.IGNORECASE)
 
 
 def _fold_set(words: str) -> frozenset[str]:
@@ -57,10 +59,11 @@ def _fold_set(words: str) -> frozenset[str]:
 # Words that may stand between a cue and its subject or its content without naming anyone.
 FILLERS = _fold_set(
     "أيضا ايضا كذلك بدوره بدورها بدورهم اليوم أمس امس الاثنين الثلاثاء الأربعاء الخميس الجمعة "
-    "السبت الأحد مساء صباح في وفي أثناء خلال لدى عقب مجددا بدوره من جانبه جانبها جانبهم جهته "
-    "جهتها جهتهم ناحيته قد وقد also then later again today yesterday on monday tuesday wednesday "
-    "thursday friday saturday sunday in a an statement interview told reporters earlier has had "
-    "have was is"
+    "السبت الأحد مساء صباح مجددا بدوره من جانبه جانبها جانبهم جهته "
+    "جهتها جهتهم ناحيته قد وقد بشدة مجددا صراحة also then later again today yesterday monday "
+    "tuesday wednesday "
+    "thursday friday saturday sunday a an statement interview told reporters earlier has had "
+    "have was is لكن ولكن بينما فيما كما بل ثم حين but while and"
 )
 # Words that open the content: the cue's clause has no subject of its own when only these follow.
 OPENERS = _fold_set(
@@ -82,6 +85,14 @@ COLLECTIVES = _fold_set(
     "both two leaders sides pair they"
 )
 PRONOUNS = _fold_set("he she it his her هو هي")
+# A verb's subject comes right after it in Arabic: a preposition there means it was dropped.
+PREPOSITIONS = _fold_set(
+    "في وفي خلال أثناء اثناء لدى عقب بعد قبل أمام امام عبر حول ل لل مع عند إثر اثر in at during "
+    "after before on to with from"
+)
+ADVERBS = _fold_set("بشدة مجددا صراحة أيضا ايضا كذلك اليوم أمس امس ثم كما then also again")
+OBJECT_VERBS = _fold_set("دعا حث طالب ناشد urged")
+RELATIVES = _fold_set("الذي الذى التي اللذين اللتين الذين اللواتي who which that")
 # English subjects that are pronouns for the speaker (the subject of "he said").
 ENGLISH_PRONOUN_SUBJECTS = _fold_set("he she")
 
@@ -155,7 +166,7 @@ class Attributor:
                     cost = content.start - cue.end
                     if cost > CUE_BEFORE_MAX_GAP:
                         continue
-                elif cue.start >= content.end and cue.start < hi:
+                elif cue.start >= content.end and cue.start < hi and self._quoted(content, cue):
                     cost = cue.start - content.end
                     if cost > CUE_AFTER_MAX_GAP:
                         continue
@@ -168,15 +179,25 @@ class Attributor:
                     best = (cost, cue, content)
         return None if best is None else (best[1], best[2])
 
+    def _quoted(self, content: Span, cue: Span) -> bool:
+        """Content may come before its cue: in English always, in Arabic only a quotation."""
+        if self.english:  # "..., according to the ministry" / "The plan will fail, he said."
+            return True
+        closing = "\"'”’»"
+        return any(ch in closing for ch in self.text[max(0, content.end - 1) : cue.start])
+
     def _opens_previous(self, cue: Span, content: Span, sentence: int) -> bool:
         """The cue ends the sentence just before the one the content starts ("قال:" / "said:")."""
         if sentence == 0 or not self.sentences:
             return False
         lo = self.sentences[sentence][0]
-        _, prev_end = self.sentences[sentence - 1]
+        prev_start, prev_end = self.sentences[sentence - 1]
         between = self.text[cue.end : lo]
         starts_sentence = not _WORDS.search(self.text[lo : content.start])
-        return cue.end <= prev_end and starts_sentence and len(_WORDS.findall(between)) <= 2
+        if not (prev_start <= cue.start and cue.end <= prev_end and starts_sentence):
+            return False
+        colon = self.text[prev_start:prev_end].rstrip().endswith(":")  # "tweeted using …:"
+        return colon or len(_WORDS.findall(between)) <= 2
 
     # -- who the text makes the speaker -----------------------------------------------------------
 
@@ -185,21 +206,42 @@ class Attributor:
     ) -> _Subject:
         sentence = self._sentence(cue.start)
         lo = self.sentences[sentence][0] if self.sentences else 0
-        before_from = lo if self.english else self._clause_start(cue.start, sentence)
+        participle = self._is_continuation(cue)
         if cue.start >= content.end:  # '…,' Smith said. / '…,' said Smith.
             found = self._after(cue) or self._before(content.end, cue.start)
-        else:
+        elif self.english:  # English is SVO; "according to X" and "said X" follow the cue
+            after_end = content.start if cue.end <= content.start else cue.end
+            quoted_as = bool(_QUOTED_AS.search(self.text[lo : cue.start]))  # "quoted X as saying"
+            found = None if participle and not quoted_as else self._before(lo, cue.start)
+            if found is None or found.how == "unnamed":
+                found = self._after(cue, after_end) or found
+        else:  # Arabic is VSO; a subject before the verb opens its clause
             after_end = content.start if cue.end <= content.start else cue.end
             found = self._after(cue, after_end)
-            if found is None or (self.english and found.how == "unknown"):
-                before = self._before(max(before_from, lo), cue.start)
-                if before is not None and (found is None or before.how != "unknown"):
-                    found = before
+            if (found is None or found.how == "continued") and not participle:
+                found = self._before(self._clause_start(cue.start, sentence), cue.start) or found
         if found is not None and found.how == "collective":
             return self._collective(cue, sentence, history, found.evidence)
-        if found is not None and found.how != "continued":
+        if found is not None and found.how not in ("continued", "none"):
+            if not self.english and self._takes_object(cue) and found.how == "named":
+                carried = self._continued(cue, sentence, history, pronoun=False)
+                return _Subject("named", found.speakers | carried.speakers, found.evidence)
             return found
         return self._continued(cue, sentence, history, pronoun=found is not None)
+
+    def _is_continuation(self, cue: Span) -> bool:
+        """A participle or a verb going on with the speaker before (مشيرا, وأضاف, ", adding")."""
+        words = folded_words(self.text[cue.start : cue.end])
+        if any(w in CONTINUATIONS for w in words):
+            return True
+        after_comma = self.text[max(0, cue.start - 3) : cue.start].rstrip().endswith(",")
+        return self.english and bool(words) and words[0].endswith("ing") and after_comma
+
+    def _takes_object(self, cue: Span) -> bool:
+        """دعا / حث / طالب X: the one noun after the verb may be whom it urges, not who urges."""
+        return any(
+            _stem_verb(w) in OBJECT_VERBS for w in folded_words(self.text[cue.start : cue.end])
+        )
 
     def _after(self, cue: Span, end: int | None = None) -> _Subject | None:
         """The subject written right after the verb (VSO), within the cue's clause."""
@@ -208,43 +250,108 @@ class Attributor:
             m = re.search(r"[،,;؛.!?؟\n]", self.text[cue.end : stop])
             stop = cue.end + m.start() if m else stop
         items = self._heads(self.mentions.within(cue.end, stop))
+        words = folded_words(self.text[cue.end : stop])
+        while words and words[0] in ADVERBS:
+            words.pop(0)
+        if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
+            return _Subject("continued", evidence=words[0])
         if items:
             lead = self.text[cue.end : items[0].span.start]
             apposition = lead.rstrip().endswith((",", "،")) and len(folded_words(lead)) <= 6
             if self._lead_words(cue.end, items[0].span.start) <= SUBJECT_MAX_LEAD or apposition:
                 return self._named(items[0], items)
-        return self._describe(_head(self.text[cue.end : stop]))
+        found = self._describe(words[: SUBJECT_HEAD_WORDS + 2])
+        if found is not None and found.how == "unknown" and not _definite_noun(words, self.english):
+            return None  # not clearly a subject: decide nothing from it
+        return found
 
     def _before(self, start: int, end: int) -> _Subject | None:
-        """The subject written before the verb (SVO: "Smith said", "the two leaders said").
-
-        English puts appositions between them ("Khaled Al-Maeena, editor at large at the Saudi
-        Gazette, said"): when a comma closes the stretch before the verb, the subject is the
-        comma-delimited segment before that apposition.
-        """
+        """The subject written before the verb (SVO: "Smith said", "the two leaders said")."""
         segments = self._segments(start, end)
         if not segments:
             return None
+        if self.english:
+            return self._english_subject(segments, end)
         seg_start, seg_end = segments[-1]
-        if self.english and len(segments) >= 2 and not folded_words(self.text[seg_start:seg_end]):
-            seg_start, seg_end = segments[-3] if len(segments) >= 3 else segments[-2]
-            items = self._heads(self.mentions.within(seg_start, seg_end))
-            if items:
-                return self._named(items[-1], items)
-            seg_start, seg_end = segments[-2]
         items = self._heads(self.mentions.within(seg_start, seg_end))
-        if items and self._lead_words(items[-1].span.end, end) <= SUBJECT_MAX_LEAD:
+        if (  # "الرئيس المصري أكد": the subject is the whole clause before the verb
+            items
+            and not self._lead_words(seg_start, items[0].span.start)
+            and not self._lead_words(items[-1].span.end, end)
+        ):
             return self._named(items[-1], items)
-        words = [w for w in folded_words(self.text[seg_start:seg_end]) if w not in FILLERS]
+        return self._pronoun_like(self._content_words(seg_start, seg_end), seg_start)
+
+    def _english_subject(self, segments: list[tuple[int, int]], end: int) -> _Subject | None:
+        """The first noun group of the clause before the verb.
+
+        Appositions stand between them ("Khaled Al-Maeena, editor at large at the Saudi
+        Gazette, said"): when a comma closes the stretch before the verb, the subject is the
+        comma-delimited segment before that apposition.
+        """
+        seg = segments[-1]
+        if len(segments) >= 2 and not self._content_words(*seg):
+            for cand in (segments[-3] if len(segments) >= 3 else None, segments[-2]):
+                items = self._heads(self.mentions.within(*cand)) if cand else []
+                if items:
+                    return self._named(self._group_head(items), items)
+            seg = segments[-2]
+        seg_start, seg_end = seg
+        every = self.mentions.within(seg_start, seg_end)
+        if every and _QUOTED_AS.search(self.text[seg_start:end]):  # "quoted a source as saying"
+            return self._named(every[-1], every)
+        items = self._heads(every)
+        if items and self._lead_words(seg_start, items[0].span.start) <= SUBJECT_MAX_LEAD:
+            return self._named(self._group_head(items), items)
+        words = self._content_words(seg_start, seg_end)
+        if not words:
+            return None
+        found = self._pronoun_like(words, seg_start)
+        if found is not None:
+            return found
+        owners = frozenset(m.pid for m in every if m not in items)  # "PC World's analysis"
+        if owners:
+            return _Subject("described", owners, " ".join(words[:SUBJECT_HEAD_WORDS]))
+        described = self._describe(words[-SUBJECT_HEAD_WORDS:])
+        if described is None or described.how == "unknown":
+            return _Subject("unnamed", evidence=" ".join(words[-SUBJECT_HEAD_WORDS:]))
+        return described
+
+    def _pronoun_like(self, words: Sequence[str], start: int) -> _Subject | None:
+        """A collective, a pronoun or a relative pronoun right before the verb."""
         if not words:
             return None
         if any(w in COLLECTIVES for w in words[-3:]):
             return _Subject("collective", evidence=" ".join(words[-3:]))
         if words[-1] in PRONOUNS or (self.english and words[-1] in ENGLISH_PRONOUN_SUBJECTS):
             return _Subject("continued", evidence=words[-1])
-        if not self.english:
-            return None  # Arabic drops the subject: words before the verb are another clause's
-        return self._describe(words[-SUBJECT_HEAD_WORDS:])
+        if words[-1] in RELATIVES:  # "سعد الحريري، الذي قال": the one the relative refers to
+            return self._before_relative(start)
+        return None
+
+    def _content_words(self, start: int, end: int) -> list[str]:
+        return [w for w in folded_words(self.text[start:end]) if w not in FILLERS]
+
+    def _before_relative(self, start: int) -> _Subject | None:
+        """The antecedent of a relative pronoun: the mention ending just before its clause."""
+        lo = self.sentences[self._sentence(start)][0] if self.sentences else 0
+        items = self._heads(self.mentions.within(lo, start))
+        if items and self._lead_words(items[-1].span.end, start) == 0:
+            return self._named(items[-1], items)
+        return None
+
+    def _group_head(self, items: Sequence[Mention]) -> Mention:
+        """The head of the first noun group: the last of the mentions written together
+        ("Civil Defense Authority director General Suleiman al-Amr")."""
+        head = items[0]
+        for m in items[1:]:
+            if (
+                not _touching(head.span, m.span, self.text)
+                or "(" in self.text[head.span.end : m.span.start]
+            ):
+                break
+            head = m
+        return head
 
     def _segments(self, start: int, end: int) -> list[tuple[int, int]]:
         """Comma-delimited stretches of [start, end), quotation marks as breaks too."""
@@ -330,10 +437,16 @@ class Attributor:
     ) -> _Subject:
         """A dropped subject: the speaker of this sentence's or the last attribution."""
         lo = self.sentences[sentence][0] if self.sentences else 0
-        same = [speakers for at, speakers in history if lo <= at < cue.start]
-        if same:
-            return _Subject("continued", same[-1], "(same sentence)")
-        participle = any(w in CONTINUATIONS for w in folded_words(self.text[cue.start : cue.end]))
+        same = [(at, speakers) for at, speakers in history if lo <= at < cue.start]
+        if same:  # the clause goes on from the last attribution, or from someone named since
+            at, last = same[-1]
+            since = {
+                m.pid
+                for m in self.mentions.within(at, cue.start)
+                if self.mentions.kinds.get(m.pid) == "person"
+            }
+            return _Subject("continued", last | since, "(same sentence)")
+        participle = self._is_continuation(cue)
         clause = self._heads(self.mentions.within(lo, cue.start))
         people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
         if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
@@ -344,14 +457,14 @@ class Attributor:
         before = [(at, speakers) for at, speakers in history if earliest <= at < cue.start]
         if not before:
             return _Subject("none")
-        speakers = set(before[-1][1])
+        candidates = set(before[-1][1])
         if pronoun:  # "he" may be anyone named since: keep them as candidates
-            speakers |= {
+            candidates |= {
                 m.pid
                 for m in self.mentions.within(before[-1][0], cue.start)
                 if self.mentions.kinds.get(m.pid) == "person"
             }
-        return _Subject("continued", frozenset(speakers), "(the speaker before)")
+        return _Subject("continued", frozenset(candidates), "(the speaker before)")
 
     # -- the verdict ------------------------------------------------------------------------------
 
@@ -391,8 +504,14 @@ class Attributor:
         return sum(1 for w in folded_words(self.text[start:end]) if w not in FILLERS)
 
 
-def _head(region: str) -> list[str]:
-    return folded_words(region)[: SUBJECT_HEAD_WORDS + 2]
+def _stem_verb(word: str) -> str:
+    """A verb without the conjunction glued to it (ودعا → دعا)."""
+    return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
+
+
+def _definite_noun(words: Sequence[str], english: bool) -> bool:
+    """An Arabic definite noun right after the verb ("وقال المتظاهرون") is surely its subject."""
+    return not english and bool(words) and words[0].startswith("ال") and len(words[0]) > 3
 
 
 def _touching(a: Span, b: Span, text: str) -> bool:

@@ -31,7 +31,12 @@ TITLE_MAX_GAP = 40  # characters between a title and its holder, e.g. "Ed Miliba
 # writes: people hold titles ("Civil Defense Authority director General Suleiman al-Amr"), and
 # a title after a comma is the apposition of what precedes it, not of what follows.
 NOT_PERSON_COST = 20
-_POSSESSIVE = re.compile(r"['’]s\b")
+_POSSESSIVE = re.compile(r"\s?['’]s\b")
+_WORDS = re.compile(r"\w+")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+# The only words that may stand between a title and its holder: "John Kerry, the Secretary of",
+# "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".
+TITLE_GAP_WORDS = frozenset({"the", "a", "an", "its", "his", "her", "their", "and", "و"})
 TITLE_BEFORE_COMMA_COST = 30
 NAME_PART_MIN_LEN = 3  # shorter name parts (بن, al) never stand for the person alone
 # Parts of names that never identify a person on their own.
@@ -71,7 +76,8 @@ class Mentions:
             if len(owners) == 1
             for owner in owners
         ]
-        self.items = sorted(anchors + titles, key=lambda m: (m.span.start, -m.span.end))
+        every = sorted(anchors + titles, key=lambda m: (m.span.start, -m.span.end))
+        self.items = _outermost(every)
         self._starts = [m.span.start for m in self.items]
 
     def within(self, start: int, end: int) -> list[Mention]:
@@ -90,6 +96,23 @@ class Mentions:
     def attached_titles(self, title_spans: Iterable[Span], pid: str) -> list[Span]:
         """The occurrences of a title that stand beside participant `pid`."""
         return [s for s in title_spans if pid in self.title_owners.get(s, ())]
+
+
+def _outermost(items: list[Mention]) -> list[Mention]:
+    """Drop a mention lying inside a longer one of someone else ("Mohamed" inside "Mohamed
+    El-Hassan Mohamed", "Facebook" inside "Facebook co-founder"): the longer one is who is meant."""
+    out: list[Mention] = []
+    for m in items:  # sorted by start, longest first
+        if any(
+            o.pid != m.pid
+            and o.span.start <= m.span.start
+            and m.span.end <= o.span.end
+            and (o.span.end - o.span.start) > (m.span.end - m.span.start)
+            for o in out[-8:]
+        ):
+            continue
+        out.append(m)
+    return out
 
 
 def _name_parts(
@@ -141,10 +164,12 @@ def _own_titles(
     kinds = {p.id: p.kind.value for p in draft.participants}
     text = run.article
 
-    def reach(source: Span, pid: str) -> None:
+    def reach(source: Span, pid: str, *, from_title: bool = False) -> None:
         nonlocal counter
         for target in spans:
-            gap = _gap(run.article, source, target)
+            if from_title and target == source:
+                continue
+            gap = _gap(run.article, source, target, inside=not from_title)
             if gap is None or (source.end <= target.start and _POSSESSIVE.match(text, source.end)):
                 continue  # "the Afghan team's coach": the coach is not the team
             cost = gap + (0 if kinds[pid] == "person" else NOT_PERSON_COST)
@@ -167,18 +192,20 @@ def _own_titles(
         best[target] = gap
         owners.setdefault(target, set()).add(pid)
         if first:
-            reach(target, pid)
+            reach(target, pid, from_title=True)
     return {span: frozenset(pids) for span, pids in owners.items()}
 
 
-def _gap(text: str, anchor: Span, title: Span) -> int | None:
+def _gap(text: str, anchor: Span, title: Span, *, inside: bool = True) -> int | None:
     """Characters between an anchor and a title in one sentence; None when not beside it.
 
     A title that holds the anchor ("نائب القائد العام للجيش الوطني الليبي" holding an
-    organisation's name) is not beside it: the organisation is part of the title.
+    organisation's name) is not beside it: the organisation is part of the title. A title inside
+    a name or mention is that participant's (`inside`); inside another title ("موفد الرئيس
+    الايراني") it is only the start of someone else's ("الرئيس الايراني محمود احمدي نجاد").
     """
-    if anchor == title or (anchor.start <= title.start and title.end <= anchor.end):
-        return 0
+    if anchor.start <= title.start and title.end <= anchor.end:
+        return 0 if inside else None
     if title.start <= anchor.start and anchor.end <= title.end:
         return None
     lo, hi = (anchor, title) if anchor.start <= title.start else (title, anchor)
@@ -187,6 +214,15 @@ def _gap(text: str, anchor: Span, title: Span) -> int | None:
     gap = hi.start - lo.end
     if gap > TITLE_MAX_GAP or crosses_sentence(text, lo.end, hi.start):
         return None
+    between = (
+        _PARENTHESES.sub(" ", text[lo.end : hi.start])
+        if anchor.start > title.start
+        else text[lo.end : hi.start]
+    )
+    if any(w not in TITLE_GAP_WORDS for w in _WORDS.findall(between.casefold())):
+        return None  # "حكومة السنيورة ـ رغم نصيحة رئيس الوزراء": other words stand between
+    if "(" in between:
+        return None  # "secretary general of CEI (Italian Episcopal Conference)": a gloss
     return gap
 
 

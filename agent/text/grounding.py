@@ -155,9 +155,9 @@ class Grounder:
         return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
 
     def _short_cue(self, mention: str, verb: str) -> Alignment:
-        """A two-letter verb glued to و or ف (وحث, فرد): too short for the name rule, but a cue
-        is a verb, and a verb takes a conjunction; the span covers the verb alone."""
-        if not _is_arabic(verb[0]) or len(verb) < SHORT_CUE_MIN_LEN:
+        """A cue verb glued to و or ف (وحث, فرد, فصرح): too short for the name rule, or ف not
+        split off names, but a verb takes a conjunction; the span covers the verb alone."""
+        if not _is_arabic(verb[0]) or len(verb) < SHORT_CUE_MIN_LEN or verb[0] in ("و", "ف"):
             return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
         hits = [(i, i + 1, 1) for c in ("و", "ف") for i in self._index.get(c + verb, ())]
         if not hits:
