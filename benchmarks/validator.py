@@ -478,12 +478,17 @@ def evaluate(cases: Iterable[Case], validator: Validator) -> dict[str, Any]:
                 f for f in validator.check(c.article, s.answer) if (f.kind, f.path) not in before
             ]
             hit = [f for f in new if points_at(f, s.item)]
-            record = {"case": c.id, "item": "/".join(s.item), "detail": s.detail}
-            seeded.setdefault(s.kind, {"n": 0, "detected": 0, "misses": []})
-            seeded[s.kind]["n"] += 1
-            if hit:
-                seeded[s.kind]["detected"] += 1
-            else:
+            record = {
+                "case": c.id,
+                "item": "/".join(s.item),
+                "detail": s.detail,
+                "reported": [f"{f.path}: {f.message}" for f in new],  # what it did say instead
+            }
+            for key in (s.kind, f"{s.kind}/{c.language}"):
+                seeded.setdefault(key, {"n": 0, "detected": 0, "misses": []})
+                seeded[key]["n"] += 1
+                seeded[key]["detected"] += bool(hit)
+            if not hit:
                 seeded[s.kind]["misses"].append(record)
     checks = {}
     for check, (unit, label) in CHECKS.items():
@@ -503,6 +508,7 @@ def evaluate(cases: Iterable[Case], validator: Validator) -> dict[str, Any]:
         "false_flags": checks,
         "false_flag_list": false_flags,
         "seeded": {kind: _rate(seeded.get(kind)) for kind in SEEDED_KINDS},
+        "seeded_by_language": {key: _rate(v) for key, v in sorted(seeded.items()) if "/" in key},
     }
 
 
@@ -527,14 +533,18 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str]]:
             )
         )
     out.append(("-- seeded errors detected", ""))
+    by_language = result.get("seeded_by_language", {})
     for kind, v in result["seeded"].items():
-        figure = (
-            "n/a (0 seeded)"
-            if v["rate"] is None
-            else f"{v['rate']:.0f} % ({v['detected']}/{v['n']})"
-        )
-        out.append((kind, figure))
+        out.append((kind, _figure(v)))
+        for lang in ("ar", "en"):
+            out.append((f"  {lang}", _figure(by_language.get(f"{kind}/{lang}"))))
     return out
+
+
+def _figure(v: dict[str, Any] | None) -> str:
+    if not v or v["rate"] is None:
+        return "n/a (0 seeded)"
+    return f"{v['rate']:.0f} % ({v['detected']}/{v['n']})"
 
 
 def render(current: dict[str, Any], baseline: dict[str, Any] | None, title: str) -> str:
@@ -565,7 +575,10 @@ def run_baseline(ref: str, split: str, fixtures: bool) -> dict[str, Any]:
         tar_path = Path(tmp) / "agent.tar"
         tar_path.write_bytes(archive)
         with tarfile.open(tar_path) as tar:
-            tar.extractall(tmp, filter="data")
+            try:
+                tar.extractall(tmp, filter="data")
+            except TypeError:  # Python < 3.11.4 has no extraction filters
+                tar.extractall(tmp)  # our own repository's archive
         out = Path(tmp) / "baseline.json"
         env = {**os.environ, "PYTHONPATH": tmp, "PYTHONSAFEPATH": "1"}
         args = [sys.executable, str(Path(__file__).resolve()), "--split", split, "--json", str(out)]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
 from collections import Counter
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -261,7 +261,12 @@ def test_scoring_counts_what_a_validator_reports() -> None:
     assert noisy["seeded"]["analysis_attributed"]["rate"] == 100.0
 
 
-def test_baseline_runs_the_exported_package(tmp_path: Path) -> None:
+def test_baseline_runs_the_exported_package() -> None:
+    inside = subprocess.run(
+        ["git", "-C", str(vb.REPO), "rev-parse", "--verify", "HEAD"], capture_output=True
+    )
+    if inside.returncode != 0:
+        pytest.skip("not a git checkout")
     out = vb.run_baseline("HEAD", "test", fixtures=False)
     assert "khabar-baseline-" in out["agent_path"] and out["ref"] == "HEAD"
     assert out["totals"]["cases"] == sum(1 for c in CASES if c.split == "test")
