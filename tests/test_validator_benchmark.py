@@ -261,6 +261,15 @@ def test_scoring_counts_what_a_validator_reports() -> None:
     assert noisy["seeded"]["analysis_attributed"]["rate"] == 100.0
 
 
+def test_the_adapter_falls_back_only_when_the_new_module_is_missing() -> None:
+    assert vb._first_module("agent.no_such_subpackage.validate", "agent.validate").__name__ == (
+        "agent.validate"
+    )
+    with pytest.raises(ModuleNotFoundError):
+        vb._first_module("agent.no_such_module", "agent.neither")
+    assert VALIDATOR.module in ("agent.extraction.validate", "agent.validate")
+
+
 def test_baseline_runs_the_exported_package() -> None:
     inside = subprocess.run(
         ["git", "-C", str(vb.REPO), "rev-parse", "--verify", "HEAD"], capture_output=True
