@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test check fmt lint types imports schemas bench-import bench-batch bench-memory report-screenshot clean
+.PHONY: demo test check fmt lint types imports schemas bench-import bench-batch bench-memory bench-validator report-screenshot clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench-import: $(STAMP)
 ## Batch throughput vs the ideal and vs langextract (langextract needs the bench extra).
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/batch.py --quick
+
+## Validator false flags on hand-written answers and seeded-error detection, vs commit 6b03841.
+bench-validator: $(STAMP)
+	$(BIN)/python -m benchmarks.validator
 
 ## Peak memory of khabar batch as the input grows (1,000 vs 100,000 articles).
 bench-memory: $(STAMP)

@@ -1,0 +1,280 @@
+"""The validator benchmark's cases and seeded errors are what they claim to be.
+
+Every correct answer must ground completely (a reference answer with an ungrounded string is a
+wrong reference answer, not a validator false flag), and every seeded error must really be an
+error: a swapped speaker is never a valid (joint) speaker, a far content is verbatim and far, a
+moved title is not written beside its new holder, an invented name is nowhere in the article.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+from collections import Counter
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from benchmarks import validator as vb
+
+CASES = vb.load_cases("all")
+NEW = [c for c in CASES if c.split != "fixture"]
+VALIDATOR = vb.load_validator()
+
+
+def _grounding() -> ModuleType:
+    try:
+        return importlib.import_module("agent.text.grounding")
+    except ModuleNotFoundError:
+        return importlib.import_module("agent.grounding")
+
+
+def _ids(case: vb.Case) -> str:
+    return case.id
+
+
+def test_the_cases_are_there_and_labelled() -> None:
+    by_split = Counter(c.split for c in CASES)
+    assert by_split["dev"] + by_split["test"] >= 22
+    assert by_split["fixture"] == 9
+    assert by_split["test"] >= 6 and by_split["dev"] >= 2 * by_split["test"] - 2
+    langs = Counter(c.language for c in NEW)
+    assert min(langs["ar"], langs["en"]) >= 8
+    for part in ("dev", "test"):
+        for d in (vb.CASES_DIR / part).iterdir():
+            assert {p.name for p in d.iterdir()} == {
+                "article.txt",
+                "answer.json",
+                "meta.json",
+                "SOURCE.md",
+            }
+            meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+            assert meta["hand_written"] is True and "not produced by a model" in meta["note"]
+            assert meta["split"] == part and meta["patterns"]
+            assert "Licence" in (d / "SOURCE.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", NEW, ids=_ids)
+def test_meta_points_at_real_positions_and_passages(case: vb.Case) -> None:
+    positions = case.answer["positions"]
+    ids = {p["id"] for p in case.answer["participants"]}
+    for index, speakers in case.joint.items():
+        assert 0 <= index < len(positions)
+        assert positions[index]["speaker_id"] in speakers and speakers <= ids
+    for passage in case.analysis:
+        assert passage in case.article  # verbatim
+        assert not any(passage in p["content"] or p["content"] in passage for p in positions)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_every_correct_answer_grounds(case: vb.Case) -> None:
+    flags = VALIDATOR.check(case.article, case.answer)
+    assert [f for f in flags if f.kind in ("ungrounded", "broken_reference", "duplicate")] == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_swapped_speakers_are_wrong_speakers(case: vb.Case) -> None:
+    kinds = {p["id"]: p["kind"] for p in case.answer["participants"]}
+    for s in vb.seed_speaker_swaps(case):
+        index = int(s.item[1])
+        new = s.answer["positions"][index]["speaker_id"]
+        assert new not in vb.valid_speakers(case, index)  # never a joint co-speaker
+        assert kinds[new] in vb.SPEAKER_KINDS
+        rest = [p for i, p in enumerate(s.answer["positions"]) if i != index]
+        assert rest == [p for i, p in enumerate(case.answer["positions"]) if i != index]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_far_contents_are_verbatim_far_and_nobodys(case: vb.Case) -> None:
+    bounds = vb.sentences(case.article)
+    contents = [p["content"] for p in case.answer["positions"]]
+    for s in vb.seed_content_far(case):
+        index = int(s.item[1])
+        passage = s.answer["positions"][index]["content"]
+        assert passage in case.article
+        start = case.article.find(passage)
+        far = {vb.sentence_index(bounds, o) for o in (start, start + len(passage) - 1)}
+        true = contents[index]
+        near = {
+            vb.sentence_index(bounds, o)
+            for span in vb.occurrences(case.article, true)
+            for o in (span[0], span[1] - 1)
+        }
+        assert near and min(abs(a - b) for a in far for b in near) >= vb.FAR_SENTENCES
+        assert not any(c in passage or passage in c for c in contents)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_moved_titles_are_not_written_beside_their_new_holder(case: vb.Case) -> None:
+    before = {p["id"]: p for p in case.answer["participants"]}
+    for s in vb.seed_titles_moved(case):
+        _, new_id, _, k = s.item
+        holder = next(p for p in s.answer["participants"] if p["id"] == new_id)
+        title = holder["titles"][int(k)]["text"]
+        assert holder["kind"] == "person"
+        assert not vb.title_beside(case.article, title, before[new_id])
+        written = vb.occurrences(case.article, title)
+        names = [holder["name"], *holder["mentions"]]
+        anchors = [o for m in names for o in vb.occurrences(case.article, m)]
+        assert written and anchors
+        for t in written:
+            for a in anchors:
+                between = case.article[min(t[0], a[0]) : max(t[1], a[1])]
+                assert vb._gap(t, a) > vb.ADJACENT_CHARS or "\n" in between
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_invented_names_occur_nowhere_in_the_article(case: vb.Case) -> None:
+    seeded = list(vb.seed_invented(case, VALIDATOR.grounded))
+    assert len(seeded) == 1
+    name = seeded[0].answer["participants"][-1]["name"]
+    aligned = _grounding().ground_mentions(case.article, [name, name.split()[-1]])
+    assert not any(a.grounded for a in aligned)
+    assert name.casefold() not in case.article.casefold()
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.analysis], ids=_ids)
+def test_attributed_analysis_is_verbatim_with_a_cue_of_the_article(case: vb.Case) -> None:
+    seeded = list(vb.seed_analysis(case))
+    assert len(seeded) == len(case.analysis)
+    for s, passage in zip(seeded, case.analysis, strict=True):
+        added = s.answer["positions"][int(s.item[1])]
+        assert added["content"] == passage and added["cue"] in case.article
+        assert added["speaker_id"] in {p["id"] for p in case.answer["participants"]}
+
+
+def test_seeding_is_deterministic() -> None:
+    def run() -> list[tuple[str, str, tuple[str, ...], str]]:
+        return [
+            (s.case, s.kind, s.item, s.detail)
+            for c in CASES
+            for s in vb.seed_errors(c, VALIDATOR.grounded)
+        ]
+
+    first = run()
+    assert first == run()
+    kinds = Counter(k for _, k, _, _ in first)
+    assert all(kinds[k] >= 10 for k in vb.SEEDED_KINDS)
+
+
+# --- the checks above can fail: each guard rejects a wrong seed ------------------------------
+
+
+def _toy(article: str, answer: dict[str, Any], joint: dict[int, set[str]] | None = None) -> vb.Case:
+    return vb.Case("toy", "dev", "en", article, answer, joint or {})
+
+
+def _person(pid: str, name: str, titles: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "name": name,
+        "kind": "person",
+        "titles": [{"text": t, "kind": "office"} for t in titles],
+        "mentions": [],
+        "role": "speaker",
+    }
+
+
+def _position(speaker: str, cue: str, content: str) -> dict[str, Any]:
+    return {
+        "speaker_id": speaker,
+        "cue": cue,
+        "content": content,
+        "attribution": "reported",
+        "gist_en": "-",
+        "topic": "-",
+        "stance": "neutral",
+    }
+
+
+def test_no_swap_when_every_other_participant_is_a_joint_speaker() -> None:
+    article = "The two leaders, Ann Lee and Bo Park, said the talks went well."
+    answer = {
+        "participants": [_person("p1", "Ann Lee"), _person("p2", "Bo Park")],
+        "positions": [_position("p1", "said", "the talks went well")],
+    }
+    assert list(vb.seed_speaker_swaps(_toy(article, answer, {0: {"p1", "p2"}}))) == []
+    assert len(list(vb.seed_speaker_swaps(_toy(article, answer)))) == 1
+
+
+def test_no_far_content_in_a_short_article() -> None:
+    article = "Ann Lee said the talks went well. Bo Park agreed. Rain fell all day long in town."
+    answer = {
+        "participants": [_person("p1", "Ann Lee")],
+        "positions": [_position("p1", "said", "the talks went well")],
+    }
+    assert vb.far_passages(_toy(article, answer), 0) == []
+    longer = article + " The market was closed. Prices rose again by ten percent today."
+    far = ["The market was closed", "Prices rose again by ten percent today"]
+    assert vb.far_passages(_toy(longer, answer), 0) == far
+
+
+def test_a_title_next_to_a_name_is_beside_it() -> None:
+    article = "Finance Minister Ann Lee met the delegation of the central bank and Bo Park."
+    assert vb.title_beside(article, "Finance Minister", _person("p1", "Ann Lee"))
+    assert not vb.title_beside(article, "Finance Minister", _person("p2", "Bo Park"))
+
+
+def test_scoring_counts_what_a_validator_reports() -> None:
+    cases = [c for c in CASES if c.id == "en_gum_flag"]
+
+    def everything(article: str, answer: dict[str, Any]) -> list[vb.Flag]:
+        flags = [
+            vb.Flag(f"positions[{i}].speaker_id", "detached_statement", "-", ("positions", str(i)))
+            for i in range(len(answer["positions"]))
+        ]
+        flags += [
+            vb.Flag(
+                f"participants[{p['id']}].titles[{k}]",
+                "detached_title",
+                "-",
+                (p["id"], "titles", str(k)),
+            )
+            for p in answer["participants"]
+            for k in range(len(p["titles"]))
+        ]
+        flags += [
+            vb.Flag(f"participants[{p['id']}].name", "ungrounded", "-", (p["id"],))
+            for p in answer["participants"]
+            if p["name"] not in article
+        ]
+        return flags
+
+    def nothing(article: str, answer: dict[str, Any]) -> list[vb.Flag]:
+        return []
+
+    blind = vb.evaluate(cases, vb.Validator(nothing, VALIDATOR.grounded, "none", ""))
+    assert all(
+        v["detected"] == 0 and v["n"] > 0
+        for k, v in blind["seeded"].items()
+        if k != "analysis_attributed"
+    )
+    assert all(c["flags"] == 0 for c in blind["false_flags"].values())
+    # Flagging every statement and title on the correct answer is a false flag each, and a
+    # problem that was already there on the correct answer does not count as a detection.
+    noisy = vb.evaluate(cases, vb.Validator(everything, VALIDATOR.grounded, "all", ""))
+    assert noisy["false_flags"]["speaker"]["per_100"] == 100.0
+    assert noisy["seeded"]["speaker_swap"]["detected"] == 0
+    assert noisy["seeded"]["invented_participant"]["detected"] == 1
+    assert noisy["seeded"]["analysis_attributed"]["rate"] == 100.0
+
+
+def test_the_adapter_falls_back_only_when_the_new_module_is_missing() -> None:
+    found = vb._first_module("agent.no_such_subpackage.validate", "agent.extraction.validate")
+    assert found.__name__ == "agent.extraction.validate"  # the baseline's agent.validate likewise
+    with pytest.raises(ModuleNotFoundError):
+        vb._first_module("agent.no_such_module", "agent.neither")
+    assert VALIDATOR.module in ("agent.extraction.validate", "agent.validate")
+
+
+def test_baseline_runs_the_exported_package() -> None:
+    inside = subprocess.run(
+        ["git", "-C", str(vb.REPO), "rev-parse", "--verify", "HEAD"], capture_output=True
+    )
+    if inside.returncode != 0:
+        pytest.skip("not a git checkout")
+    out = vb.run_baseline("HEAD", "test", fixtures=False)
+    assert "khabar-baseline-" in out["agent_path"] and out["ref"] == "HEAD"
+    assert out["totals"]["cases"] == sum(1 for c in CASES if c.split == "test")
