@@ -63,7 +63,7 @@ FILLERS = _fold_set(
     "جهتها جهتهم ناحيته قد وقد بشدة مجددا صراحة also then later again today yesterday monday "
     "tuesday wednesday "
     "thursday friday saturday sunday a an statement interview told reporters earlier has had "
-    "have was is لكن ولكن بينما فيما كما بل ثم حين but while and"
+    "have was is لكن ولكن بينما فيما كما بل ثم حين أما اما but while and"
 )
 # Words that open the content: the cue's clause has no subject of its own when only these follow.
 OPENERS = _fold_set(
@@ -92,6 +92,11 @@ PREPOSITIONS = _fold_set(
 )
 ADVERBS = _fold_set("بشدة مجددا صراحة أيضا ايضا كذلك اليوم أمس امس ثم كما then also again")
 OBJECT_VERBS = _fold_set("دعا حث طالب ناشد urged")
+# Common attribution verbs, whose dual (اكدا) and plural (اكدوا) forms speak for several.
+VERBS = _fold_set(
+    "قال أكد شدد أعرب أشار أوضح أعلن حث طالب رحب ندد أدان اعتبر رأى لفت نفى كشف ذكر أفاد صرح "
+    "تابع أضاف وصف حذر اتفق عبر جدد أبدى قرر أبلغ أكدت"
+)
 RELATIVES = _fold_set("الذي الذى التي اللذين اللتين الذين اللواتي who which that")
 # English subjects that are pronouns for the speaker (the subject of "he said").
 ENGLISH_PRONOUN_SUBJECTS = _fold_set("he she")
@@ -111,9 +116,17 @@ class Attribution:
 
 @dataclass(frozen=True)
 class _Subject:
+    """Who the text makes the speaker: `speakers` are accepted, `primary` is carried on to the
+    next dropped subject (a candidate set must not grow from one statement to the next)."""
+
     how: How
     speakers: frozenset[str] = frozenset()
     evidence: str = ""
+    primary: frozenset[str] | None = None
+
+    @property
+    def carried(self) -> frozenset[str]:
+        return self.speakers if self.primary is None else self.primary
 
 
 class Attributor:
@@ -144,8 +157,8 @@ class Attributor:
             cue, content = pair
             subject = self._subject(cue, content, history)
             decisions[i] = self._judge(self.draft.positions[i], cue, content, subject)
-            if subject.speakers:
-                history.append((cue.start, subject.speakers))
+            if subject.carried:
+                history.append((cue.start, subject.carried))
         return [decisions[i] for i in range(len(governed))]
 
     # -- which cue governs the content ------------------------------------------------------------
@@ -207,6 +220,10 @@ class Attributor:
         sentence = self._sentence(cue.start)
         lo = self.sentences[sentence][0] if self.sentences else 0
         participle = self._is_continuation(cue)
+        if not self.english and self._plural_verb(cue):
+            found_plural = self._after(cue, content.start if cue.end <= content.start else None)
+            if found_plural is None or found_plural.how != "named":
+                return self._collective(cue, sentence, history, "(dual or plural verb)")
         if cue.start >= content.end:  # '…,' Smith said. / '…,' said Smith.
             found = self._after(cue) or self._before(content.end, cue.start)
         elif self.english:  # English is SVO; "according to X" and "said X" follow the cue
@@ -223,9 +240,10 @@ class Attributor:
         if found is not None and found.how == "collective":
             return self._collective(cue, sentence, history, found.evidence)
         if found is not None and found.how not in ("continued", "none"):
-            if not self.english and self._takes_object(cue) and found.how == "named":
+            if self._may_be_object(cue, found):
                 carried = self._continued(cue, sentence, history, pronoun=False)
-                return _Subject("named", found.speakers | carried.speakers, found.evidence)
+                speakers = found.speakers | carried.carried  # either may go on speaking
+                return _Subject("named", speakers, found.evidence)
             return found
         return self._continued(cue, sentence, history, pronoun=found is not None)
 
@@ -237,11 +255,26 @@ class Attributor:
         after_comma = self.text[max(0, cue.start - 3) : cue.start].rstrip().endswith(",")
         return self.english and bool(words) and words[0].endswith("ing") and after_comma
 
-    def _takes_object(self, cue: Span) -> bool:
-        """دعا / حث / طالب X: the one noun after the verb may be whom it urges, not who urges."""
+    def _may_be_object(self, cue: Span, found: _Subject) -> bool:
+        """دعا المجتمع الدولي الى: the one body after the verb may be whom it urges, not who
+        urges (a person there is the subject: دعا انان اسرائيل الى)."""
+        if self.english or found.how != "named":
+            return False
+        if any(self.mentions.kinds.get(pid) == "person" for pid in found.speakers):
+            return False
         return any(
             _stem_verb(w) in OBJECT_VERBS for w in folded_words(self.text[cue.start : cue.end])
         )
+
+    def _plural_verb(self, cue: Span) -> bool:
+        """اكدا / قالوا: a dual or plural attribution verb speaks for several."""
+        for w in folded_words(self.text[cue.start : cue.end]):
+            stem = _stem_verb(w)
+            if (stem.endswith("وا") and stem[:-2] in VERBS) or (
+                stem.endswith("ا") and stem[:-1] in VERBS
+            ):
+                return True
+        return False
 
     def _after(self, cue: Span, end: int | None = None) -> _Subject | None:
         """The subject written right after the verb (VSO), within the cue's clause."""
@@ -256,10 +289,11 @@ class Attributor:
         if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
             return _Subject("continued", evidence=words[0])
         if items:
-            lead = self.text[cue.end : items[0].span.start]
+            first = self._genitive_head(items)
+            lead = self.text[cue.end : first.span.start]
             apposition = lead.rstrip().endswith((",", "،")) and len(folded_words(lead)) <= 6
-            if self._lead_words(cue.end, items[0].span.start) <= SUBJECT_MAX_LEAD or apposition:
-                return self._named(items[0], items)
+            if self._lead_words(cue.end, first.span.start) <= SUBJECT_MAX_LEAD or apposition:
+                return self._named(first, items)
         found = self._describe(words[: SUBJECT_HEAD_WORDS + 2])
         if found is not None and found.how == "unknown" and not _definite_noun(words, self.english):
             return None  # not clearly a subject: decide nothing from it
@@ -445,7 +479,7 @@ class Attributor:
                 for m in self.mentions.within(at, cue.start)
                 if self.mentions.kinds.get(m.pid) == "person"
             }
-            return _Subject("continued", last | since, "(same sentence)")
+            return _Subject("continued", last | since, "(same sentence)", primary=last)
         participle = self._is_continuation(cue)
         clause = self._heads(self.mentions.within(lo, cue.start))
         people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
@@ -457,14 +491,15 @@ class Attributor:
         before = [(at, speakers) for at, speakers in history if earliest <= at < cue.start]
         if not before:
             return _Subject("none")
-        candidates = set(before[-1][1])
+        last = before[-1][1]
+        candidates = set(last)
         if pronoun:  # "he" may be anyone named since: keep them as candidates
             candidates |= {
                 m.pid
                 for m in self.mentions.within(before[-1][0], cue.start)
                 if self.mentions.kinds.get(m.pid) == "person"
             }
-        return _Subject("continued", frozenset(candidates), "(the speaker before)")
+        return _Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
 
     # -- the verdict ------------------------------------------------------------------------------
 
@@ -501,7 +536,25 @@ class Attributor:
         return lo + (breaks[-1] if breaks else 0)
 
     def _lead_words(self, start: int, end: int) -> int:
-        return sum(1 for w in folded_words(self.text[start:end]) if w not in FILLERS)
+        """Words between two points, not counting fillers and other mentions ("the Afghan
+        team's coach": the team is a modifier, not a word standing between)."""
+        text = list(self.text[start:end])
+        for m in self.mentions.within(start, end):
+            text[m.span.start - start : m.span.end - start] = " " * (m.span.end - m.span.start)
+        words = folded_words("".join(text))
+        return sum(1 for w in words if w not in FILLERS and w != "s")
+
+    def _genitive_head(self, items: Sequence[Mention]) -> Mention:
+        """وقال وزير خارجية مصر سامح شكري: a state or body after a head noun is its genitive;
+        the person written right after is the subject."""
+        first = items[0]
+        if self.mentions.kinds.get(first.pid) == "person" or len(items) < 2:
+            return first
+        nxt = items[1]
+        gap = self._lead_words(first.span.end, nxt.span.start)
+        if self.mentions.kinds.get(nxt.pid) == "person" and gap <= 1:
+            return nxt
+        return first
 
 
 def _stem_verb(word: str) -> str:
