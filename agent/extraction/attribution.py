@@ -48,6 +48,10 @@ COLLECTIVE_SENTENCES_BACK = 3  # a collective stands for those named this far ba
 _WORDS = re.compile(r"\w+")
 _POSSESSIVE = re.compile(r"\s?['’]s\b")
 _QUOTED_AS = re.compile(r"\bas\s*$")
+_PLURAL_VERB = re.compile(r"[\u0621-\u064a]{2,}(?:وا|وه|وها|وهم|وهما|ونا)")
+_OPENING_QUOTES = frozenset("\"“«„'‘`")
+# "… ـ حسب ما ردده المتظاهرون ـ": Arabic reported content followed by its source
+_SOURCE_AFTER = re.compile(r"(?:حسب|بحسب|وفق|وفقا|طبقا|على حد|كما)\s*(?:ما)?\s*$")
 # "X and Y", "X and the Y", "X وY", "X و Y"
 _COORDINATION = re.compile(r"\s*[,،]?\s*(?:(?:and|&)\s+(?:the\s+)?|و\s*)", re.IGNORECASE)
 
@@ -197,7 +201,8 @@ class Attributor:
         if self.english:  # "..., according to the ministry" / "The plan will fail, he said."
             return True
         closing = "\"'”’»"
-        return any(ch in closing for ch in self.text[max(0, content.end - 1) : cue.start])
+        between = self.text[max(0, content.end - 1) : cue.start]
+        return any(ch in closing for ch in between) or bool(_SOURCE_AFTER.search(between))
 
     def _opens_previous(self, cue: Span, content: Span, sentence: int) -> bool:
         """The cue ends the sentence just before the one the content starts ("قال:" / "said:")."""
@@ -210,7 +215,10 @@ class Attributor:
         if not (prev_start <= cue.start and cue.end <= prev_end and starts_sentence):
             return False
         colon = self.text[prev_start:prev_end].rstrip().endswith(":")  # "tweeted using …:"
-        return colon or len(_WORDS.findall(between)) <= 2
+        # "Heald noted the findings show … . "An air-quality cleanup would …"": a quotation that
+        # makes a sentence of its own goes on from the cue of the sentence before
+        quotation = self.text[lo : lo + 1] in _OPENING_QUOTES
+        return colon or quotation or len(_WORDS.findall(between)) <= 2
 
     # -- who the text makes the speaker -----------------------------------------------------------
 
@@ -230,6 +238,8 @@ class Attributor:
             after_end = content.start if cue.end <= content.start else cue.end
             quoted_as = bool(_QUOTED_AS.search(self.text[lo : cue.start]))  # "quoted X as saying"
             found = None if participle and not quoted_as else self._before(lo, cue.start)
+            if found is None and not self._content_words(lo, cue.start):
+                found = self._main_clause(content.end)  # "Stating Hall was innocent, Straw said"
             if found is None or found.how == "unnamed":
                 found = self._after(cue, after_end) or found
         else:  # Arabic is VSO; a subject before the verb opens its clause
@@ -246,6 +256,14 @@ class Attributor:
                 return _Subject("named", speakers, found.evidence)
             return found
         return self._continued(cue, sentence, history, pronoun=found is not None)
+
+    def _main_clause(self, start: int) -> _Subject | None:
+        """The subject of the clause after an opening participle phrase."""
+        stop = self._sentence_end(start)
+        items = self._heads(self.mentions.within(start, stop))
+        if items and self._lead_words(start, items[0].span.start) <= SUBJECT_MAX_LEAD:
+            return self._named(self._group_head(items), items)
+        return None
 
     def _is_continuation(self, cue: Span) -> bool:
         """A participle or a verb going on with the speaker before (مشيرا, وأضاف, ", adding")."""
@@ -267,12 +285,12 @@ class Attributor:
         )
 
     def _plural_verb(self, cue: Span) -> bool:
-        """اكدا / قالوا: a dual or plural attribution verb speaks for several."""
+        """اكدا / قالوا / وصفوه: a dual or plural attribution verb speaks for several."""
         for w in folded_words(self.text[cue.start : cue.end]):
             stem = _stem_verb(w)
-            if (stem.endswith("وا") and stem[:-2] in VERBS) or (
-                stem.endswith("ا") and stem[:-1] in VERBS
-            ):
+            if stem.endswith("ا") and stem[:-1] in VERBS:  # dual: اكدا
+                return True
+            if _PLURAL_VERB.fullmatch(stem):  # plural, perhaps with an object: قالوا, وصفوه
                 return True
         return False
 

@@ -33,7 +33,7 @@ TITLE_MAX_GAP = 40  # characters between a title and its holder, e.g. "Ed Miliba
 NOT_PERSON_COST = 20
 _POSSESSIVE = re.compile(r"\s?['’]s\b")
 _WORDS = re.compile(r"\w+")
-_PARENTHESES = re.compile(r"\([^()]*\)")
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # The only words that may stand between a title and its holder: "John Kerry, the Secretary of",
 # "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".
 TITLE_GAP_WORDS = frozenset({"the", "a", "an", "its", "his", "her", "their", "and", "و"})
@@ -221,7 +221,7 @@ def _gap(text: str, anchor: Span, title: Span, *, inside: bool = True) -> int | 
     )
     if any(w not in TITLE_GAP_WORDS for w in _WORDS.findall(between.casefold())):
         return None  # "حكومة السنيورة ـ رغم نصيحة رئيس الوزراء": other words stand between
-    if "(" in between:
+    if "(" in between or "[" in between:
         return None  # "secretary general of CEI (Italian Episcopal Conference)": a gloss
     return gap
 
