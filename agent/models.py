@@ -140,6 +140,31 @@ class Location(_Frozen):
     country_code: str | None = Field(default=None, json_schema_extra=DERIVED)
 
 
+class CheckStatus(StrEnum):
+    CONFIRMED = "confirmed"  # the text names the claimed speaker for this cue
+    WRONG = "wrong"  # the text names someone else
+    UNRESOLVED = "unresolved"  # the text decides nothing (e.g. a description no one matches)
+    DETACHED = "detached"  # no occurrence of the cue introduces the content
+
+
+class SpeakerCheck(_Frozen):
+    """What the validator read from the text for one position: which cue occurrence governs its
+    content and whom the text makes its speaker. The report draws this link."""
+
+    status: CheckStatus
+    cue: Span | None = Field(default=None, description="The cue occurrence that governs it.")
+    content: Span | None = Field(default=None, description="The content occurrence it governs.")
+    speaker_ids: list[str] = Field(
+        default_factory=list, description="The participants the text makes the speaker."
+    )
+    basis: str = Field(
+        default="none",
+        description="named, collective, continued (a dropped subject or pronoun), described, "
+        "unknown, unnamed or none.",
+    )
+    evidence: str = Field(default="", description="The words that name the speaker.")
+
+
 class StatedPosition(_Frozen):
     speaker_id: str
     cue: Grounded
@@ -149,6 +174,7 @@ class StatedPosition(_Frozen):
     topic: str = Field(json_schema_extra=DERIVED)
     stance: Stance = Field(json_schema_extra=DERIVED)
     about_ids: list[str] = Field(default_factory=list)
+    check: SpeakerCheck | None = Field(default=None, json_schema_extra=DERIVED)
 
 
 class Usage(_Frozen):
@@ -229,6 +255,7 @@ __all__ = [
     "AlignmentStatus",
     "ArticleExtraction",
     "Attribution",
+    "CheckStatus",
     "Grounded",
     "GroundingIssue",
     "GroundingReport",
@@ -240,6 +267,7 @@ __all__ = [
     "ParticipantKind",
     "Provenance",
     "Span",
+    "SpeakerCheck",
     "Stance",
     "StatedPosition",
     "StoryRole",

@@ -107,7 +107,7 @@ ENGLISH_PRONOUN_SUBJECTS = _fold_set("he she")
 
 
 @dataclass(frozen=True)
-class Attribution:
+class Decision:
     """The check's decision for one position: which cue governs it and who the text says spoke."""
 
     status: Status
@@ -146,17 +146,17 @@ class Attributor:
         self._starts = [s for s, _ in self.sentences]
         self._descriptors = _descriptors(draft)
 
-    def decide_all(self) -> list[Attribution]:
+    def decide_all(self) -> list[Decision]:
         """One decision per position, in the draft's order."""
         governed = [self._govern(pos) for pos in self.draft.positions]
         at = [pair[0].start if pair else len(self.text) for pair in governed]
         order = sorted(range(len(governed)), key=lambda i: at[i])
-        decisions: dict[int, Attribution] = {}
+        decisions: dict[int, Decision] = {}
         history: list[tuple[int, frozenset[str]]] = []  # (cue start, speakers) decided so far
         for i in order:
             pair = governed[i]
             if pair is None:
-                decisions[i] = Attribution("detached")
+                decisions[i] = Decision("detached")
                 continue
             cue, content = pair
             subject = self._subject(cue, content, history)
@@ -521,18 +521,14 @@ class Attributor:
 
     # -- the verdict ------------------------------------------------------------------------------
 
-    def _judge(
-        self, pos: DraftPosition, cue: Span, content: Span, subject: _Subject
-    ) -> Attribution:
+    def _judge(self, pos: DraftPosition, cue: Span, content: Span, subject: _Subject) -> Decision:
         if not subject.speakers:
             status: Status = "wrong" if subject.how == "unknown" else "unresolved"
         elif pos.speaker_id in subject.speakers:
             status = "confirmed"
         else:
             status = "wrong"
-        return Attribution(
-            status, cue, content, subject.speakers, subject.evidence or "", subject.how
-        )
+        return Decision(status, cue, content, subject.speakers, subject.evidence or "", subject.how)
 
     # -- text helpers -----------------------------------------------------------------------------
 
@@ -622,4 +618,4 @@ def _descriptors(draft: ExtractionDraft) -> dict[str, set[str]]:
     return out
 
 
-__all__ = ["Attribution", "Attributor"]
+__all__ = ["Attributor", "Decision"]

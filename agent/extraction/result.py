@@ -12,11 +12,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from agent.errors import UngroundedError
+from agent.extraction.attribution import Decision
 from agent.extraction.draft import DraftParticipant, ExtractionDraft
 from agent.extraction.validate import ValidationRun, attached_title_spans
 from agent.models import (
     AlignmentStatus,
     ArticleExtraction,
+    CheckStatus,
     Grounded,
     GroundingIssue,
     GroundingReport,
@@ -24,6 +26,7 @@ from agent.models import (
     Participant,
     Provenance,
     Span,
+    SpeakerCheck,
     StatedPosition,
     Title,
 )
@@ -80,6 +83,7 @@ def build_result(
         if (loc.id,) not in drop
     ]
     kept_ids |= {loc.id for loc in locations}
+    checks = run.attributions(draft)
     positions = [
         StatedPosition(
             speaker_id=pos.speaker_id,
@@ -95,6 +99,7 @@ def build_result(
                 if ("positions", str(i), "about", r) not in drop
                 and (policy is not Policy.DROP or r in kept_ids)
             ],
+            check=speaker_check(checks[i]),
         )
         for i, pos in enumerate(draft.positions)
         if ("positions", str(i)) not in drop
@@ -128,6 +133,18 @@ def occurrence_status(article: str, span: Span, found: Alignment) -> AlignmentSt
     if found.status in (AlignmentStatus.EXACT, AlignmentStatus.NORMALIZED):
         return AlignmentStatus.CLITIC
     return found.status
+
+
+def speaker_check(decision: Decision) -> SpeakerCheck:
+    """The attribution decision as the result carries it (and the report draws it)."""
+    return SpeakerCheck(
+        status=CheckStatus(decision.status),
+        cue=decision.cue,
+        content=decision.content,
+        speaker_ids=sorted(decision.speakers),
+        basis=decision.how,
+        evidence=decision.evidence,
+    )
 
 
 def _participant(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from agent.extraction.attribution import Attribution, Attributor
+from agent.extraction.attribution import Attributor, Decision
 from agent.extraction.draft import DraftParticipant, DraftPosition, ExtractionDraft
 from agent.extraction.mentions import Mentions
 from agent.models import IssueKind, Span
@@ -39,7 +39,7 @@ class ValidationRun:
     final: list[Problem] = field(default_factory=list)
     _grounder: Grounder | None = None
     _cache: dict[tuple[str, Kind], Alignment] = field(default_factory=dict)
-    _analysed: tuple[ExtractionDraft, Mentions, list[Attribution]] | None = None
+    _analysed: tuple[ExtractionDraft, Mentions, list[Decision]] | None = None
 
     def align(self, mention: str, kind: Kind = "name") -> Alignment:
         """Where `mention` occurs; memoised, since re-asks repeat most strings."""
@@ -57,13 +57,11 @@ class ValidationRun:
         """Where each participant of `draft` is referred to (computed once per answer)."""
         return self._analyse(draft)[1]
 
-    def attributions(self, draft: ExtractionDraft) -> list[Attribution]:
+    def attributions(self, draft: ExtractionDraft) -> list[Decision]:
         """The attribution decision for each position of `draft`, in its order."""
         return self._analyse(draft)[2]
 
-    def _analyse(
-        self, draft: ExtractionDraft
-    ) -> tuple[ExtractionDraft, Mentions, list[Attribution]]:
+    def _analyse(self, draft: ExtractionDraft) -> tuple[ExtractionDraft, Mentions, list[Decision]]:
         if self._analysed is None or self._analysed[0] is not draft:
             mentions = Mentions(draft, self)
             self._analysed = (draft, mentions, Attributor(draft, self, mentions).decide_all())
@@ -161,7 +159,7 @@ def structure_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[P
             )
 
 
-def _who_the_text_names(decision: Attribution, people: dict[str, DraftParticipant]) -> str:
+def _who_the_text_names(decision: Decision, people: dict[str, DraftParticipant]) -> str:
     if decision.speakers:
         named = ", ".join(f"{pid} ({people[pid].name!r})" for pid in sorted(decision.speakers))
         return f"the article attributes this to {named}"

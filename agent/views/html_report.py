@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from agent.errors import InputError
-from agent.models import AlignmentStatus, ArticleExtraction, Grounded
+from agent.models import AlignmentStatus, ArticleExtraction, Grounded, Span
 
 Direction = Literal["rtl", "ltr", "auto"]
 MarkKind = Literal["participant", "title", "organization", "location", "cue", "content"]
@@ -139,8 +139,10 @@ def collect_marks(
     for i, pos in enumerate(result.positions):
         entity = f"{prefix}-s{i}"
         entity_of[f"position:{i}"] = entity
-        found.append(("cue", entity, pos.cue))
-        found.append(("content", entity, pos.content))
+        found.append(("cue", entity, _governing(pos.cue, pos.check.cue if pos.check else None)))
+        found.append(
+            ("content", entity, _governing(pos.content, pos.check.content if pos.check else None))
+        )
     marks: list[Mark] = []
     for kind, entity, item in found:
         for span in item.spans:
@@ -148,6 +150,15 @@ def collect_marks(
                 key = f"{prefix}-m{len(marks)}"
                 marks.append(Mark(key, kind, entity, span.start, span.end, item))
     return marks, entity_of
+
+
+def _governing(item: Grounded, span: Span | None) -> Grounded:
+    """Only the occurrence the attribution check read ("قال" occurs for every speaker): the link
+    drawn from cue to content is the one the check used."""
+    if span is None:
+        return item
+    kept = [s for s in item.spans if (s.start, s.end) == (span.start, span.end)]
+    return item.model_copy(update={"spans": kept}) if kept else item
 
 
 def tokenize(text: str, marks: Sequence[Mark]) -> list[Token]:
