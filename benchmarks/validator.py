@@ -116,7 +116,7 @@ def load_validator() -> Validator:
         run = validate.ValidationRun(article=article, max_attempts=1, attempt=1)
         parsed = draft.ExtractionDraft.model_validate(answer)
         return [
-            Flag(p.path, str(getattr(p.kind, "value", p.kind)), p.message, tuple(p.target))
+            Flag(p.path, str(getattr(p.kind, "value", p.kind)), p.message, _target_tuple(p.target))
             for p in validate.find_problems(parsed, run)
         ]
 
@@ -421,6 +421,11 @@ def points_at(flag: Flag, item: tuple[str, ...]) -> bool:
     return flag.target[:3] == (pid, "titles", k) or flag.path.startswith(
         f"participants[{pid}].titles[{k}]"
     )
+
+
+def _target_tuple(target: Any) -> tuple[str, ...]:
+    """A problem's drop target as a tuple: a `Target` value now, a tuple in older versions."""
+    return tuple(target.as_tuple() if hasattr(target, "as_tuple") else target)
 
 
 def check_of(flag: Flag) -> str:

@@ -9,11 +9,12 @@ its holder, applies `--on-ungrounded` (flag, drop or fail) to the problems
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 
 from agent.errors import UngroundedError
 from agent.extraction.attribution import Decision
-from agent.extraction.draft import DraftParticipant, ExtractionDraft
+from agent.extraction.draft import DraftLocation, DraftParticipant, ExtractionDraft
+from agent.extraction.targets import Target
 from agent.extraction.validate import ValidationRun, attached_title_spans
 from agent.models import (
     AlignmentStatus,
@@ -53,63 +54,23 @@ def build_result(
     issues = [
         GroundingIssue(path=p.path, kind=p.kind, message=p.message, action=action) for p in problems
     ]
-
-    def g(text: str, kind: Kind = "name", only: list[Span] | None = None) -> Grounded:
-        """Ground `text`; `only` keeps the occurrences that belong to this field."""
-        a = run.align(text, kind)
-        spans = [
-            s.model_copy(update={"alignment": occurrence_status(run.article, s, a)})
-            for s in a.spans
-            if not only or s in only
-        ]
-        return Grounded(text=text, spans=spans, alignment=a.status, score=a.score)
-
+    g = _grounder(run)
     participants = [
         _participant(draft, p, g, drop, run)
         for p in draft.participants
-        if (p.id,) not in drop and (p.id, "duplicate") not in drop
+        if Target.participant(p.id) not in drop and Target.duplicate(p.id) not in drop
     ]
-    kept_ids = {p.id for p in participants}
     locations = [
-        Location(
-            id=loc.id,
-            name=g(loc.name),
-            name_en=loc.name_en,
-            kind=loc.kind,
-            role=loc.role,
-            country_code=loc.country_code,
-        )
-        for loc in draft.locations
-        if (loc.id,) not in drop
+        _location(loc, g) for loc in draft.locations if Target.location(loc.id) not in drop
     ]
-    kept_ids |= {loc.id for loc in locations}
-    checks = run.attributions(draft)
-    positions = [
-        StatedPosition(
-            speaker_id=pos.speaker_id,
-            cue=g(pos.cue),
-            content=g(pos.content, "text"),
-            attribution=pos.attribution,
-            gist_en=pos.gist_en,
-            topic=pos.topic,
-            stance=pos.stance,
-            about_ids=[
-                r
-                for r in pos.about_ids
-                if ("positions", str(i), "about", r) not in drop
-                and (policy is not Policy.DROP or r in kept_ids)
-            ],
-            check=speaker_check(checks[i]),
-        )
-        for i, pos in enumerate(draft.positions)
-        if ("positions", str(i)) not in drop
-        and (policy is not Policy.DROP or pos.speaker_id in kept_ids)
-    ]
+    # with `drop`, a position or reference to a removed participant or place goes with it
+    kept = {p.id for p in participants} | {loc.id for loc in locations}
+    keep: Container[str] = kept if policy is Policy.DROP else _Everything()
     result = ArticleExtraction(
         language=draft.language,
         participants=participants,
         locations=locations,
-        positions=positions,
+        positions=_positions(draft, run, g, drop, keep),
         provenance=provenance,
         grounding=GroundingReport(
             policy=str(policy), counts={}, issues=issues, reasked=list(run.reasked)
@@ -120,6 +81,63 @@ def build_result(
         update={"counts": {s: counts.get(s, 0) for s in AlignmentStatus}}
     )
     return result.model_copy(update={"grounding": report})
+
+
+class _Everything:
+    """A container holding every id (the flag policy keeps references as they are)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _grounder(run: ValidationRun) -> _Ground:
+    def g(text: str, kind: Kind = "name", only: list[Span] | None = None) -> Grounded:
+        """Ground `text`; `only` keeps the occurrences that belong to this field."""
+        a = run.align(text, kind)
+        spans = [
+            s.model_copy(update={"alignment": occurrence_status(run.article, s, a)})
+            for s in a.spans
+            if not only or s in only
+        ]
+        return Grounded(text=text, spans=spans, alignment=a.status, score=a.score)
+
+    return g
+
+
+def _location(loc: DraftLocation, g: _Ground) -> Location:
+    return Location(
+        id=loc.id,
+        name=g(loc.name),
+        name_en=loc.name_en,
+        kind=loc.kind,
+        role=loc.role,
+        country_code=loc.country_code,
+    )
+
+
+def _positions(
+    draft: ExtractionDraft,
+    run: ValidationRun,
+    g: _Ground,
+    drop: set[Target],
+    keep: Container[str],
+) -> list[StatedPosition]:
+    checks = run.attributions(draft)
+    return [
+        StatedPosition(
+            speaker_id=pos.speaker_id,
+            cue=g(pos.cue),
+            content=g(pos.content, "text"),
+            attribution=pos.attribution,
+            gist_en=pos.gist_en,
+            topic=pos.topic,
+            stance=pos.stance,
+            about_ids=[r for r in pos.about_ids if Target.about(i, r) not in drop and r in keep],
+            check=speaker_check(checks[i]),
+        )
+        for i, pos in enumerate(draft.positions)
+        if Target.position(i) not in drop and pos.speaker_id in keep
+    ]
 
 
 def occurrence_status(article: str, span: Span, found: Alignment) -> AlignmentStatus:
@@ -151,7 +169,7 @@ def _participant(
     draft: ExtractionDraft,
     p: DraftParticipant,
     g: _Ground,
-    drop: set[tuple[str, ...]],
+    drop: set[Target],
     run: ValidationRun,
 ) -> Participant:
     beside = attached_title_spans(draft, p, run)
@@ -161,12 +179,12 @@ def _participant(
             kind=t.kind,
             organization=(
                 g(t.organization)
-                if t.organization and (p.id, "titles", str(i), "organization") not in drop
+                if t.organization and Target.organization(p.id, i) not in drop
                 else None
             ),
         )
         for i, t in enumerate(p.titles)
-        if (p.id, "titles", str(i)) not in drop
+        if Target.title(p.id, i) not in drop
     ]
     return Participant(
         id=p.id,
@@ -175,10 +193,10 @@ def _participant(
         kind=p.kind,
         titles=titles,
         affiliation=(
-            g(p.affiliation) if p.affiliation and (p.id, "affiliation") not in drop else None
+            g(p.affiliation) if p.affiliation and Target.affiliation(p.id) not in drop else None
         ),
         role=p.role,
-        mentions=[g(m) for i, m in enumerate(p.mentions) if (p.id, "mentions", str(i)) not in drop],
+        mentions=[g(m) for i, m in enumerate(p.mentions) if Target.mention(p.id, i) not in drop],
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from agent.extraction.attribution import Attributor, Decision
 from agent.extraction.draft import DraftParticipant, DraftPosition, ExtractionDraft
 from agent.extraction.mentions import Mentions
+from agent.extraction.targets import Target
 from agent.models import IssueKind, Span
 from agent.text.grounding import Alignment, Grounder, Kind
 
@@ -25,7 +26,7 @@ class Problem:
     path: str
     kind: IssueKind
     message: str
-    target: tuple[str, ...]
+    target: Target
 
 
 @dataclass
@@ -98,28 +99,30 @@ def find_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[Proble
     yield from _duplicates(draft)
     for p in draft.participants:
         base = f"participants[{p.id}]"
-        yield from _ungrounded(run, p.name, f"{base}.name", "name", (p.id,))
+        yield from _ungrounded(run, p.name, f"{base}.name", "name", Target.participant(p.id))
         for i, title in enumerate(p.titles):
             path = f"{base}.titles[{i}]"
-            yield from _ungrounded(run, title.text, path, "title", (p.id, "titles", str(i)))
+            yield from _ungrounded(run, title.text, path, "title", Target.title(p.id, i))
             if title.organization:
                 yield from _ungrounded(
                     run,
                     title.organization,
                     f"{path}.organization",
                     "organization",
-                    (p.id, "titles", str(i), "organization"),
+                    Target.organization(p.id, i),
                 )
         if p.affiliation:
             yield from _ungrounded(
-                run, p.affiliation, f"{base}.affiliation", "affiliation", (p.id, "affiliation")
+                run, p.affiliation, f"{base}.affiliation", "affiliation", Target.affiliation(p.id)
             )
         for i, mention in enumerate(p.mentions):
             yield from _ungrounded(
-                run, mention, f"{base}.mentions[{i}]", "mention", (p.id, "mentions", str(i))
+                run, mention, f"{base}.mentions[{i}]", "mention", Target.mention(p.id, i)
             )
     for loc in draft.locations:
-        yield from _ungrounded(run, loc.name, f"locations[{loc.id}].name", "location", (loc.id,))
+        yield from _ungrounded(
+            run, loc.name, f"locations[{loc.id}].name", "location", Target.location(loc.id)
+        )
     participant_ids = {p.id for p in draft.participants}
     for i, pos in enumerate(draft.positions):
         yield from _position_problems(run, pos, i, participant_ids, ids)
@@ -138,7 +141,7 @@ def structure_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[P
     for i, (pos, decision) in enumerate(zip(draft.positions, run.attributions(draft), strict=True)):
         if not run.spans(pos.cue, "cue") or not run.spans(pos.content, "text"):
             continue
-        base, target = f"positions[{i}]", ("positions", str(i))
+        base, target = f"positions[{i}]", Target.position(i)
         if decision.status == "detached":
             yield Problem(
                 f"{base}.cue",
@@ -200,7 +203,7 @@ def _detached_titles(
             IssueKind.DETACHED_TITLE,
             f"title {title.text!r} is not {p.id}'s ({p.name!r}): {beside}; attach titles only "
             "to the participant they are written beside",
-            (p.id, "titles", str(i)),
+            Target.title(p.id, i),
         )
 
 
@@ -208,7 +211,7 @@ def _position_problems(
     run: ValidationRun, pos: DraftPosition, i: int, participant_ids: set[str], ids: set[str]
 ) -> Iterator[Problem]:
     base = f"positions[{i}]"
-    target = ("positions", str(i))
+    target = Target.position(i)
     if pos.speaker_id not in participant_ids:
         yield Problem(
             f"{base}.speaker_id",
@@ -223,7 +226,7 @@ def _position_problems(
                 f"{base}.about_ids",
                 IssueKind.BROKEN_REFERENCE,
                 f"{base}.about_ids names {ref!r}, which is not a participant or location id",
-                (*target, "about", ref),
+                Target.about(i, ref),
             )
     yield from _ungrounded(run, pos.cue, f"{base}.cue", "cue", target, kind="cue")
     yield from _ungrounded(run, pos.content, f"{base}.content", "content", target, kind="text")
@@ -234,7 +237,7 @@ def _ungrounded(
     text: str,
     path: str,
     what: str,
-    target: tuple[str, ...],
+    target: Target,
     kind: Kind = "name",
 ) -> Iterator[Problem]:
     if not run.align(text, kind).grounded:
@@ -258,7 +261,7 @@ def _duplicates(draft: ExtractionDraft) -> Iterator[Problem]:
                 IssueKind.DUPLICATE,
                 f"participants[{p.id}] {p.name!r} repeats {first}: list each participant once "
                 "and put other references in its mentions",
-                (p.id, "duplicate"),
+                Target.duplicate(p.id),
             )
         seen_ids.add(p.id)
         seen_names.setdefault(key, p.id)
