@@ -1,0 +1,309 @@
+"""Reading a cue's subject from the text: after the verb, before it, past appositions.
+
+`SubjectReader` knows the article, its quotation-aware sentences and where each participant is
+mentioned; `Attributor` (agent.extraction.attribution) asks it who is written as the subject of
+a cue occurrence. Arabic is read VSO (the subject follows the verb unless a preposition shows it
+was dropped), English SVO (the clause's first noun group, past appositions and possessors).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from agent.extraction.mentions import Mention, Mentions
+from agent.models import Span
+from agent.text.cue_words import (
+    ADVERBS,
+    COLLECTIVES,
+    CONTINUATIONS,
+    COORDINATION,
+    ENGLISH_PRONOUN_SUBJECTS,
+    FILLERS,
+    GENERIC_WORDS,
+    OPENERS,
+    POSSESSIVE,
+    PREPOSITIONS,
+    PRONOUNS,
+    QUOTED_AS,
+    RELATIVES,
+    WORDS,
+    definite_noun,
+    word_stem,
+)
+from agent.text.segments import folded_words, statement_sentences
+
+if TYPE_CHECKING:
+    from agent.extraction.draft import ExtractionDraft
+    from agent.extraction.validate import ValidationRun
+
+How = Literal["named", "collective", "continued", "described", "unknown", "unnamed", "none"]
+
+SUBJECT_MAX_LEAD = 3  # words allowed between the verb and its subject (وقال اليوم الوزير)
+SUBJECT_HEAD_WORDS = 4  # words of an unlisted description compared with the participants
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who the text makes the speaker: `speakers` are accepted, `primary` is carried on to the
+    next dropped subject (a candidate set must not grow from one statement to the next)."""
+
+    how: How
+    speakers: frozenset[str] = frozenset()
+    evidence: str = ""
+    primary: frozenset[str] | None = None
+
+    @property
+    def carried(self) -> frozenset[str]:
+        return self.speakers if self.primary is None else self.primary
+
+
+class SubjectReader:
+    """Who is written as the subject around a cue occurrence, in one article."""
+
+    def __init__(self, draft: ExtractionDraft, run: ValidationRun, mentions: Mentions) -> None:
+        self.draft = draft
+        self.run = run
+        self.text = run.article
+        self.mentions = mentions
+        self.english = draft.language == "en"
+        self.sentences = statement_sentences(self.text)
+        self._starts = [s for s, _ in self.sentences]
+        self._descriptors = _descriptors(draft)
+
+    def main_clause(self, start: int) -> Subject | None:
+        """The subject of the clause after an opening participle phrase."""
+        stop = self.sentence_end(start)
+        items = self.heads(self.mentions.within(start, stop))
+        if items and self.lead_words(start, items[0].span.start) <= SUBJECT_MAX_LEAD:
+            return self.named(self._group_head(items), items)
+        return None
+
+    def after(self, cue: Span, end: int | None = None) -> Subject | None:
+        """The subject written right after the verb (VSO), within the cue's clause."""
+        stop = self.sentence_end(cue.start) if end is None else end
+        if end is None:  # after a quotation: up to the next clause break
+            m = re.search(r"[،,;؛.!?؟\n]", self.text[cue.end : stop])
+            stop = cue.end + m.start() if m else stop
+        items = self.heads(self.mentions.within(cue.end, stop))
+        words = folded_words(self.text[cue.end : stop])
+        while words and words[0] in ADVERBS:
+            words.pop(0)
+        if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
+            return Subject("continued", evidence=words[0])
+        if items:
+            first = self._genitive_head(items)
+            lead = self.text[cue.end : first.span.start]
+            apposition = lead.rstrip().endswith((",", "،")) and len(folded_words(lead)) <= 6
+            if self.lead_words(cue.end, first.span.start) <= SUBJECT_MAX_LEAD or apposition:
+                return self.named(first, items)
+        found = self.describe(words[: SUBJECT_HEAD_WORDS + 2])
+        if found is not None and found.how == "unknown" and not definite_noun(words, self.english):
+            return None  # not clearly a subject: decide nothing from it
+        return found
+
+    def before(self, start: int, end: int) -> Subject | None:
+        """The subject written before the verb (SVO: "Smith said", "the two leaders said")."""
+        segments = self._segments(start, end)
+        if not segments:
+            return None
+        if self.english:
+            return self._english_subject(segments, end)
+        seg_start, seg_end = segments[-1]
+        items = self.heads(self.mentions.within(seg_start, seg_end))
+        if (  # "الرئيس المصري أكد": the subject is the whole clause before the verb
+            items
+            and not self.lead_words(seg_start, items[0].span.start)
+            and not self.lead_words(items[-1].span.end, end)
+        ):
+            return self.named(items[-1], items)
+        return self._pronoun_like(self.content_words(seg_start, seg_end), seg_start)
+
+    def _english_subject(self, segments: list[tuple[int, int]], end: int) -> Subject | None:
+        """The first noun group of the clause before the verb.
+
+        Appositions stand between them ("Khaled Al-Maeena, editor at large at the Saudi
+        Gazette, said"): when a comma closes the stretch before the verb, the subject is the
+        comma-delimited segment before that apposition.
+        """
+        seg = segments[-1]
+        if len(segments) >= 2 and not self.content_words(*seg):
+            for cand in (segments[-3] if len(segments) >= 3 else None, segments[-2]):
+                items = self.heads(self.mentions.within(*cand)) if cand else []
+                if items:
+                    return self.named(self._group_head(items), items)
+            seg = segments[-2]
+        seg_start, seg_end = seg
+        every = self.mentions.within(seg_start, seg_end)
+        if every and QUOTED_AS.search(self.text[seg_start:end]):  # "quoted a source as saying"
+            return self.named(every[-1], every)
+        items = self.heads(every)
+        if items and self.lead_words(seg_start, items[0].span.start) <= SUBJECT_MAX_LEAD:
+            return self.named(self._group_head(items), items)
+        words = self.content_words(seg_start, seg_end)
+        if not words:
+            return None
+        found = self._pronoun_like(words, seg_start)
+        if found is not None:
+            return found
+        owners = frozenset(m.pid for m in every if m not in items)  # "PC World's analysis"
+        if owners:
+            return Subject("described", owners, " ".join(words[:SUBJECT_HEAD_WORDS]))
+        described = self.describe(words[-SUBJECT_HEAD_WORDS:])
+        if described is None or described.how == "unknown":
+            return Subject("unnamed", evidence=" ".join(words[-SUBJECT_HEAD_WORDS:]))
+        return described
+
+    def _pronoun_like(self, words: Sequence[str], start: int) -> Subject | None:
+        """A collective, a pronoun or a relative pronoun right before the verb."""
+        if not words:
+            return None
+        if any(w in COLLECTIVES for w in words[-3:]):
+            return Subject("collective", evidence=" ".join(words[-3:]))
+        if words[-1] in PRONOUNS or (self.english and words[-1] in ENGLISH_PRONOUN_SUBJECTS):
+            return Subject("continued", evidence=words[-1])
+        if words[-1] in RELATIVES:  # "سعد الحريري، الذي قال": the one the relative refers to
+            return self._before_relative(start)
+        return None
+
+    def content_words(self, start: int, end: int) -> list[str]:
+        return [w for w in folded_words(self.text[start:end]) if w not in FILLERS]
+
+    def _before_relative(self, start: int) -> Subject | None:
+        """The antecedent of a relative pronoun: the mention ending just before its clause."""
+        lo = self.sentences[self.sentence_of(start)][0] if self.sentences else 0
+        items = self.heads(self.mentions.within(lo, start))
+        if items and self.lead_words(items[-1].span.end, start) == 0:
+            return self.named(items[-1], items)
+        return None
+
+    def _group_head(self, items: Sequence[Mention]) -> Mention:
+        """The head of the first noun group: the last of the mentions written together
+        ("Civil Defense Authority director General Suleiman al-Amr")."""
+        head = items[0]
+        for m in items[1:]:
+            if (
+                not _touching(head.span, m.span, self.text)
+                or "(" in self.text[head.span.end : m.span.start]
+            ):
+                break
+            head = m
+        return head
+
+    def _segments(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Comma-delimited stretches of [start, end), quotation marks as breaks too."""
+        out: list[tuple[int, int]] = []
+        at = start
+        for m in re.finditer(r"[،,;؛:«»“”\"]", self.text[start:end]):
+            out.append((at, start + m.start()))
+            at = start + m.end()
+        out.append((at, end))
+        while len(out) > 1 and not self.text[out[0][0] : out[0][1]].strip():
+            out.pop(0)
+        return out
+
+    def heads(self, items: Sequence[Mention]) -> list[Mention]:
+        """Mentions that can head a subject: not a possessor ("the Afghan team's coach")."""
+        return [m for m in items if not POSSESSIVE.match(self.text, m.span.end)]
+
+    def named(self, first: Mention, items: Sequence[Mention]) -> Subject:
+        """A written subject, with the participants coordinated with it ("X and Y said")."""
+        ordered = sorted(items, key=lambda m: m.span.start)
+        group = {first.pid}
+        i = ordered.index(first)
+        for step in (-1, 1):
+            j, current = i + step, first
+            while 0 <= j < len(ordered):
+                lo, hi = sorted((current, ordered[j]), key=lambda m: m.span.start)
+                between = self.text[lo.span.end : hi.span.start]
+                if ordered[j].pid == current.pid and _touching(lo.span, hi.span, self.text):
+                    pass  # a name and its title written together agree
+                elif not COORDINATION.fullmatch(between):
+                    break
+                else:
+                    group.add(ordered[j].pid)
+                current, j = ordered[j], j + step
+        evidence = self.text[first.span.start : first.span.end]
+        return Subject("named", frozenset(group), evidence)
+
+    def describe(self, words: Sequence[str]) -> Subject | None:
+        """An unlisted subject, compared word by word with every participant's descriptors."""
+        words = [w for w in words if w not in FILLERS]
+        while words and words[-1] in OPENERS:
+            words.pop()
+        if not words or words[0] in OPENERS:
+            return None
+        if words[0] in CONTINUATIONS:
+            return Subject("continued", evidence=words[0])
+        if any(w in COLLECTIVES for w in words[:3]):
+            return Subject("collective", evidence=" ".join(words[:3]))
+        if words[0] in PRONOUNS:
+            return Subject("continued", evidence=words[0])
+        stems = {word_stem(w) for w in words[:SUBJECT_HEAD_WORDS]}
+        scores = {pid: len(stems & d) for pid, d in self._descriptors.items()}
+        top = max(scores.values(), default=0)
+        evidence = " ".join(words[:SUBJECT_HEAD_WORDS])
+        if top == 0:
+            return Subject("unknown", evidence=evidence)
+        return Subject("described", frozenset(p for p, s in scores.items() if s == top), evidence)
+
+    def sentence_of(self, position: int) -> int:
+        return max(0, bisect_right(self._starts, position) - 1)
+
+    def sentence_end(self, position: int) -> int:
+        if not self.sentences:
+            return len(self.text)
+        return self.sentences[self.sentence_of(position)][1]
+
+    def clause_start(self, position: int, sentence: int) -> int:
+        """Where the cue's clause begins: the sentence start or the last clause break before it."""
+        lo = self.sentences[sentence][0] if self.sentences else 0
+        window = self.text[lo:position]
+        breaks = [m.end() for m in re.finditer(r"[،,;؛:»”\"\n]", window)]
+        return lo + (breaks[-1] if breaks else 0)
+
+    def lead_words(self, start: int, end: int) -> int:
+        """Words between two points, not counting fillers and other mentions ("the Afghan
+        team's coach": the team is a modifier, not a word standing between)."""
+        text = list(self.text[start:end])
+        for m in self.mentions.within(start, end):
+            text[m.span.start - start : m.span.end - start] = " " * (m.span.end - m.span.start)
+        words = folded_words("".join(text))
+        return sum(1 for w in words if w not in FILLERS and w != "s")
+
+    def _genitive_head(self, items: Sequence[Mention]) -> Mention:
+        """وقال وزير خارجية مصر سامح شكري: a state or body after a head noun is its genitive;
+        the person written right after is the subject."""
+        first = items[0]
+        if self.mentions.kinds.get(first.pid) == "person" or len(items) < 2:
+            return first
+        nxt = items[1]
+        gap = self.lead_words(first.span.end, nxt.span.start)
+        if self.mentions.kinds.get(nxt.pid) == "person" and gap <= 1:
+            return nxt
+        return first
+
+
+def _touching(a: Span, b: Span, text: str) -> bool:
+    lo, hi = (a, b) if a.start <= b.start else (b, a)
+    return hi.start <= lo.end + 2 and not WORDS.search(text[lo.end : hi.start])
+
+
+def _descriptors(draft: ExtractionDraft) -> dict[str, set[str]]:
+    """Each participant's distinctive words: name, titles, mentions, affiliation."""
+    out: dict[str, set[str]] = {}
+    for p in draft.participants:
+        phrases = [p.name, *(t.text for t in p.titles), *p.mentions, p.affiliation or ""]
+        out[p.id] = {
+            word_stem(w)
+            for phrase in phrases
+            for w in folded_words(phrase)
+            if word_stem(w) not in GENERIC_WORDS
+        }
+    return out
+
+
+__all__ = ["How", "Subject", "SubjectReader"]

@@ -1,0 +1,135 @@
+"""The words attribution is read with: fillers, openers, continuations, collectives, pronouns.
+
+Arabic and English side by side, folded (`agent.text.normalize.fold`), so a lookup ignores
+diacritics, hamza seats and case. These are the closed classes of the two languages that tell
+where a speaker is written ("وقال في كلمة" drops him; "وقال الوزير" names him), not a lexicon of
+the open vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agent.text.normalize import fold
+
+WORDS = re.compile(r"\w+")
+POSSESSIVE = re.compile(r"\s?['’]s\b")
+QUOTED_AS = re.compile(r"\bas\s*$")
+PLURAL_VERB = re.compile(r"[\u0621-\u064a]{2,}(?:وا|وه|وها|وهم|وهما|ونا)")
+OPENING_QUOTES = frozenset("\"“«„'‘`")
+# "… ـ حسب ما ردده المتظاهرون ـ": Arabic reported content followed by its source
+SOURCE_AFTER = re.compile(r"(?:حسب|بحسب|وفق|وفقا|طبقا|على حد|كما)\s*(?:ما)?\s*$")
+# "X and Y", "X and the Y", "X وY", "X و Y"
+COORDINATION = re.compile(r"\s*[,،]?\s*(?:(?:and|&)\s+(?:the\s+)?|و\s*)", re.IGNORECASE)
+
+
+def _folded_words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def _fold_set(words: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in words.split())
+
+
+# Words that may stand between a cue and its subject or its content without naming anyone.
+FILLERS = _fold_set(
+    "أيضا ايضا كذلك بدوره بدورها بدورهم اليوم أمس امس الاثنين الثلاثاء الأربعاء الخميس الجمعة "
+    "السبت الأحد مساء صباح مجددا بدوره من جانبه جانبها جانبهم جهته "
+    "جهتها جهتهم ناحيته قد وقد بشدة مجددا صراحة also then later again today yesterday monday "
+    "tuesday wednesday "
+    "thursday friday saturday sunday a an statement interview told reporters earlier has had "
+    "have was is لكن ولكن بينما فيما كما بل ثم حين أما اما but while and"
+)
+# Words that open the content: the cue's clause has no subject of its own when only these follow.
+OPENERS = _fold_set(
+    "أن ان إن بأن بان لأن عن على إلى الى الي ب ل بضرورة إنه انه أنه إنها أنها انها إنهم انهم أنهم "
+    "that to about on of for what how whether"
+)
+# Verbs and participles that continue the speaker of the sentence before.
+CONTINUATIONS = _fold_set(
+    "أضاف وأضاف أضافت وأضافت تابع وتابع تابعت وتابعت استطرد واستطرد مضى ومضى أردف وأردف ختم وختم "
+    "مشيرا مؤكدا معتبرا مضيفا لافتا موضحا مشددا معربا داعيا منوها مبينا محذرا متابعا مطالبا "
+    "مشيرة مؤكدة معتبرة مضيفة لافتة موضحة مشددة معربة داعية منوهة مبينة محذرة "
+    "added continued adding noting saying stressing warning"
+)
+# Plural and dual references to several participants, and plural participles.
+COLLECTIVES = _fold_set(
+    "الزعيمان الزعيمين الجانبان الجانبين الطرفان الطرفين الوزيران الوزيرين الرئيسان الرئيسين "
+    "البلدان البلدين الوفدان الوفدين القائدان القائدين المسؤولان المسؤولين الزعماء الجانبين "
+    "مؤكدين مشيرين معتبرين مضيفين لافتين موضحين مشددين معربين داعين مؤكدان مشيران مشددان "
+    "both two leaders sides pair they"
+)
+PRONOUNS = _fold_set("he she it his her هو هي")
+# A verb's subject comes right after it in Arabic: a preposition there means it was dropped.
+PREPOSITIONS = _fold_set(
+    "في وفي خلال أثناء اثناء لدى عقب بعد قبل أمام امام عبر حول ل لل مع عند إثر اثر in at during "
+    "after before on to with from"
+)
+ADVERBS = _fold_set("بشدة مجددا صراحة أيضا ايضا كذلك اليوم أمس امس ثم كما then also again")
+OBJECT_VERBS = _fold_set("دعا حث طالب ناشد urged")
+# Common attribution verbs, whose dual (اكدا) and plural (اكدوا) forms speak for several.
+VERBS = _fold_set(
+    "قال أكد شدد أعرب أشار أوضح أعلن حث طالب رحب ندد أدان اعتبر رأى لفت نفى كشف ذكر أفاد صرح "
+    "تابع أضاف وصف حذر اتفق عبر جدد أبدى قرر أبلغ أكدت"
+)
+RELATIVES = _fold_set("الذي الذى التي اللذين اللتين الذين اللواتي who which that")
+# English subjects that are pronouns for the speaker (the subject of "he said").
+ENGLISH_PRONOUN_SUBJECTS = _fold_set("he she")
+
+
+def bare_verb(word: str) -> str:
+    """A verb without the conjunction glued to it (ودعا → دعا)."""
+    return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
+
+
+def definite_noun(words: Sequence[str], english: bool) -> bool:
+    """An Arabic definite noun right after the verb ("وقال المتظاهرون") is surely its subject."""
+    return not english and bool(words) and words[0].startswith("ال") and len(words[0]) > 3
+
+
+def word_stem(word: str) -> str:
+    """A folded word without ال, proclitics and the feminine or nisba ending, for descriptions."""
+    for prefix in ("وال", "بال", "فال", "لل", "ال"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in ("يه", "ه", "ي"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word.removesuffix("s") if word.isascii() and len(word) > 3 else word
+
+
+GENERIC_WORDS = frozenset(
+    word_stem(w)
+    for w in _folded_words(
+        "the of and for in on at to a an الفريق أول اللواء العميد العقيد ركن في من على عن إلى و "
+        "مع ل ب"
+    )
+)
+
+
+__all__ = [
+    "ADVERBS",
+    "COLLECTIVES",
+    "CONTINUATIONS",
+    "COORDINATION",
+    "ENGLISH_PRONOUN_SUBJECTS",
+    "FILLERS",
+    "GENERIC_WORDS",
+    "OBJECT_VERBS",
+    "OPENERS",
+    "OPENING_QUOTES",
+    "PLURAL_VERB",
+    "POSSESSIVE",
+    "PREPOSITIONS",
+    "PRONOUNS",
+    "QUOTED_AS",
+    "RELATIVES",
+    "SOURCE_AFTER",
+    "VERBS",
+    "WORDS",
+    "bare_verb",
+    "definite_noun",
+    "word_stem",
+]
