@@ -154,7 +154,7 @@ def test_an_article_that_fits_one_chunk_keeps_todays_provenance() -> None:
 def case_with(tmp_path: Path, chunk: int, answers: list[dict[str, Any]]) -> Path:
     """The long case with chunk `chunk` (1-based) answered by `answers` instead."""
     folder = tmp_path / "case"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     shutil.copy(CASE / "article.txt", folder / "article.txt")
     spec = json.loads((CASE / "answers.json").read_text(encoding="utf-8"))
     spec["chunks"][chunk - 1] = answers
@@ -312,3 +312,27 @@ def test_khabar_refuses_a_chunk_size_too_small_to_hold_context(
     code, _, err = run_cli(capsys, "extract", article)
     assert code == 2
     assert err.strip() == "error: chunk_chars must be 200 or more, got 50"
+
+
+LEE = {"id": "p3", "name": "Lee", "name_en": "Lee", "kind": "person", "titles": [],
+       "affiliation": None, "role": "attendee", "mentions": []}  # fmt: skip
+
+
+def test_a_surname_alone_merges_only_when_one_person_bears_it(tmp_path: Path) -> None:
+    spec = json.loads((CASE / "answers.json").read_text(encoding="utf-8"))
+    first = spec["chunks"][0][0]
+    first["participants"][0]["mentions"] = []  # Stan Lee, no longer with "Lee" as a mention
+    with_lee = {**first, "participants": [*first["participants"], LEE]}
+    result = write_reference_cassette(case_with(tmp_path / "both", 1, [with_lee]))
+    names = [p.name.text for p in result.participants]
+    assert "Lee" in names  # "Lee" could be Stan Lee or Starry Lee: kept apart
+    alone = {**spec["chunks"][1][0]}
+    alone["participants"] = [p for p in alone["participants"] if p["name"] != "Starry Lee"]
+    folder = case_with(tmp_path / "one", 1, [with_lee])
+    spec_one = json.loads((folder / "answers.json").read_text(encoding="utf-8"))
+    spec_one["chunks"][1] = [alone]
+    (folder / "answers.json").write_text(json.dumps(spec_one, ensure_ascii=False), "utf-8")
+    result = write_reference_cassette(folder)
+    names = [p.name.text for p in result.participants]
+    assert "Lee" not in names and "Starry Lee" not in names
+    assert [m.text for m in by_name(result, "Stan Lee").mentions] == ["Lee"]
