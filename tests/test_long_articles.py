@@ -314,7 +314,7 @@ def test_khabar_refuses_a_chunk_size_too_small_to_hold_context(
     assert err.strip() == "error: chunk_chars must be 200 or more, got 50"
 
 
-LEE = {"id": "p3", "name": "Lee", "name_en": "Lee", "kind": "person", "titles": [],
+LEE: dict[str, Any] = {"id": "p3", "name": "Lee", "name_en": "Lee", "kind": "person", "titles": [],
        "affiliation": None, "role": "attendee", "mentions": []}  # fmt: skip
 
 
