@@ -336,3 +336,70 @@ def test_a_surname_alone_merges_only_when_one_person_bears_it(tmp_path: Path) ->
     names = [p.name.text for p in result.participants]
     assert "Lee" not in names and "Starry Lee" not in names
     assert [m.text for m in by_name(result, "Stan Lee").mentions] == ["Lee"]
+
+
+SEED = CASES / "seed_military_visit"
+
+
+def _person(pid: str, name: str, role: str, **more: Any) -> dict[str, Any]:
+    return {"id": pid, "name": name, "kind": "person", "role": role, "titles": [],
+            "mentions": [], **more}  # fmt: skip
+
+
+def arabic_case(tmp_path: Path, last_chunk: list[dict[str, Any]], father: bool) -> Path:
+    """The seed article cut at 700 characters (four chunks), one hand-written answer each."""
+    saddam = _person(
+        "p1", "صدام حفتر", "visitor", titles=[{"text": "الفريق أول ركن", "kind": "rank"}]
+    )
+    third = [_person("p1", "صدّام حفتر", "speaker")]  # with a shadda: the same folded name
+    if father:
+        third.append(_person("p2", "خليفة حفتر", "mentioned"))
+    answers = [
+        {"participants": [saddam, _person("p2", "عبد المجيد صقر", "host")], "locations": [
+            {"id": "l1", "name": "مصر", "kind": "country", "role": "destination"}]},
+        {"participants": [_person("p1", "أحمد خليفة", "host")], "locations": []},
+        {"participants": third, "locations": [
+            {"id": "l1", "name": "القاهرة", "kind": "city", "role": "mentioned"}],
+         "positions": [{"speaker_id": "p1", "cue": "أعرب", "attribution": "reported",
+                        "content": "عن تقديره الكبير للدور المصري الداعم للشعب الليبي",
+                        "gist_en": "Haftar praised Egypt's role.", "topic": "Egypt-Libya ties",
+                        "stance": "positive", "about_ids": ["l1"]}]},
+        {"participants": last_chunk, "locations": []},
+    ]  # fmt: skip
+    folder = tmp_path / ("with_father" if father else "without_father")
+    folder.mkdir()
+    shutil.copy(SEED / "article.txt", folder / "article.txt")
+    spec = {
+        "meta": {"note": "test: the seed article in four chunks", "chunk_chars": 700},
+        "chunks": [[{"language": "ar", "positions": [], **a}] for a in answers],
+    }
+    (folder / "answers.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_arabic_names_merge_by_folded_form_and_an_unambiguous_short_form(tmp_path: Path) -> None:
+    text = (SEED / "article.txt").read_text(encoding="utf-8")
+    assert len(split_article(text, 700)) == 4
+    short = [_person("p1", "حفتر", "subject")]
+    result = write_reference_cassette(arabic_case(tmp_path, short, father=False))
+    assert [p.name.text for p in result.participants] == [
+        "صدام حفتر",
+        "عبد المجيد صقر",
+        "أحمد خليفة",
+    ]
+    saddam = result.participants[0]
+    assert [m.text for m in saddam.mentions] == ["حفتر"]  # صدّام حفتر is his name, folded
+    assert len(saddam.name.spans) == text.count("صدام حفتر")
+    (stated,) = result.positions
+    assert stated.speaker_id == saddam.id
+    assert stated.about_ids == [
+        next(loc.id for loc in result.locations if loc.name.text == "القاهرة")
+    ]
+    assert assert_spans_slice_article(result, text) > 5
+
+
+def test_an_arabic_surname_two_people_share_merges_with_neither(tmp_path: Path) -> None:
+    short = [_person("p1", "حفتر", "subject")]
+    result = write_reference_cassette(arabic_case(tmp_path, short, father=True))
+    names = [p.name.text for p in result.participants]
+    assert names.count("صدام حفتر") == 1 and "خليفة حفتر" in names and "حفتر" in names

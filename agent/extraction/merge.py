@@ -31,6 +31,7 @@ from agent.extraction.draft import (
 from agent.extraction.result import build_result
 from agent.extraction.validate import ValidationRun
 from agent.models import (
+    AlignmentStatus,
     ArticleExtraction,
     Grounded,
     Location,
@@ -74,7 +75,16 @@ class _Group:
 
     @property
     def full_name(self) -> str:
-        return max(self.names, key=lambda n: (len(fold(n).split()), len(n)))
+        """The fullest name; among equals, one written as the article writes it, first found."""
+        best = max(
+            self.members,
+            key=lambda m: (
+                len(fold(m.name.text).split()),
+                m.name.alignment is AlignmentStatus.EXACT,
+                len(fold(m.name.text)),
+            ),
+        )
+        return best.name.text
 
 
 def merge_results(
@@ -132,44 +142,57 @@ def _group_participants(
             groups[g].members.append(p)
             groups[g].first = min(groups[g].first, _earliest(p, part.offset))
             where[(n, p.id)] = g
-    target = _short_forms(groups)
+    root = list(range(len(groups)))
+
+    def find(g: int) -> int:
+        while root[g] != g:
+            root[g] = root[root[g]]
+            g = root[g]
+        return g
+
+    for short, full in _short_forms(groups):
+        a, b = find(short), find(full)
+        if a != b:
+            root[max(a, b)] = min(a, b)  # the earlier-found group absorbs the later one
     merged: list[_Group] = []
     new_index: dict[int, int] = {}
     for g, group in enumerate(groups):
-        if g in target:
-            continue
-        new_index[g] = len(merged)
-        merged.append(group)
-    for short, full in target.items():
-        while full in target:  # a short form of a short form
-            full = target[full]
-        into = merged[new_index[full]]
-        into.members.extend(groups[short].members)
-        into.first = min(into.first, groups[short].first)
-        new_index[short] = new_index[full]
-    return merged, {key: new_index[g] for key, g in where.items()}
+        r = find(g)
+        if r not in new_index:
+            new_index[r] = len(merged)
+            merged.append(_Group())
+        into = merged[new_index[r]]
+        into.members.extend(group.members)
+        into.first = min(into.first, group.first)
+    return merged, {key: new_index[find(g)] for key, g in where.items()}
 
 
-def _short_forms(groups: list[_Group]) -> dict[int, int]:
-    """Group → the one longer-named group of the same kind it is a short form or mention of."""
-    target: dict[int, int] = {}
+def _short_forms(groups: list[_Group]) -> list[tuple[int, int]]:
+    """(group, the one other group of its kind it is a short form or a listed mention of).
+
+    A short form is the name's words inside a longer name (حفتر in صدام حفتر); a mention is any
+    string the other group lists (نائب القائد العام for صدام حفتر). Either counts only when it
+    fits exactly one other group: حفتر beside صدام حفتر and خليفة حفتر merges with neither.
+    """
+    pairs: list[tuple[int, int]] = []
     for a, short in enumerate(groups):
-        words = fold(short.full_name).split()
+        name = fold(short.full_name)
+        words = name.split()
         kind = short.members[0].kind
         candidates = [
             b
             for b, full in enumerate(groups)
             if b != a
             and full.members[0].kind == kind
-            and len(fold(full.full_name).split()) > len(words)
             and (
-                _contains(fold(full.full_name).split(), words)
-                or fold(short.full_name) in full.folded
+                (len(fold(full.full_name).split()) > len(words)
+                 and _contains(fold(full.full_name).split(), words))
+                or name in full.folded
             )
-        ]
+        ]  # fmt: skip
         if len(candidates) == 1:
-            target[a] = candidates[0]
-    return target
+            pairs.append((a, candidates[0]))
+    return pairs
 
 
 def _contains(words: list[str], part: list[str]) -> bool:
@@ -259,7 +282,7 @@ def _draft_location(group: _Group, lid: str) -> DraftLocation:
 
 def _positions(parts: list[ChunkResult], ids: dict[tuple[int, str], str]) -> list[DraftPosition]:
     """Every chunk's positions with merged ids, in article order, the overlap's twins dropped."""
-    kept: list[tuple[int, set[tuple[int, int]], set[tuple[int, int]], DraftPosition]] = []
+    kept: list[tuple[int, int, set[tuple[int, int]], set[tuple[int, int]], DraftPosition]] = []
     for n, part in enumerate(parts):
         for pos in part.result.positions:
             cue = _rebased(pos, "cue", part.offset)
@@ -267,13 +290,15 @@ def _positions(parts: list[ChunkResult], ids: dict[tuple[int, str], str]) -> lis
             if (
                 cue
                 and content
-                and any(_overlap(cue, c) and _overlap(content, t) for _, c, t, _ in kept)
+                and any(  # another chunk (or pass) found it: the same occurrences
+                    m != n and _overlap(cue, c) and _overlap(content, t) for _, m, c, t, _ in kept
+                )
             ):
                 continue
             start = min((s for s, _ in content), default=1 << 62)
-            kept.append((start, cue, content, _draft_position(pos, n, ids)))
+            kept.append((start, n, cue, content, _draft_position(pos, n, ids)))
     kept.sort(key=lambda item: item[0])
-    return [item[3] for item in kept]
+    return [item[4] for item in kept]
 
 
 def _rebased(pos: StatedPosition, name: str, offset: int) -> set[tuple[int, int]]:

@@ -145,7 +145,11 @@ class _Plan:
             chunks=records,
             passes=self.settings.passes,
         )
-        return merge_results(self.text, parts, self.settings.on_ungrounded, provenance)
+        merged = merge_results(self.text, parts, self.settings.on_ungrounded, provenance)
+        took = round(time.perf_counter() - self.started, 3)  # the merge included
+        return merged.model_copy(
+            update={"provenance": merged.provenance.model_copy(update={"duration_s": took})}
+        )
 
     def _record(self, o: _Outcome) -> ChunkRecord:
         return ChunkRecord(
