@@ -193,8 +193,14 @@ def extract_long(extractor: Extractor, text: str) -> ArticleExtraction:
         return outcome
 
     workers = min(plan.settings.chunk_concurrency, len(plan.chunks))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="khabar-chunk") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="khabar-chunk")
+    try:
         outcomes = list(pool.map(run, plan.chunks))
+    except BaseException:  # Ctrl-C: chunks not yet started are not sent at all
+        plan.failed = True
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return plan.finish(outcomes)
 
 
