@@ -84,7 +84,11 @@ def test_a_dropped_arabic_subject_continues_the_last_speaker() -> None:
     text, answer = _load(case)
     i = _position(answer, "ان ترفض قوى 14 اذار")
     decision = _check(text, answer)[0][i]
-    assert (decision.status, decision.how, decision.speakers) == ("confirmed", "continued", {"p1"})
+    assert (decision.status, decision.how, decision.speakers) == (
+        "confirmed",
+        "continued",
+        frozenset({"p1"}),
+    )
     swapped, (problem,) = _swapped(case, "ان ترفض قوى 14 اذار", "p5")
     assert swapped.status == "wrong" and "p1 ('حسن نصر الله')" in problem.message
 
@@ -110,7 +114,11 @@ def test_a_quotation_holding_a_sentence_end_does_not_lose_the_speaker() -> None:
     assert cut, "a plain sentence splitter cuts inside the quotation"
     assert not [e for _, e in statement_sentences(text) if quote < e < quote + 55]
     decision = _check(text, answer)[0][i]
-    assert (decision.status, decision.how, decision.speakers) == ("confirmed", "continued", {"p1"})
+    assert (decision.status, decision.how, decision.speakers) == (
+        "confirmed",
+        "continued",
+        frozenset({"p1"}),
+    )
     swapped, (problem,) = _swapped(case, "هل الناس حجارة", "p10")
     assert swapped.status == "wrong" and "p1 ('حسن نصر الله')" in problem.message
 
