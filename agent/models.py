@@ -192,6 +192,29 @@ class Usage(_Frozen):
         )
 
 
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+class ChunkStatus(StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+
+
+class ChunkRecord(_Frozen):
+    """One chunk of a long article: where it lies and what extracting it took."""
+
+    index: int = Field(ge=1, description="1, 2, … in article order.")
+    start: int = Field(ge=0, description="Where the chunk starts in the article.")
+    end: int = Field(ge=0)
+    status: ChunkStatus
+    passes: int = Field(ge=0, description="Passes that gave an answer.")
+    attempts: int = Field(ge=0, description="Model calls made for this chunk, every pass.")
+    usage: Usage
+    error: str | None = Field(default=None, description="Why the chunk failed (policy flag).")
+    note: str | None = Field(default=None, description="E.g. that the chunk was cut in a word.")
+
+
 class Provenance(_Frozen):
     """What produced this result, so a diff between two runs can be explained."""
 
@@ -204,6 +227,16 @@ class Provenance(_Frozen):
     usage: Usage
     started_at: str = Field(description="UTC, ISO 8601.")
     duration_s: float = Field(ge=0.0, description="Wall time of the whole extraction.")
+    # Left out when None: an article read in one request serializes exactly as before.
+    chunks: list[ChunkRecord] | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="Set only when the article was split: every chunk, failed ones included "
+        "(attempts and usage above are summed over them).",
+    )
+    passes: int | None = Field(
+        default=None, ge=1, exclude_if=_is_none, description="--passes, when chunked."
+    )
 
 
 class IssueKind(StrEnum):
@@ -256,6 +289,8 @@ __all__ = [
     "ArticleExtraction",
     "Attribution",
     "CheckStatus",
+    "ChunkRecord",
+    "ChunkStatus",
     "Grounded",
     "GroundingIssue",
     "GroundingReport",

@@ -20,6 +20,7 @@ from agent.errors import ConfigError
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_CONFIG_PATH = Path("~/.config/khabar/config.toml")
+MIN_CHUNK_CHARS = 200  # below this a chunk holds no more than a sentence: no context to extract
 
 
 class Mode(StrEnum):
@@ -38,6 +39,13 @@ class Policy(StrEnum):
     FAIL = "fail"
 
 
+class ChunkPolicy(StrEnum):
+    """What a long article's failed chunk does: fail the article, or flag it and keep the rest."""
+
+    FAIL = "fail"
+    FLAG = "flag"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that shapes a request or the handling of its answer."""
@@ -52,8 +60,12 @@ class Settings:
     max_reasks: int = 2
     transport_attempts: int = 4
     transport_max_seconds: float = 300.0
-    max_chars: int = 100_000
+    max_chars: int = 2_000_000
     on_ungrounded: Policy = Policy.FLAG
+    chunk_chars: int = 8_000
+    chunk_concurrency: int = 4
+    passes: int = 1
+    on_failed_chunk: ChunkPolicy = ChunkPolicy.FAIL
     prompts_dir: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -64,9 +76,13 @@ class Settings:
         for name in ("max_reasks",):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more, got {getattr(self, name)}")
-        for name in ("transport_attempts", "max_chars"):
+        for name in ("transport_attempts", "max_chars", "chunk_concurrency", "passes"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be 1 or more, got {getattr(self, name)}")
+        if self.chunk_chars < MIN_CHUNK_CHARS:
+            raise ConfigError(
+                f"chunk_chars must be {MIN_CHUNK_CHARS} or more, got {self.chunk_chars}"
+            )
 
     @property
     def max_attempts(self) -> int:
@@ -146,6 +162,10 @@ ENV_NAMES: dict[str, tuple[str, ...]] = {
     "transport_max_seconds": ("KHABAR_TRANSPORT_MAX_SECONDS",),
     "max_chars": ("KHABAR_MAX_CHARS",),
     "on_ungrounded": ("KHABAR_ON_UNGROUNDED",),
+    "chunk_chars": ("KHABAR_CHUNK_CHARS",),
+    "chunk_concurrency": ("KHABAR_CHUNK_CONCURRENCY",),
+    "passes": ("KHABAR_PASSES",),
+    "on_failed_chunk": ("KHABAR_ON_FAILED_CHUNK",),
     "prompts_dir": ("KHABAR_PROMPTS_DIR",),
 }
 
@@ -185,6 +205,7 @@ def _read_config(path: Path) -> dict[str, Any]:
 _TYPES: dict[str, type] = {
     "mode": Mode,
     "on_ungrounded": Policy,
+    "on_failed_chunk": ChunkPolicy,
     "temperature": float,
     "timeout": float,
     "transport_max_seconds": float,
@@ -192,6 +213,9 @@ _TYPES: dict[str, type] = {
     "max_reasks": int,
     "transport_attempts": int,
     "max_chars": int,
+    "chunk_chars": int,
+    "chunk_concurrency": int,
+    "passes": int,
 }
 
 
@@ -204,11 +228,15 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
             continue
         try:
             out[name] = kind(
-                value.lower() if isinstance(value, str) and kind in (Mode, Policy) else value
+                value.lower()
+                if isinstance(value, str) and kind in (Mode, Policy, ChunkPolicy)
+                else value
             )
         except (TypeError, ValueError):
             choices = (
-                f" (one of {', '.join(m.value for m in kind)})" if kind in (Mode, Policy) else ""
+                f" (one of {', '.join(m.value for m in kind)})"
+                if kind in (Mode, Policy, ChunkPolicy)
+                else ""
             )
             raise ConfigError(f"{origin}: invalid {name} {value!r}{choices}") from None
     return out
@@ -222,4 +250,4 @@ def without_credentials(url: str) -> str:
     return parts._replace(netloc=host, query="").geturl()
 
 
-__all__ = ["ENV_NAMES", "Mode", "Policy", "Settings", "without_credentials"]
+__all__ = ["ENV_NAMES", "ChunkPolicy", "Mode", "Policy", "Settings", "without_credentials"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from agent.settings import Mode, Policy
+from agent.settings import MIN_CHUNK_CHARS, ChunkPolicy, Mode, Policy
 
 _setting_options = [
     click.option("--model", help="Model name (KHABAR_MODEL)."),
@@ -29,6 +29,27 @@ _setting_options = [
         "--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per request."
     ),
     click.option("--max-chars", type=click.IntRange(min=1), help="Longest article accepted."),
+    click.option(
+        "--chunk-chars",
+        type=click.IntRange(min=MIN_CHUNK_CHARS),
+        help="Longer articles are split into chunks of at most this many characters "
+        "(KHABAR_CHUNK_CHARS, default 8000).",
+    ),
+    click.option(
+        "--chunk-concurrency",
+        type=click.IntRange(min=1),
+        help="Chunks of one article extracted at once (KHABAR_CHUNK_CONCURRENCY, default 4).",
+    ),
+    click.option(
+        "--passes",
+        type=click.IntRange(min=1),
+        help="Extraction passes per chunk; each further pass asks for what was missed.",
+    ),
+    click.option(
+        "--on-failed-chunk",
+        type=click.Choice([p.value for p in ChunkPolicy]),
+        help="A chunk that fails: fail the article (default) or flag it and keep the rest.",
+    ),
     click.option(
         "--config",
         "config_path",

@@ -34,6 +34,7 @@ from agent.errors import (
 from agent.extraction.draft import CURRENT_RUN, ExtractionDraft
 from agent.extraction.result import build_result
 from agent.extraction.validate import ValidationRun
+from agent.llm import chunked
 from agent.llm.client import async_openai_client, openai_client, patch
 from agent.llm.prompts import PromptSet
 from agent.models import ArticleExtraction, Provenance, Usage
@@ -208,15 +209,21 @@ class Extractor:
             self._async = patch(client, self.settings.mode)
         return self._async
 
-    def _start(self, text: str) -> _Call:
+    def check_ready(self) -> None:
+        """Fail now if no endpoint or model is configured."""
         if self._client is None:
             self.settings.require_endpoint()
         elif not self.settings.model:
             raise ConfigError("no model configured: set KHABAR_MODEL or pass --model")
+
+    def _start(self, text: str) -> _Call:
+        self.check_ready()
         return _Call(check_article(text, self.settings), self.settings, self.prompts)
 
     def extract(self, text: str) -> ArticleExtraction:
         """Extract one article, blocking until the result is grounded (or fails)."""
+        if chunked.is_long(text, self.settings):  # longer than one chunk: agent.llm.chunked
+            return chunked.extract_long(self, text)
         call = self._start(text)
         client = self._instructor()
         with call.in_flight():
@@ -227,6 +234,8 @@ class Extractor:
         """The async twin of `extract`; a sync injected client runs in a worker thread."""
         if isinstance(self._client, openai.OpenAI):
             return await asyncio.to_thread(self.extract, text)
+        if chunked.is_long(text, self.settings):
+            return await chunked.aextract_long(self, text)
         call = self._start(text)
         client = self._async_instructor()
         with call.in_flight():
