@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -164,10 +164,15 @@ def _own_titles(
     kinds = {p.id: p.kind.value for p in draft.participants}
     text = run.article
 
+    starts = [t.start for t in spans]
+    longest = max((t.end - t.start for t in spans), default=0)
+
     def reach(source: Span, pid: str, *, from_title: bool = False) -> None:
         nonlocal counter
-        for target in spans:
-            if from_title and target == source:
+        lo = bisect_left(starts, source.start - TITLE_MAX_GAP - longest)
+        hi = bisect_right(starts, source.end + TITLE_MAX_GAP)
+        for target in spans[lo:hi]:  # only titles within reach of this anchor
+            if from_title and target is source:
                 continue
             gap = _gap(run.article, source, target, inside=not from_title)
             if gap is None or (source.end <= target.start and _POSSESSIVE.match(text, source.end)):

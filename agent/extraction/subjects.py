@@ -34,7 +34,7 @@ from agent.text.cue_words import (
     definite_noun,
     word_stem,
 )
-from agent.text.segments import folded_words, statement_sentences
+from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
     from agent.extraction.draft import ExtractionDraft
@@ -70,7 +70,7 @@ class SubjectReader:
         self.text = run.article
         self.mentions = mentions
         self.english = draft.language == "en"
-        self.sentences = statement_sentences(self.text)
+        self.sentences = run.sentences()
         self._starts = [s for s, _ in self.sentences]
         self._descriptors = _descriptors(draft)
 

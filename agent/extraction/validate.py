@@ -17,6 +17,7 @@ from agent.extraction.mentions import Mentions
 from agent.extraction.targets import Target
 from agent.models import IssueKind, Span
 from agent.text.grounding import Alignment, Grounder, Kind
+from agent.text.segments import statement_sentences
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ValidationRun:
     final: list[Problem] = field(default_factory=list)
     _grounder: Grounder | None = None
     _cache: dict[tuple[str, Kind], Alignment] = field(default_factory=dict)
+    _sentences: list[tuple[int, int]] | None = None
     _analysed: tuple[ExtractionDraft, Mentions, list[Decision]] | None = None
 
     def align(self, mention: str, kind: Kind = "name") -> Alignment:
@@ -53,6 +55,12 @@ class ValidationRun:
 
     def spans(self, mention: str | None, kind: Kind = "name") -> tuple[Span, ...]:
         return self.align(mention, kind).spans if mention else ()
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """The article's quotation-aware sentences (computed once per extraction)."""
+        if self._sentences is None:
+            self._sentences = statement_sentences(self.article)
+        return self._sentences
 
     def mentions(self, draft: ExtractionDraft) -> Mentions:
         """Where each participant of `draft` is referred to (computed once per answer)."""

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from agent.text.normalize import fold, paragraph_bounds, sentence_bounds
 
 _PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
-_STRAIGHT = '"'
+_OPENING = re.compile('[«“„‹"]')
 _WORD = re.compile(r"\w+")
 
 
@@ -24,19 +24,18 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every quotation, marks included; none crosses a paragraph."""
     spans: list[tuple[int, int]] = []
     for p_start, p_end in paragraph_bounds(text):
-        i = p_start
-        while i < p_end:
-            ch = text[i]
-            close = _PAIRS.get(ch) or (_STRAIGHT if ch == _STRAIGHT else None)
-            if close is None:
-                i += 1
-                continue
-            end = text.find(close, i + 1, p_end)
+        at = p_start
+        while True:
+            m = _OPENING.search(text, at, p_end)
+            if m is None:
+                break
+            ch = m.group()
+            end = text.find(_PAIRS.get(ch, ch), m.end(), p_end)
             if end < 0:
-                i += 1  # an unclosed mark quotes nothing
+                at = m.end()  # an unclosed mark quotes nothing
                 continue
-            spans.append((i, end + 1))
-            i = end + 1
+            spans.append((m.start(), end + 1))
+            at = end + 1
     return spans
 
 
