@@ -90,7 +90,7 @@ def test_starts_within_a_second_and_serves_concurrent_load() -> None:
           f"{requests} requests at {latency} s latency in {elapsed:.2f} s "
           f"= {requests / elapsed:.0f} req/s")  # fmt: skip
     assert fake.startup_seconds < 1.0
-    assert requests / elapsed >= 150  # serially this would take 60 s
+    assert elapsed < requests * latency / 20  # 20+ requests in flight at once (serially: 60 s)
 
 
 def test_async_context_manager() -> None:

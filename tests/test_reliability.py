@@ -26,6 +26,7 @@ ANSWER = json.loads((SEED / "answers.json").read_text(encoding="utf-8"))["answer
 ARTICLE = SEED / "article.txt"
 TIMEOUT = 0.5  # seconds per request: slow answers take 3 s, far past it
 RETRY_AFTER = 0.2
+SLOW_SECONDS = 3.0  # how long a slow answer takes: the times below are compared with it
 
 
 def _extract(fake: FakeEndpoint) -> tuple[ArticleExtraction, float]:
@@ -41,7 +42,9 @@ def _extract(fake: FakeEndpoint) -> tuple[ArticleExtraction, float]:
 
 
 def _fake(faults: list[Fault | None]) -> FakeEndpoint:
-    return FakeEndpoint(answers=[ANSWER], faults=faults, retry_after=RETRY_AFTER, slow_seconds=3.0)
+    return FakeEndpoint(
+        answers=[ANSWER], faults=faults, retry_after=RETRY_AFTER, slow_seconds=SLOW_SECONDS
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,10 +58,10 @@ def test_transport_fault_once_is_retried_and_succeeds(fault: Fault) -> None:
     assert len(result.participants) == len(ANSWER["participants"])
     if fault is Fault.RATE_LIMIT:
         assert elapsed >= RETRY_AFTER  # Retry-After honoured
-    if fault is Fault.SLOW:
-        assert TIMEOUT <= elapsed < TIMEOUT + 1.5
+    if fault is Fault.SLOW:  # gave up after the timeout, did not wait out the slow answer
+        assert TIMEOUT <= elapsed < SLOW_SECONDS
     else:
-        assert elapsed < 1.5
+        assert elapsed < SLOW_SECONDS / 2
 
 
 @pytest.mark.parametrize("fault", [Fault.MALFORMED, Fault.NO_TOOL_CALL])
