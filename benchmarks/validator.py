@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.validator                  # dev + test + fixtures, vs 6b03841
     .venv/bin/python -m benchmarks.validator --split test     # the held-out cases only
+    .venv/bin/python -m benchmarks.validator --split fresh    # the final held-out cases
     .venv/bin/python -m benchmarks.validator --json out.json  # every figure, miss and false flag
     .venv/bin/python -m benchmarks.validator --baseline none  # the current validator alone
 
@@ -37,6 +38,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 CASES_DIR = REPO / "benchmarks" / "validator_cases"
 FIXTURES_DIR = REPO / "fixtures" / "cases"
+SPLITS = ("dev", "test", "fresh")  # fresh: held out from tuning and from test, for the final figure
 SEED = 13
 DEFAULT_BASELINE = "6b03841"
 SPEAKER_KINDS = frozenset({"person", "organization", "group", "state"})
@@ -132,7 +134,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fixture
+    split: str  # dev | test | fresh | fixture
     language: str
     article: str
     answer: dict[str, Any]
@@ -141,9 +143,9 @@ class Case:
 
 
 def load_cases(split: str = "all", fixtures: bool = True) -> list[Case]:
-    """dev and/or test cases, and (except for --split test) the fixture cases' answers."""
+    """dev, test and/or fresh cases, and (with dev or all) the fixture cases' answers."""
     cases: list[Case] = []
-    for part in ("dev", "test"):
+    for part in SPLITS:
         if split not in (part, "all"):
             continue
         for d in sorted((CASES_DIR / part).iterdir()):
@@ -160,7 +162,7 @@ def load_cases(split: str = "all", fixtures: bool = True) -> list[Case]:
                     analysis=list(meta.get("analysis", [])),
                 )
             )
-    if fixtures and split != "test":
+    if fixtures and split in ("dev", "all"):
         for f in sorted(FIXTURES_DIR.glob("*/answers.json")):
             spec = json.loads(f.read_text(encoding="utf-8"))
             if "answers" not in spec:  # a long article's case: one answer per chunk, not whole
@@ -603,7 +605,7 @@ def run_baseline(ref: str, split: str, fixtures: bool) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    ap.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     ap.add_argument("--no-fixtures", action="store_true", help="leave out the fixture cases")
     ap.add_argument("--json", type=Path, help="write every figure, miss and false flag here")
     ap.add_argument(
@@ -622,7 +624,10 @@ def main(argv: list[str] | None = None) -> int:
         payload = {**current, "split": args.split, "fixtures": fixtures, "baseline": baseline}
         args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.quiet:
-        title = f"Validator benchmark, split {args.split}" + (" + fixtures" if fixtures else "")
+        with_fixtures = fixtures and args.split in ("dev", "all")
+        title = f"Validator benchmark, split {args.split}" + (
+            " + fixtures" if with_fixtures else ""
+        )
         print(render(current, baseline, title))
     return 0
 
