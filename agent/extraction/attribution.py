@@ -21,6 +21,7 @@ naming whom the text gives, so the re-ask can fix it; where the text decides not
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -38,6 +39,7 @@ from agent.text.cue_words import (
     WORDS,
     bare_verb,
 )
+from agent.text.normalize import fold
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -148,12 +150,18 @@ class Attributor(SubjectReader):
         sentence = self.sentence_of(cue.start)
         lo = self.sentences[sentence][0] if self.sentences else 0
         participle = self._is_continuation(cue)
+        if (participle and self.english) or self._possessed_noun(cue):  # "with X calling for",
+            written = self._right_before(lo, cue)  # "نسبت الوكالة الى وزير اسرائيلي قوله"
+            if written is not None:
+                return written
         if not self.english and self._plural_verb(cue):
             found_plural = self.after(cue, content.start if cue.end <= content.start else None)
             if found_plural is None or found_plural.how != "named":
                 return self._collective(cue, sentence, history, "(dual or plural verb)")
-        if cue.start >= content.end:  # '…,' Smith said. / '…,' said Smith.
-            found = self.after(cue) or self.before(content.end, cue.start)
+        quote_end = None if participle else self._quotation_before(lo, cue)
+        if cue.start >= content.end or quote_end is not None:  # '…,' Smith said / said Smith
+            start = content.end if cue.start >= content.end else quote_end or lo
+            found = self._after_quotation(cue, start, content)
         elif self.english:  # English is SVO; "according to X" and "said X" follow the cue
             after_end = content.start if cue.end <= content.start else cue.end
             quoted_as = bool(QUOTED_AS.search(self.text[lo : cue.start]))  # "quoted X as saying"
@@ -177,13 +185,36 @@ class Attributor(SubjectReader):
             return found
         return self._continued(cue, sentence, history, pronoun=found is not None)
 
+    def _quotation_before(self, lo: int, cue: Span) -> int | None:
+        """Where a quotation of this sentence closes right before the cue ('"…", said
+        Gustafon'), if one does; an opening mark ('… الثاني " عبر عن') is no such thing."""
+        for q_start, q_end in self.run.quotations():
+            if (
+                lo <= q_start
+                and q_end <= cue.start
+                and _ONLY_PUNCTUATION.fullmatch(self.text[q_end : cue.start])
+            ):
+                return q_end
+        return None
+
+    def _after_quotation(self, cue: Span, start: int, content: Span) -> Subject | None:
+        """After a quotation the speaker follows the cue ("said Gustafon", «…»، قال فلان) or
+        stands between them ("…," one weeping woman at Juanda told Antara)."""
+        end = content.start if content.start >= cue.end else None  # never inside the content
+        if self.english and self.content_words(start, cue.start):
+            return self.before(start, cue.start) or self.after(cue, end)
+        return self.after(cue, end) or self.before(start, cue.start)
+
     def _is_continuation(self, cue: Span) -> bool:
-        """A participle or a verb going on with the speaker before (مشيرا, وأضاف, ", adding")."""
+        """A participle or a verb going on with the speaker before (مشيرا, وأضاف, "as well as
+        stating", ", adding")."""
         words = folded_words(self.text[cue.start : cue.end])
         if any(w in CONTINUATIONS for w in words):
             return True
-        after_comma = self.text[max(0, cue.start - 3) : cue.start].rstrip().endswith(",")
-        return self.english and bool(words) and words[0].endswith("ing") and after_comma
+        if not (self.english and words and words[0].endswith("ing")):
+            return False
+        lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
+        return bool(self.content_words(lo, cue.start))  # not "Stating X, Straw said"
 
     def _may_be_object(self, cue: Span, found: Subject) -> bool:
         """دعا المجتمع الدولي الى: the one body after the verb may be whom it urges, not who
@@ -241,7 +272,9 @@ class Attributor(SubjectReader):
                 for m in self.mentions.within(at, cue.start)
                 if self.mentions.kinds.get(m.pid) == "person"
             }
-            return Subject("continued", last | since, "(same sentence)", primary=last)
+            participle = self._is_continuation(cue)
+            subject = self._sentence_subject(lo, cue) if participle else frozenset()
+            return Subject("continued", last | since | subject, "(same sentence)", primary=last)
         participle = self._is_continuation(cue)
         clause = self.heads(self.mentions.within(lo, cue.start))
         people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
@@ -252,7 +285,20 @@ class Attributor(SubjectReader):
         )
         before = [(at, speakers) for at, speakers in history if earliest <= at < cue.start]
         if not before:
-            return Subject("none")
+            if not pronoun:
+                return Subject("none")
+            recent = (
+                {  # "He said" with no statement before: someone named just before
+                    m.pid
+                    for m in self.mentions.within(
+                        self.sentences[max(0, sentence - 2)][0], cue.start
+                    )
+                    if self.mentions.kinds.get(m.pid) == "person"
+                }
+                if self.sentences
+                else set()
+            )
+            return Subject("continued", frozenset(recent), "(named just before)")
         last = before[-1][1]
         candidates = set(last)
         if pronoun:  # "he" may be anyone named since: keep them as candidates
@@ -262,6 +308,34 @@ class Attributor(SubjectReader):
                 if self.mentions.kinds.get(m.pid) == "person"
             }
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
+
+    def _right_before(self, lo: int, cue: Span) -> Subject | None:
+        """A participant written right before a participle or a possessed noun: its subject
+        ("with X calling for"; "نسبت الوكالة الى وزير قوله", where عن or الى comes first)."""
+        items = self.heads(self.mentions.within(lo, cue.start))
+        if items and not self.english:
+            before = fold(self.text[lo : items[-1].span.start])
+            if not _ATTRIBUTED_TO.search(before):
+                return None
+        if items and not self.lead_words(items[-1].span.end, cue.start):
+            between = self.text[items[-1].span.end : cue.start]
+            if not re.search(r"[,،;:]", between):  # ", adding" goes on from the clause
+                return self.named(items[-1], items)
+        return None
+
+    def _possessed_noun(self, cue: Span) -> bool:
+        """قوله / قولها (his, her saying): the noun's owner, written right before, speaks."""
+        words = folded_words(self.text[cue.start : cue.end])
+        joined = "".join(words)
+        return not self.english and bool(_POSSESSED_SAYING.fullmatch(joined))
+
+    def _sentence_subject(self, lo: int, cue: Span) -> frozenset[str]:
+        """The first person of the sentence: a participle may go on from its main verb ("و كان
+        اولمرت قد اعلن ان ه رفض طلب انان ...، قائلا")."""
+        for m in self.heads(self.mentions.within(lo, cue.start)):
+            if self.mentions.kinds.get(m.pid) == "person":
+                return frozenset({m.pid})
+        return frozenset()
 
     # -- the verdict ------------------------------------------------------------------------------
 
@@ -274,5 +348,9 @@ class Attributor(SubjectReader):
             status = "wrong"
         return Decision(status, cue, content, subject.speakers, subject.evidence or "", subject.how)
 
+
+_ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
+_POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
+_ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
 
 __all__ = ["Attributor", "Decision"]

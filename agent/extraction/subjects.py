@@ -42,6 +42,11 @@ if TYPE_CHECKING:
 
 How = Literal["named", "collective", "continued", "described", "unknown", "unnamed", "none"]
 
+_CLAUSE_BREAK = re.compile(r"[،,;؛:»”\"\n]|(?<!\w)(?:أن|ان|إن|بأن|بان)(?!\w)")
+_RAW_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+DETERMINERS = frozenset(
+    ["the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our"]
+)
 SUBJECT_MAX_LEAD = 3  # words allowed between the verb and its subject (وقال اليوم الوزير)
 SUBJECT_HEAD_WORDS = 4  # words of an unlisted description compared with the participants
 
@@ -114,13 +119,9 @@ class SubjectReader:
             return self._english_subject(segments, end)
         seg_start, seg_end = segments[-1]
         items = self.heads(self.mentions.within(seg_start, seg_end))
-        if (  # "الرئيس المصري أكد": the subject is the whole clause before the verb
-            items
-            and not self.lead_words(seg_start, items[0].span.start)
-            and not self.lead_words(items[-1].span.end, end)
-        ):
-            return self.named(items[-1], items)
-        return self._pronoun_like(self.content_words(seg_start, seg_end), seg_start)
+        if items and not self.lead_words(seg_start, end):  # "الرئيس المصري أكد": the clause
+            return self.named(items[-1], items)  # before the verb is nothing but its subject
+        return self._pronoun_like(self.content_words(seg_start, seg_end), seg_start, end)
 
     def _english_subject(self, segments: list[tuple[int, int]], end: int) -> Subject | None:
         """The first noun group of the clause before the verb.
@@ -138,6 +139,11 @@ class SubjectReader:
             seg = segments[-2]
         seg_start, seg_end = seg
         every = self.mentions.within(seg_start, seg_end)
+        if not every and len(segments) >= 2 and self._verb_phrase(seg_start, seg_end):
+            for cand in segments[:-1]:  # "Dan Shapiro, the US Ambassador to Israel, took to
+                items = self.heads(self.mentions.within(*cand))  # Twitter to congratulate"
+                if items:
+                    return self.named(self._group_head(items), items)
         if every and QUOTED_AS.search(self.text[seg_start:end]):  # "quoted a source as saying"
             return self.named(every[-1], every)
         items = self.heads(every)
@@ -146,7 +152,7 @@ class SubjectReader:
         words = self.content_words(seg_start, seg_end)
         if not words:
             return None
-        found = self._pronoun_like(words, seg_start)
+        found = self._pronoun_like(words, seg_start, end)
         if found is not None:
             return found
         owners = frozenset(m.pid for m in every if m not in items)  # "PC World's analysis"
@@ -157,7 +163,7 @@ class SubjectReader:
             return Subject("unnamed", evidence=" ".join(words[-SUBJECT_HEAD_WORDS:]))
         return described
 
-    def _pronoun_like(self, words: Sequence[str], start: int) -> Subject | None:
+    def _pronoun_like(self, words: Sequence[str], start: int, end: int) -> Subject | None:
         """A collective, a pronoun or a relative pronoun right before the verb."""
         if not words:
             return None
@@ -166,8 +172,15 @@ class SubjectReader:
         if words[-1] in PRONOUNS or (self.english and words[-1] in ENGLISH_PRONOUN_SUBJECTS):
             return Subject("continued", evidence=words[-1])
         if words[-1] in RELATIVES:  # "سعد الحريري، الذي قال": the one the relative refers to
-            return self._before_relative(start)
+            last = re.search(r"\w+\W*$", self.text[start:end])
+            return self._before_relative(start + last.start() if last else start)
         return None
+
+    def _verb_phrase(self, start: int, end: int) -> bool:
+        """The stretch before the verb starts with a lowercase word that is no determiner: it
+        is the predicate ("took to Twitter to"), not a subject ("the minister")."""
+        words = [w for w in _RAW_WORDS.findall(self.text[start:end]) if w.casefold() not in FILLERS]
+        return bool(words) and words[0].islower() and words[0] not in DETERMINERS
 
     def content_words(self, start: int, end: int) -> list[str]:
         return [w for w in folded_words(self.text[start:end]) if w not in FILLERS]
@@ -259,10 +272,11 @@ class SubjectReader:
         return self.sentences[self.sentence_of(position)][1]
 
     def clause_start(self, position: int, sentence: int) -> int:
-        """Where the cue's clause begins: the sentence start or the last clause break before it."""
+        """Where the cue's clause begins: the sentence start, the last clause break before it,
+        or a complementizer ("ذكرت الصحيفة أن [الوزارة قالت]")."""
         lo = self.sentences[sentence][0] if self.sentences else 0
         window = self.text[lo:position]
-        breaks = [m.end() for m in re.finditer(r"[،,;؛:»”\"\n]", window)]
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(window)]
         return lo + (breaks[-1] if breaks else 0)
 
     def lead_words(self, start: int, end: int) -> int:

@@ -17,7 +17,7 @@ from agent.extraction.mentions import Mentions
 from agent.extraction.targets import Target
 from agent.models import IssueKind, Span
 from agent.text.grounding import Alignment, Grounder, Kind
-from agent.text.segments import statement_sentences
+from agent.text.segments import quotation_spans, statement_sentences
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class ValidationRun:
     _grounder: Grounder | None = None
     _cache: dict[tuple[str, Kind], Alignment] = field(default_factory=dict)
     _sentences: list[tuple[int, int]] | None = None
+    _quotations: list[tuple[int, int]] | None = None
     _analysed: tuple[ExtractionDraft, Mentions, list[Decision]] | None = None
 
     def align(self, mention: str, kind: Kind = "name") -> Alignment:
@@ -55,6 +56,12 @@ class ValidationRun:
 
     def spans(self, mention: str | None, kind: Kind = "name") -> tuple[Span, ...]:
         return self.align(mention, kind).spans if mention else ()
+
+    def quotations(self) -> list[tuple[int, int]]:
+        """The article's quotations, marks included (computed once per extraction)."""
+        if self._quotations is None:
+            self._quotations = quotation_spans(self.article)
+        return self._quotations
 
     def sentences(self) -> list[tuple[int, int]]:
         """The article's quotation-aware sentences (computed once per extraction)."""

@@ -39,7 +39,7 @@ FILLERS = _fold_set(
     "جهتها جهتهم ناحيته قد وقد بشدة مجددا صراحة also then later again today yesterday monday "
     "tuesday wednesday "
     "thursday friday saturday sunday a an statement interview told reporters earlier has had "
-    "have was is لكن ولكن بينما فيما كما بل ثم حين أما اما but while and"
+    "have was is لكن ولكن بينما فيما كما بل ثم حين أما اما كان كانت وكان وكانت و ف but while and"
 )
 # Words that open the content: the cue's clause has no subject of its own when only these follow.
 OPENERS = _fold_set(
