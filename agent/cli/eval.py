@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 
+from agent.cli.batch import _View
 from agent.cli.options import load_settings, setting_options
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ EXIT_INTERRUPTED = 130
     help="Answer each document from DIR/<id>/cassette.json (offline).",
 )
 @click.option("--force", is_flag=True, help="With --record: overwrite existing cassettes.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Live progress on stderr (default when stderr is a terminal; else a line every 5 s).",
+)
 @setting_options
 def eval_command(
     dataset: str,
@@ -74,6 +80,7 @@ def eval_command(
     record: Path | None,
     replay: Path | None,
     force: bool,
+    progress: bool | None,
     config_path: str | None,
     **flags: Any,
 ) -> None:
@@ -110,7 +117,9 @@ def eval_command(
     )
     console = Console(highlight=False)
     errors = Console(stderr=True, highlight=False)
-    failure = asyncio.run(_drive(evaluation, errors))
+    live = errors.is_terminal if progress is None else progress
+    view = _View(errors, evaluation.stats, None, len(evaluation.documents), live, label="eval")
+    failure = asyncio.run(_drive(evaluation, errors, view))
     report = evaluation.report()
     if json_path:
         write_atomic(json_path, report.model_dump_json(indent=2) + "\n")
@@ -123,7 +132,7 @@ def eval_command(
         sys.exit(EXIT_INTERRUPTED)
 
 
-async def _drive(evaluation: Evaluation, console: Console) -> Exception | None:
+async def _drive(evaluation: Evaluation, console: Console, view: _View) -> Exception | None:
     """Run to the end; Ctrl-C lets the documents in flight settle, a second one stops at once.
     An error that stops the run is returned, to be raised once the partial scores are shown."""
     from agent.errors import KhabarError
@@ -145,13 +154,15 @@ async def _drive(evaluation: Evaluation, console: Console) -> Exception | None:
             main.cancel()
 
     loop.add_signal_handler(signal.SIGINT, on_interrupt)
+    view.start()
     try:
-        await evaluation.run()
+        await evaluation.run(on_record=lambda _: view.tick())
     except asyncio.CancelledError:
         evaluation.interrupted = True
     except KhabarError as exc:
         return exc
     finally:
+        view.stop()
         loop.remove_signal_handler(signal.SIGINT)
     return None
 

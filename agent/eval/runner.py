@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -110,10 +110,13 @@ class Evaluation:
         self.interrupted = True
         self.batch.stop()
 
-    async def run(self) -> None:
-        """Extract every selected document (raises what would fail them all, e.g. a bad key)."""
+    async def run(self, on_record: Callable[[BatchRecord], None] | None = None) -> None:
+        """Extract every selected document (raises what would fail them all, e.g. a bad key);
+        `on_record` sees each as it settles (a progress display)."""
         async for record in self.batch:
             self.records[record.id] = record
+            if on_record is not None:
+                on_record(record)
             if self.recorder is not None and record.result is not None:
                 self.recorder.finish(record.id, record.result.provenance.prompt_version)
 
