@@ -325,5 +325,43 @@ def test_ctrl_c_prints_the_partial_scores_of_what_settled(tmp_path: Path) -> Non
         sent = endpoint.requests
     assert process.returncode == 130, err
     assert "stopping: waiting for" in err
-    assert f"interrupted: partial scores over the {sent} of 12 documents that settled" in out
+    assert f"partial scores: the run stopped after {sent} of 12 documents" in out
     assert f"khabar eval gold · {sent} of 12 documents · 0 failed · model m" in out
+
+
+def test_a_sample_is_drawn_by_its_seed_and_kept_in_set_order() -> None:
+    from agent.eval.runner import select
+
+    documents = load_dataset("newsfane", EVAL).documents
+    one = [d.id for d in select(documents, 4, 1)]
+    assert one == [d.id for d in select(documents, 4, 1)]  # the same seed, the same sample
+    assert one != [d.id for d in select(documents, 4, 2)]
+    assert one == sorted(one) and len(set(one)) == 4
+    assert [d.id for d in select(documents, 3, None)] == [d.id for d in documents[:3]]
+    report = evaluate("newsfane", data=EVAL, replay=ANSWERS, limit=4, sample_seed=1)
+    assert (report.documents, report.scored) == (4, 4)
+
+
+def test_an_endpoint_that_keeps_failing_stops_the_run_after_printing_its_scores(
+    tmp_path: Path,
+) -> None:
+    from tests.test_batch import ARTICLE, LocalEndpoint
+
+    gold = tmp_path / "gold.jsonl"
+    rows = [{"id": f"n{i}", "text": ARTICLE, "entities": []} for i in range(14)]
+    gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    with LocalEndpoint() as endpoint:
+        endpoint.fail = True
+        result = CliRunner().invoke(
+            cli,
+            ["eval", str(gold), "-j", "1", "--base-url", endpoint.base_url, "--model", "m"],
+            env={"COLUMNS": "120", "KHABAR_TRANSPORT_ATTEMPTS": "1"},
+        )
+    assert "khabar eval gold · 10 of 14 documents · 10 failed · model m" in result.output
+    host = endpoint.base_url.split("/")[2]
+    assert f"failed n0: endpoint: {host} answered HTTP 500: scripted failure" in result.output
+    assert "partial scores: the run stopped after 10 of 14 documents" in result.output
+    assert str(result.exception) == (
+        f"stopped after 10 articles in a row failed at the endpoint (last: {host} answered "
+        "HTTP 500: scripted failure (after retries)); fix it, then run the eval again"
+    )

@@ -195,3 +195,16 @@ def test_a_prediction_at_an_unscored_cue_counts_neither_way() -> None:
     tally = PositionTally()
     tally.add(doc, SAID, [position(span("said", 1), span("nothing"), span("Cameron"))])
     assert (tally.correct, tally.missed, tally.spurious) == (0, 1, 0)
+
+
+def test_the_gold_itself_scores_one_on_the_shipped_newsfane_sample() -> None:
+    from agent.eval.datasets import load_dataset
+    from tests.conftest import ROOT
+
+    documents = load_dataset("newsfane", ROOT / "tests" / "data" / "eval").documents
+    pairs = [
+        (doc, scored_mentions(doc, [Mention(g.type, g.span, g.text) for g in doc.entities or ()]))
+        for doc in documents
+    ]
+    strict = score_entities(pairs).overall.strict
+    assert (strict.correct, strict.possible, strict.actual, strict.f1) == (35, 35, 35, 1.0)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 from agent.batch.engine import BatchRecord, BatchStats, extract_many
 from agent.batch.io import BatchItem
-from agent.errors import ConfigError
+from agent.errors import ConfigError, EndpointError
 from agent.eval.cassettes import (
     RecordingRouter,
     ReplayRouter,
@@ -113,12 +113,20 @@ class Evaluation:
     async def run(self, on_record: Callable[[BatchRecord], None] | None = None) -> None:
         """Extract every selected document (raises what would fail them all, e.g. a bad key);
         `on_record` sees each as it settles (a progress display)."""
-        async for record in self.batch:
-            self.records[record.id] = record
-            if on_record is not None:
-                on_record(record)
-            if self.recorder is not None and record.result is not None:
-                self.recorder.finish(record.id, record.result.provenance.prompt_version)
+        try:
+            async for record in self.batch:
+                self.records[record.id] = record
+                if self.recorder is not None and record.result is not None:
+                    self.recorder.finish(record.id, record.result.provenance.prompt_version)
+                if on_record is not None:
+                    on_record(record)
+        except EndpointError as exc:
+            # The batch engine's advice (--retry-failed) is for `khabar batch`, not for an eval.
+            advice = "then re-run with --retry-failed"
+            if advice not in str(exc):
+                raise
+            message = str(exc).replace(advice, "then run the eval again")
+            raise type(exc)(message, host=exc.host, status_code=exc.status_code) from exc
 
     def report(self) -> EvalReport:
         """The scores of every settled document (all of them, unless the run was stopped)."""

@@ -103,8 +103,8 @@ def render_report(report: EvalReport) -> RenderableType:
     if report.interrupted:
         parts.append(
             Text(
-                f"interrupted: partial scores over the {report.scored} of {report.documents} "
-                "documents that settled",
+                f"partial scores: the run stopped after {report.scored} of {report.documents} "
+                "documents; the rest are not counted",
                 style="yellow",
             )
         )
