@@ -365,3 +365,10 @@ def test_an_endpoint_that_keeps_failing_stops_the_run_after_printing_its_scores(
         f"stopped after 10 articles in a row failed at the endpoint (last: {host} answered "
         "HTTP 500: scripted failure (after retries)); fix it, then run the eval again"
     )
+
+
+def test_the_library_without_an_endpoint_is_a_config_error() -> None:
+    from agent.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no endpoint configured"):
+        evaluate("qasrl", data=EVAL)

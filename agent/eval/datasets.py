@@ -34,8 +34,13 @@ LOCATION = "location"
 ENTITY_TYPES = (PERSON, ORGANIZATION, LOCATION)
 
 # NewsFANE's coarse classes (its SOURCE.md): people, organisations, and every kind of place.
-NEWSFANE_TYPES = {"PER": PERSON, "ORG": ORGANIZATION, "GPE": LOCATION, "LOC": LOCATION}
-NEWSFANE_TYPES["FAC"] = LOCATION
+NEWSFANE_TYPES = {
+    "PER": PERSON,
+    "ORG": ORGANIZATION,
+    "GPE": LOCATION,
+    "LOC": LOCATION,
+    "FAC": LOCATION,
+}
 GUM_TYPES = {"person": PERSON, "organization": ORGANIZATION, "place": LOCATION}
 # QA-SRL roles (role_heuristic of attribution_predicates.jsonl) that make a statement.
 QASRL_SPEAKER = "speaker"

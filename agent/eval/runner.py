@@ -84,11 +84,12 @@ class Evaluation:
         self.documents = select(dataset.documents, limit, sample_seed)
         settings = (settings or Settings.load()).with_overrides(**overrides)
         self.recorder: RecordingRouter | None = None
+        if replay is None and client is None and transport is None:
+            settings.require_endpoint()
         if replay is not None:
             settings = replay_directory_settings(Path(replay), settings)
             transport = ReplayRouter(Path(replay), self.documents)
         elif record is not None:
-            settings.require_endpoint()
             check_record_directory(Path(record), self.documents, force)
             self.recorder = RecordingRouter(Path(record), self.documents, settings, inner=transport)
             transport = self.recorder
