@@ -372,3 +372,39 @@ def test_the_library_without_an_endpoint_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="no endpoint configured"):
         evaluate("qasrl", data=EVAL)
+
+
+def test_a_long_document_extracted_in_chunks_is_recorded_and_replayed_as_one(
+    tmp_path: Path,
+) -> None:
+    import httpx2 as httpx
+
+    from agent.fixtures.reference import completion
+    from agent.settings import Mode
+
+    sentence = "Ed Miliband said the plan was ill-thought. "
+    text = sentence * 20  # 880 characters: four chunks of at most 300
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "long/1", "text": text, "entities": []}) + "\n", "utf-8")
+    empty = {"language": "en", "participants": [], "locations": [], "positions": []}
+    sent: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(1)
+        return httpx.Response(
+            200, json=completion(empty, json.loads(request.content), Mode.TOOLS, 1)
+        )
+
+    recorded = tmp_path / "recorded"
+    settings = reference_settings(chunk_chars=300)
+    dataset = load_dataset(gold)
+    first = evaluate(
+        dataset, settings=settings, record=recorded, transport=httpx.MockTransport(answer)
+    )
+    assert first.failed == 0 and len(sent) > 1  # chunked: several requests for one document
+    (folder,) = recorded.iterdir()
+    cassette = json.loads((folder / "cassette.json").read_text("utf-8"))
+    assert len(cassette["exchanges"]) == len(sent)
+    assert (folder / "article.txt").read_text("utf-8") == text
+    again = evaluate(dataset, settings=settings, replay=recorded)
+    assert again.failed == 0 and again.figures() == first.figures()

@@ -4,8 +4,9 @@
 layout of a fixture case, so a recorded run is a regression fixture too); `--replay DIR` answers
 each document from its own cassette. Every request of a batch goes through one shared client, so
 the transport here finds the document a request belongs to by the article fence in its prompt
-(`<<<ARTICLE-sha256…>>>`, derived from the article text) and hands the request to that
-document's recorder or replayer. Folders are named by document id (made safe for file names;
+(`<<<ARTICLE-sha256…>>>`, derived from the article text; for one chunk of a long article, the
+document that holds the fenced text) and hands the request to that document's recorder or
+replayer. Folders are named by document id (made safe for file names;
 ids that had to change get a short hash so two never share a folder).
 """
 
@@ -71,10 +72,29 @@ class _Router:
             match = _FENCE.search(content)
             if match and match.group(1)[:12] in self.by_digest:
                 return self.by_digest[match.group(1)[:12]]
+        for content in contents:  # one chunk of a long article: the document holding it
+            chunk = _fenced(content)
+            if chunk:
+                for doc in self.documents:
+                    if chunk in doc.text:
+                        return doc
         for doc in self.documents:  # templates without the fence: the article text itself
             if any(doc.text in content for content in contents):
                 return doc
         raise ReplayError("cannot tell which gold document this request is for")
+
+
+def _fenced(content: str) -> str | None:
+    """The text between the first two article fences of a message, if it has them."""
+    match = _FENCE.search(content)
+    if match is None:
+        return None
+    parts = content.split(match.group(0))
+    if len(parts) < 3:
+        return None
+    inner = parts[1]
+    inner = inner[1:] if inner.startswith("\n") else inner
+    return inner[:-1] if inner.endswith("\n") else inner
 
 
 class RecordingRouter(httpx.AsyncBaseTransport):
