@@ -408,3 +408,16 @@ def test_a_long_document_extracted_in_chunks_is_recorded_and_replayed_as_one(
     assert (folder / "article.txt").read_text("utf-8") == text
     again = evaluate(dataset, settings=settings, replay=recorded)
     assert again.failed == 0 and again.figures() == first.figures()
+
+
+def test_compare_says_when_the_two_runs_scored_different_documents(tmp_path: Path) -> None:
+    before = tmp_path / "before.json"
+    run_eval("newsfane", "--data", str(EVAL), "--replay", str(ANSWERS), "--json", str(before))
+    result = run_eval(
+        "newsfane", "--data", str(EVAL), "--replay", str(ANSWERS), "--limit", "3",
+        "--compare", str(before),
+    )  # fmt: skip
+    assert plain(result.output).endswith(
+        "note: not the same documents (newsfane, 10 scored before; newsfane, 3 now): counts "
+        "differ for that reason too\n"
+    )

@@ -50,7 +50,7 @@ EXIT_INTERRUPTED = 130
 @click.option(
     "--compare",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="An earlier --json report: print the change of every figure.",
+    help="An earlier --json report: print each figure that changed since.",
 )
 @click.option(
     "--record",

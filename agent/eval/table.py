@@ -131,7 +131,16 @@ def render_comparison(before: EvalReport, after: EvalReport) -> RenderableType:
             cells = (f"{old:g}", f"{new:g}", f"{delta:+g}")
         table.add_row(name, *cells, style="green" if _better(name, delta) else "red")
     same = sum(1 for *_, delta in deltas if delta == 0)
-    return Group(table, Text(f"{same} other figure(s) unchanged", style="dim"))
+    parts: list[RenderableType] = [table, Text(f"{same} other figure(s) unchanged", style="dim")]
+    if (before.dataset, before.scored) != (after.dataset, after.scored):
+        parts.append(
+            Text(
+                f"note: not the same documents ({before.dataset}, {before.scored} scored before; "
+                f"{after.dataset}, {after.scored} now): counts differ for that reason too",
+                style="yellow",
+            )
+        )
+    return Group(*parts)
 
 
 def _better(name: str, delta: float) -> bool:
