@@ -156,7 +156,9 @@ class _View:
         price: Price | None,
         total: int | None,
         live: bool,
+        label: str = "batch",
     ) -> None:
+        self.label = label
         self.console = console
         self.stats = stats
         self.price = price
@@ -204,13 +206,13 @@ class _View:
         from rich.text import Text
 
         self._progress = Progress(
-            TextColumn("[bold]batch"),
+            TextColumn(f"[bold]{self.label}"),
             BarColumn(bar_width=24),
             TaskProgressColumn(),
             TextColumn("{task.fields[done]} · {task.fields[pace]}"),
             console=self.console,
         )
-        self._task = self._progress.add_task("batch", total=self.total, done="", pace="")
+        self._task = self._progress.add_task(self.label, total=self.total, done="", pace="")
         self._detail = Text()
         self._live = Live(
             Group(self._progress, self._detail), console=self.console, refresh_per_second=4
@@ -232,7 +234,7 @@ class _View:
             self._detail.plain = "      " + self.counts(compact=True)
         elif time.monotonic() - self._last_line >= PLAIN_EVERY_S:
             self._last_line = time.monotonic()
-            line = f"batch: {self.counts(compact=False)} · {self.pace()}"
+            line = f"{self.label}: {self.counts(compact=False)} · {self.pace()}"
             self.console.print(line, markup=False, soft_wrap=True)
 
     def stop(self) -> None:

@@ -238,3 +238,7 @@ cli.add_command(report)
 from agent.cli.batch import batch  # noqa: E402
 
 cli.add_command(batch)
+
+from agent.cli.eval import eval_command  # noqa: E402
+
+cli.add_command(eval_command)
