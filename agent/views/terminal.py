@@ -100,7 +100,7 @@ def render_extraction(result: ArticleExtraction) -> RenderableType:
 def footer(result: ArticleExtraction) -> Text:
     prov = result.provenance
     counts = ", ".join(f"{n} {s}" for s, n in result.grounding.counts.items() if n)
-    return Text.assemble(
+    line = Text.assemble(
         ("model ", "dim"),
         prov.model,
         ("  endpoint ", "dim"),
@@ -121,6 +121,9 @@ def footer(result: ArticleExtraction) -> Text:
         ("  policy ", "dim"),
         result.grounding.policy,
     )
+    if prov.reask_failed:
+        line.append(f"\n{prov.reask_failed}; kept the best earlier answer", style="yellow")
+    return line
 
 
 __all__ = ["STATUS_STYLE", "footer", "grounded_text", "render_extraction"]
