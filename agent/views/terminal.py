@@ -1,7 +1,9 @@
 """The terminal view of a result: who, with which titles, where, who said what, and how sure.
 
 Every grounded string is coloured by how it was found in the article (green exact, cyan
-normalised, blue clitic, yellow fuzzy, red not found), so a reader sees at a glance what to trust.
+normalised, blue clitic, yellow fuzzy, red not found), so a reader sees at a glance what to trust;
+each tier but exact also has its own mark (`*`, `~`, `≈`, `✗`), so the view reads without colour
+too, and the footer's grounding counts name the marks.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ STATUS_STYLE: dict[AlignmentStatus, str] = {
 }
 STATUS_MARK: dict[AlignmentStatus, str] = {
     AlignmentStatus.EXACT: "",
-    AlignmentStatus.NORMALIZED: " ~",
-    AlignmentStatus.CLITIC: " ~",
+    AlignmentStatus.NORMALIZED: " *",  # the same letters once spelling variants are folded
+    AlignmentStatus.CLITIC: " ~",  # inside a longer word: بالقاهرة for القاهرة
     AlignmentStatus.FUZZY: " ≈",
     AlignmentStatus.UNALIGNED: " ✗",
 }
@@ -99,7 +101,11 @@ def render_extraction(result: ArticleExtraction) -> RenderableType:
 
 def footer(result: ArticleExtraction) -> Text:
     prov = result.provenance
-    counts = ", ".join(f"{n} {s}" for s, n in result.grounding.counts.items() if n)
+    counts = ", ".join(
+        f"{n} {status}{STATUS_MARK[AlignmentStatus(status)]}"
+        for status, n in result.grounding.counts.items()
+        if n
+    )
     line = Text.assemble(
         ("model ", "dim"),
         prov.model,
@@ -126,4 +132,4 @@ def footer(result: ArticleExtraction) -> Text:
     return line
 
 
-__all__ = ["STATUS_STYLE", "footer", "grounded_text", "render_extraction"]
+__all__ = ["STATUS_MARK", "STATUS_STYLE", "footer", "grounded_text", "render_extraction"]
