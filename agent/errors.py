@@ -36,7 +36,7 @@ class KhabarError(Exception):
     usage: Usage | None = None  # tokens spent by the failed extraction, summed over its attempts
 
     def spent(self, usage: Usage) -> Self:
-        """Record what the failed extraction cost (unless already recorded); `str()` ends with it."""
+        """Record what the failed extraction cost (once); `str()` then ends with it."""
         if self.usage is None:
             self.usage = usage
         return self

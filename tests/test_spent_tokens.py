@@ -18,8 +18,11 @@ from click.testing import CliRunner
 
 from agent.batch.engine import BatchStats, extract_many
 from agent.cli.main import cli, main
+from agent.errors import EndpointUnreachable
 from agent.fixtures.fake_endpoint import FakeEndpoint, Fault
 from agent.llm.client import async_openai_client
+from agent.llm.pipeline import Extractor
+from agent.settings import Settings
 from tests.conftest import REASK
 from tests.test_batch import ARTICLE, CLEAN_ANSWER, answer_for, settings
 
@@ -101,3 +104,21 @@ def test_the_extract_error_line_says_what_was_spent(
     line = " ".join(capsys.readouterr().err.split())
     assert "did not validate after 2 attempt(s)" in line
     assert re.search(r"; spent tokens [\d,]+ \([\d,]+ in, [\d,]+ out\)$", line), line
+
+
+def test_a_long_article_that_fails_counts_the_chunks_that_answered() -> None:
+    text = (
+        Path(__file__).parent.parent / "fixtures/cases/en_chunked_gum_digest/article.txt"
+    ).read_text(encoding="utf-8")
+    empty = {"language": "en", "participants": [], "locations": [], "positions": []}
+    # Chunk 1 answers, chunk 2 times out: the article fails, having paid for chunk 1.
+    with FakeEndpoint(answers=[empty], faults=[None, Fault.SLOW], slow_seconds=3.0) as fake:
+        settings = Settings(base_url=fake.base_url, model="fake", max_reasks=0).with_overrides(
+            timeout=0.5, transport_attempts=1, chunk_concurrency=1
+        )
+        with pytest.raises(EndpointUnreachable) as caught, Extractor(settings) as extractor:
+            extractor.extract(text)
+    usage = caught.value.usage
+    assert usage is not None and usage.prompt_tokens > 0  # chunk 1's, though chunk 2 failed
+    assert str(caught.value).startswith("chunk 2 of 4: ")
+    assert str(caught.value).endswith(f"; spent {usage.describe()}")
