@@ -4,7 +4,8 @@ Every failure a user can cause or meet is one of these, with a message that fits
 and says what to do next. Anything else escaping the library is a bug.
 
 Each class carries data, not only text: `exit_code` (the CLI's), `kind` (the word batch records
-and summaries use), and on endpoint errors the `host` and HTTP `status_code` where known.
+and summaries use), on endpoint errors the `host` and HTTP `status_code` where known, and on a
+failed extraction the `usage` its attempts spent (tokens are paid for whether or not it worked).
 
     KhabarError                  exit 1
     ├── InputError               exit 2   missing file, empty, undecodable, too long
@@ -21,7 +22,10 @@ and summaries use), and on endpoint errors the `host` and HTTP `status_code` whe
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
+
+if TYPE_CHECKING:
+    from agent.models import Usage
 
 
 class KhabarError(Exception):
@@ -29,6 +33,24 @@ class KhabarError(Exception):
 
     exit_code: ClassVar[int] = 1
     kind: ClassVar[str] = "error"
+    usage: Usage | None = None  # tokens spent by the failed extraction, summed over its attempts
+
+    def spent(self, usage: Usage) -> Self:
+        """Record what the failed extraction cost (once); `str()` then ends with it."""
+        if self.usage is None:
+            self.usage = usage
+        return self
+
+    @property
+    def reason(self) -> str:
+        """The message without the cost."""
+        return super().__str__()
+
+    def __str__(self) -> str:
+        usage = self.usage
+        if usage is None or not (usage.prompt_tokens or usage.completion_tokens):
+            return self.reason
+        return f"{self.reason}; spent {usage.describe()}"
 
 
 class InputError(KhabarError):

@@ -191,6 +191,11 @@ class Usage(_Frozen):
             total_tokens=self.total_tokens + other.total_tokens,
         )
 
+    def describe(self) -> str:
+        """As views and error lines write it: `tokens 3,819 (2,620 in, 1,199 out)`."""
+        total = self.total_tokens or self.prompt_tokens + self.completion_tokens
+        return f"tokens {total:,} ({self.prompt_tokens:,} in, {self.completion_tokens:,} out)"
+
 
 def _is_none(value: object) -> bool:
     return value is None
@@ -236,6 +241,12 @@ class Provenance(_Frozen):
     )
     passes: int | None = Field(
         default=None, ge=1, exclude_if=_is_none, description="--passes, when chunked."
+    )
+    reask_failed: str | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="Set when a re-ask failed (timed out, cut, unusable) and the result is the "
+        "best earlier answer, with the policy applied to it: why the last re-ask failed.",
     )
 
 

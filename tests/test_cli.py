@@ -150,8 +150,13 @@ def test_model_that_never_validates_names_attempts_and_reason(
         capsys, "extract", str(case / "article.txt"), "--replay", str(case / "cassette.json")
     )
     assert code == 1
+    usages = [
+        e["response"]["body"]["usage"] for e in Cassette.load(case / "cassette.json").exchanges
+    ]
+    sent, got = sum(u["prompt_tokens"] for u in usages), sum(u["completion_tokens"] for u in usages)
     assert one_line_error(err) == (
-        "the model's answer did not validate after 3 attempt(s): language: Field required"
+        "the model's answer did not validate after 3 attempt(s): language: Field required; "
+        f"spent tokens {sent + got:,} ({sent:,} in, {got:,} out)"  # paid for, though it failed
     )
 
 

@@ -7,9 +7,10 @@ Articles are pulled from the input as workers free up (a bounded queue: the inpu
 whole), so memory stays flat however long the input is. All workers share one client and so one
 `RetryPolicy`: a 429 pauses every worker, not only the one that met it. Optional client-side
 limits on requests and tokens per minute apply to every HTTP request, re-asks and retries
-included. A failed article becomes a record with a structured error; only failures that would
-fail every article stop the run: no endpoint, a refused key, or an endpoint that failed the last
-`max(10, 2 × concurrency)` articles in a row.
+included. A failed article becomes a record with a structured error and the tokens it spent
+(`provenance.usage`, as on a result, so the lines add up to the run's totals); only failures
+that would fail every article stop the run: no endpoint, a refused key, or an endpoint that
+failed the last `max(10, 2 × concurrency)` articles in a row.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from agent.errors import (
     KhabarError,
 )
 from agent.llm.pipeline import Extractor, khabar_version
-from agent.models import ArticleExtraction
+from agent.models import ArticleExtraction, Usage
 from agent.settings import Settings
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class BatchRun:
         skip: Container[str],
         stats: BatchStats,
         count_result_tokens: bool = False,
+        owned_client: openai.AsyncOpenAI | None = None,
     ) -> None:
         if concurrency < 1:
             raise ConfigError(f"concurrency must be 1 or more, got {concurrency}")
@@ -112,6 +114,7 @@ class BatchRun:
         self.skip = skip
         self.stats = stats
         self.count_result_tokens = count_result_tokens
+        self.owned_client = owned_client  # built for this run: closed when it ends
         self.stopping = False
         self._queue: asyncio.Queue[BatchItem | None] = asyncio.Queue(maxsize=2 * concurrency)
         self._results: asyncio.Queue[Any] = asyncio.Queue(maxsize=2 * concurrency)
@@ -156,6 +159,8 @@ class BatchRun:
             for task in [self._producer, *workers]:
                 task.cancel()
             await asyncio.gather(self._producer, *workers, return_exceptions=True)
+            if self.owned_client is not None:  # its kept-alive connections, not left to the GC
+                await self.owned_client.close()
 
     async def _produce(self) -> None:
         position = 0
@@ -181,11 +186,10 @@ class BatchRun:
                     record = await self._extract(item)
                 finally:
                     self.stats.in_flight -= 1
+                if self.count_result_tokens:  # what failed articles spent counts too
+                    self.stats.add_usage(record.provenance["usage"])
                 if record.result is not None:
                     self.stats.done += 1
-                    if self.count_result_tokens:
-                        usage = record.result.provenance.usage
-                        self.stats.add_usage(usage.model_dump())
                 else:
                     self.stats.failed += 1
                     kind = record.error["kind"] if record.error else "error"
@@ -232,11 +236,13 @@ class BatchRun:
                 "message": str(exc) if isinstance(exc, KhabarError) else repr(exc),
                 "attempts": getattr(exc, "attempts", 0),
             }
+            spent = exc.usage if isinstance(exc, KhabarError) else None
             provenance = {
                 "khabar_version": khabar_version(),
                 "model": settings.model,
                 "endpoint": settings.endpoint_host,
                 "mode": str(settings.mode),
+                "usage": (spent or Usage()).model_dump(),  # paid for, though it failed
                 "started_at": started_at,
                 "duration_s": round(time.perf_counter() - clock, 3),
             }
@@ -374,6 +380,7 @@ def extract_many(
         skip=skip,
         stats=stats,
         count_result_tokens=injected,
+        owned_client=None if injected else client,
     )
 
 

@@ -12,6 +12,7 @@ recording transport writes real exchanges, with credentials scrubbed, after ever
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -140,10 +141,45 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             return f"cassette {name} holds no {method} {path} request; re-record it with --record"
         self.mismatch = (nearest.get("body"), body)
         differences = describe_difference(nearest.get("body"), body)
+        if differences[0].startswith(ARTICLE_DIFFERS):
+            return (
+                f"cassette {name} was recorded for a different article "
+                f"({'; '.join(differences)}): give it the article it was recorded with, "
+                "or record one for this article with --record"
+            )
         return (
             f"cassette {name} is stale: the request differs from the recorded one "
             f"({'; '.join(differences)}); re-record it with --record"
         )
+
+
+# The article sits between two copies of its fence (agent.llm.prompts.article_fence), which is
+# derived from the article, so the fence differs wherever the article does (the system message
+# names it too): both are taken out before the prompts are compared.
+_FENCED = re.compile(r"(<<<ARTICLE-[0-9a-f]+>>>)\n?(.*?)\n?\1", re.DOTALL)
+_FENCE = re.compile(r"<<<ARTICLE-[0-9a-f]+>>>")
+ARTICLE_DIFFERS = "the article differs"
+
+
+def _article_in(messages: list[Any]) -> str | None:
+    for message in messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str) and (fenced := _FENCED.search(content)):
+            return fenced.group(2)
+    return None
+
+
+def _without_article(message: Any) -> str:
+    if isinstance(message, dict) and isinstance(message.get("content"), str):
+        content = _FENCE.sub("<<<ARTICLE>>>", _FENCED.sub("<<<ARTICLE>>>", message["content"]))
+        message = {**message, "content": content}
+    return canonical(message)
+
+
+def _gist(article: str) -> str:
+    start = " ".join(article.split())
+    start = start if len(start) <= 40 else start[:39] + "…"
+    return f"{start!r}, {len(article):,} characters"
 
 
 def describe_difference(recorded: Any, sent: Any) -> list[str]:
@@ -160,8 +196,13 @@ def describe_difference(recorded: Any, sent: Any) -> list[str]:
             else:
                 found.append(f"parameter {key} {recorded.get(key)!r} → {sent.get(key)!r}")
     old, new = recorded.get("messages") or [], sent.get("messages") or []
+    old_article, new_article = _article_in(old), _article_in(new)
+    if old_article is not None and new_article is not None and old_article != new_article:
+        found.insert(
+            0, f"{ARTICLE_DIFFERS}: recorded {_gist(old_article)}; given {_gist(new_article)}"
+        )
     for i, (a, b) in enumerate(zip(old, new, strict=False)):
-        if canonical(a) != canonical(b):
+        if _without_article(a) != _without_article(b):
             role = b.get("role", "?") if isinstance(b, dict) else "?"
             what = "prompt" if role in ("system", "user") and i < 2 else "re-ask"
             found.append(f"{role} message {i} differs ({what} changed)")
@@ -299,6 +340,7 @@ def scrub_headers(headers: httpx.Headers) -> dict[str, str]:
 
 
 __all__ = [
+    "ARTICLE_DIFFERS",
     "HAND_WRITTEN",
     "RECORDED",
     "Cassette",

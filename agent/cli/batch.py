@@ -194,7 +194,7 @@ class _View:
         s = self.stats
         left = self.remaining()
         eta = _duration(left / s.per_second) if left is not None and s.per_second else "?"
-        return f"{s.per_second:,.1f} articles/s · ETA {eta}"
+        return f"{rate(s.per_second)} · ETA {eta}"
 
     def start(self) -> None:
         """Two lines on a terminal: the bar with pace and ETA, then counts, tokens and cost."""
@@ -259,7 +259,7 @@ class _View:
         table.add_row("tokens in / out", f"{s.prompt_tokens:,} / {s.completion_tokens:,}")
         table.add_row("estimated cost", f"${cost:,.4f}" if cost is not None else "unknown model")
         table.add_row("wall time", f"{s.elapsed:,.1f} s")
-        table.add_row("throughput", f"{s.per_second:,.1f} articles/s")
+        table.add_row("throughput", rate(s.per_second))
         table.add_row("output", str(output))
         self.console.print(table)
         if interrupted:
@@ -272,6 +272,16 @@ class _View:
                 f"[yellow]{s.failed} article(s) failed:[/] see their error lines; "
                 "re-run with --retry-failed to try them again"
             )
+
+
+def rate(per_second: float) -> str:
+    """Articles per second, or per minute or hour on a slow server (0.04/s is not "0.0/s")."""
+    if per_second <= 0:
+        return "0 articles/s"
+    for unit, per in (("s", 1), ("min", 60), ("h", 3600)):
+        if per_second * per >= 1:
+            return f"{per_second * per:,.1f} articles/{unit}"
+    return f"{per_second * 3600:.2f} articles/h"
 
 
 def _short(count: int) -> str:

@@ -39,6 +39,8 @@ class ValidationRun:
     attempt: int = 0
     reasked: list[str] = field(default_factory=list)
     final: list[Problem] = field(default_factory=list)
+    # The validated answer with the fewest problems so far, kept in case a later re-ask fails.
+    best: tuple[ExtractionDraft, list[Problem]] | None = None
     _grounder: Grounder | None = None
     _cache: dict[tuple[str, Kind], Alignment] = field(default_factory=dict)
     _sentences: list[tuple[int, int]] | None = None
@@ -86,6 +88,8 @@ class ValidationRun:
     def review(self, draft: ExtractionDraft) -> None:
         """Raise the problems while re-asks remain; keep them on the last attempt."""
         problems = list(find_problems(draft, self))
+        if self.best is None or len(problems) < len(self.best[1]):
+            self.best = (draft, problems)
         if problems and self.attempt < self.max_attempts:
             messages = [p.message for p in problems]
             self.reasked.extend(messages)
@@ -94,6 +98,13 @@ class ValidationRun:
                 + "\n- ".join(messages)
             )
         self.final = problems
+
+    def settle_on_best(self) -> ExtractionDraft | None:
+        """After a re-ask failed: the best answer so far, its problems left for the policy."""
+        if self.best is None:
+            return None
+        draft, self.final = self.best
+        return draft
 
 
 _ADVICE = {

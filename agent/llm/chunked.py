@@ -117,7 +117,8 @@ class _Plan:
         ):
             first = failures[0]
             assert first.error is not None
-            raise _named(first.error, self.label(first.chunk))
+            spent = sum((o.usage for o in outcomes), Usage())  # every chunk's, not only this one's
+            raise _named(first.error, self.label(first.chunk), spent)
         parts = [
             ChunkResult(
                 label=f"chunk {o.chunk.index + 1}" + (f", pass {k}" if k > 1 else ""),
@@ -269,10 +270,12 @@ def _attempts_of(exc: KhabarError) -> int:
     return attempts if isinstance(attempts, int) and attempts > 0 else 1
 
 
-def _named(exc: KhabarError, label: str) -> KhabarError:
-    """The chunk's error, same class and data, its message prefixed with which chunk it was."""
+def _named(exc: KhabarError, label: str, spent: Usage) -> KhabarError:
+    """The chunk's error, same class and data, its message prefixed with which chunk it was, and
+    what the whole article spent."""
     named = copy.copy(exc)
-    named.args = (f"{label}: {exc}",)
+    named.args = (f"{label}: {exc.reason}",)
+    named.usage = spent
     named.__cause__ = exc
     return named
 

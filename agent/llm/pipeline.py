@@ -5,7 +5,9 @@
                                            └──────┘ re-ask, at most `max_reasks` times
 
 `Extractor` holds the settings, the prompt templates and the client; `extract` and `aextract` are
-one-call conveniences. Every failure leaves as a `KhabarError` with a one-line reason.
+one-call conveniences. Every failure leaves as a `KhabarError` with a one-line reason and the
+tokens spent. A re-ask that fails (timeout, cut or unusable answer) does not throw away an answer
+that validated before it: with policy flag or drop the best one so far becomes the result.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from pydantic import ValidationError
 from agent.errors import (
     AuthenticationError,
     ConfigError,
+    EndpointError,
     EndpointFailed,
     EndpointUnreachable,
+    ExtractionError,
     InputError,
     KhabarError,
     ValidationFailed,
@@ -38,7 +42,7 @@ from agent.llm import chunked
 from agent.llm.client import async_openai_client, openai_client, patch
 from agent.llm.prompts import PromptSet
 from agent.models import ArticleExtraction, Provenance, Usage
-from agent.settings import Settings
+from agent.settings import Policy, Settings
 
 
 @cache
@@ -90,6 +94,7 @@ class _Call:
     run: ValidationRun = field(init=False)
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
+    reask_failed: str | None = None
     started: float = field(default_factory=time.perf_counter)
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -125,6 +130,23 @@ class _Call:
                 total_tokens=usage.total_tokens or 0,
             )
 
+    def recover(self, error: KhabarError) -> ExtractionDraft:
+        """After a failed attempt: the best answer that validated before it, or `error` again.
+
+        Only a failure of the model call itself (endpoint, cut or unusable answer) falls back, and
+        only when the policy keeps a result with problems (flag, drop): a refused key, a stale
+        cassette or policy fail still fail.
+        """
+        failed_call = isinstance(error, EndpointError | ExtractionError) and not isinstance(
+            error, AuthenticationError
+        )
+        keeps_problems = self.settings.on_ungrounded is not Policy.FAIL
+        draft = self.run.settle_on_best() if failed_call and keeps_problems else None
+        if draft is None:
+            raise error.spent(self.usage)
+        self.reask_failed = f"the last re-ask failed ({error.kind}): {error}"
+        return draft
+
     def finish(self, draft: ExtractionDraft) -> ArticleExtraction:
         provenance = Provenance(
             khabar_version=khabar_version(),
@@ -136,8 +158,13 @@ class _Call:
             usage=self.usage,
             started_at=self.started_at,
             duration_s=round(time.perf_counter() - self.started, 3),
+            reask_failed=self.reask_failed,
         )
-        return build_result(draft, self.run, self.settings.on_ungrounded, provenance)
+        try:
+            return build_result(draft, self.run, self.settings.on_ungrounded, provenance)
+        except KhabarError as exc:
+            exc.spent(self.usage)
+            raise
 
     @contextmanager
     def in_flight(self) -> Iterator[None]:
@@ -226,8 +253,11 @@ class Extractor:
             return chunked.extract_long(self, text)
         call = self._start(text)
         client = self._instructor()
-        with call.in_flight():
-            draft = client.create(**call.kwargs())
+        try:
+            with call.in_flight():
+                draft = client.create(**call.kwargs())
+        except KhabarError as exc:
+            draft = call.recover(exc)
         return call.finish(draft)
 
     async def aextract(self, text: str) -> ArticleExtraction:
@@ -238,8 +268,11 @@ class Extractor:
             return await chunked.aextract_long(self, text)
         call = self._start(text)
         client = self._async_instructor()
-        with call.in_flight():
-            draft = await client.create(**call.kwargs())
+        try:
+            with call.in_flight():
+                draft = await client.create(**call.kwargs())
+        except KhabarError as exc:
+            draft = call.recover(exc)
         return call.finish(draft)
 
 

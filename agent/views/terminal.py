@@ -1,7 +1,9 @@
 """The terminal view of a result: who, with which titles, where, who said what, and how sure.
 
 Every grounded string is coloured by how it was found in the article (green exact, cyan
-normalised, blue clitic, yellow fuzzy, red not found), so a reader sees at a glance what to trust.
+normalised, blue clitic, yellow fuzzy, red not found), so a reader sees at a glance what to trust;
+each tier but exact also has its own mark (`*`, `~`, `≈`, `✗`), so the view reads without colour
+too, and the footer's grounding counts name the marks.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ STATUS_STYLE: dict[AlignmentStatus, str] = {
 }
 STATUS_MARK: dict[AlignmentStatus, str] = {
     AlignmentStatus.EXACT: "",
-    AlignmentStatus.NORMALIZED: " ~",
-    AlignmentStatus.CLITIC: " ~",
+    AlignmentStatus.NORMALIZED: " *",  # the same letters once spelling variants are folded
+    AlignmentStatus.CLITIC: " ~",  # inside a longer word: بالقاهرة for القاهرة
     AlignmentStatus.FUZZY: " ≈",
     AlignmentStatus.UNALIGNED: " ✗",
 }
@@ -99,8 +101,12 @@ def render_extraction(result: ArticleExtraction) -> RenderableType:
 
 def footer(result: ArticleExtraction) -> Text:
     prov = result.provenance
-    counts = ", ".join(f"{n} {s}" for s, n in result.grounding.counts.items() if n)
-    return Text.assemble(
+    counts = ", ".join(
+        f"{n} {status}{STATUS_MARK[AlignmentStatus(status)]}"
+        for status, n in result.grounding.counts.items()
+        if n
+    )
+    line = Text.assemble(
         ("model ", "dim"),
         prov.model,
         ("  endpoint ", "dim"),
@@ -121,6 +127,9 @@ def footer(result: ArticleExtraction) -> Text:
         ("  policy ", "dim"),
         result.grounding.policy,
     )
+    if prov.reask_failed:
+        line.append(f"\n{prov.reask_failed}; kept the best earlier answer", style="yellow")
+    return line
 
 
-__all__ = ["STATUS_STYLE", "footer", "grounded_text", "render_extraction"]
+__all__ = ["STATUS_MARK", "STATUS_STYLE", "footer", "grounded_text", "render_extraction"]
