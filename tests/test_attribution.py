@@ -223,3 +223,28 @@ def test_the_report_draws_the_governing_cue_only() -> None:
     cue_marks = [m for m in marks if m.kind == "cue" and m.entity == entity]
     assert said.check is not None and said.check.cue is not None
     assert [(m.start, m.end) for m in cue_marks] == [(said.check.cue.start, said.check.cue.end)]
+
+
+def test_a_title_may_end_with_where_it_is_held() -> None:
+    # NewsFANE s00333 (CC BY-SA 3.0): "و قال رئيس مجلس اتحاد المحاكم الاسلامية في الصومال شيخ
+    # شريف شيخ احمد ..." — "في الصومال" closes the title, the sheikh holds it.
+    text = (
+        "و قال رئيس مجلس اتحاد المحاكم الاسلامية في الصومال شيخ شريف شيخ احمد في لقاء مع موفد "
+        "الجزيرة نت ان قوات المحاكم سترد بقوة ."
+    )
+    answer: dict[str, Any] = {
+        "language": "ar",
+        "participants": [
+            {"id": "p1", "name": "شيخ شريف شيخ احمد", "kind": "person", "role": "speaker",
+             "titles": [{"text": "رئيس مجلس اتحاد المحاكم الاسلامية", "kind": "office"}]},
+            {"id": "p2", "name": "الجزيرة نت", "kind": "organization", "role": "mentioned"},
+        ],
+        "locations": [],
+        "positions": [
+            {"speaker_id": "p1", "cue": "قال", "content": "قوات المحاكم سترد بقوة",
+             "attribution": "reported", "gist_en": "x", "topic": "x", "stance": "negative"}
+        ],
+    }  # fmt: skip
+    decisions, problems = _check(text, answer)
+    assert [p.kind for p in problems] == []
+    assert decisions[0].status == "confirmed" and decisions[0].speakers == {"p1"}

@@ -33,6 +33,8 @@ TITLE_MAX_GAP = 40  # characters between a title and its holder, e.g. "Ed Miliba
 NOT_PERSON_COST = 20
 _POSSESSIVE = re.compile(r"\s?['’]s\b")
 _WORDS = re.compile(r"\w+")
+# A title may end with where it holds: "رئيس مجلس اتحاد المحاكم الاسلامية في الصومال الشيخ شريف"
+_TITLE_PLACE = re.compile(r"\s+(?:في|ب|in|of)\s+\w+(?:\s+\w+)?\s*[,،]?\s*")
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # The only words that may stand between a title and its holder: "John Kerry, the Secretary of",
 # "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".
@@ -224,7 +226,8 @@ def _gap(text: str, anchor: Span, title: Span, *, inside: bool = True) -> int | 
         if anchor.start > title.start
         else text[lo.end : hi.start]
     )
-    if any(w not in TITLE_GAP_WORDS for w in _WORDS.findall(between.casefold())):
+    place = anchor.start > title.start and _TITLE_PLACE.fullmatch(between)
+    if not place and any(w not in TITLE_GAP_WORDS for w in _WORDS.findall(between.casefold())):
         return None  # "حكومة السنيورة ـ رغم نصيحة رئيس الوزراء": other words stand between
     if "(" in between or "[" in between:
         return None  # "secretary general of CEI (Italian Episcopal Conference)": a gloss
