@@ -17,7 +17,8 @@ failed extraction the `usage` its attempts spent (tokens are paid for whether or
     ├── ExtractionError          exit 1   an answer came, but not a usable one
     │   ├── ValidationFailed              never validated after the last re-ask
     │   └── UngroundedError               --on-ungrounded fail and something is ungrounded
-    └── ReplayError              exit 1   a cassette has no answer for the request sent
+    ├── ReplayError              exit 1   a cassette has no answer for the request sent
+    └── GazetteerError           exit 1   the shipped place data is missing or unreadable
 """
 
 from __future__ import annotations
@@ -124,6 +125,12 @@ class ReplayError(KhabarError):
     kind = "replay"
 
 
+class GazetteerError(KhabarError):
+    """The gazetteer shipped inside the package is missing or damaged: a broken install."""
+
+    kind = "gazetteer"
+
+
 __all__ = [
     "AuthenticationError",
     "ConfigError",
@@ -131,6 +138,7 @@ __all__ = [
     "EndpointFailed",
     "EndpointUnreachable",
     "ExtractionError",
+    "GazetteerError",
     "InputError",
     "KhabarError",
     "ReplayError",

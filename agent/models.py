@@ -17,6 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 DERIVED: dict[str, Any] = {"x-derived": True}
+# Filled from the shipped gazetteer (CLDR, GeoNames) after grounding, never by the model.
+FROM_GAZETTEER: dict[str, Any] = {"x-derived": True, "x-derived-from": "gazetteer"}
 
 
 class AlignmentStatus(StrEnum):
@@ -66,6 +68,23 @@ class LocationRole(StrEnum):
     ORIGIN = "origin"
     DESTINATION = "destination"
     MENTIONED = "mentioned"
+
+
+class PlaceFeature(StrEnum):
+    """What a gazetteer entry is."""
+
+    COUNTRY = "country"
+    CAPITAL = "capital"
+    CITY = "city"
+    REGION = "region"
+
+
+class LinkStatus(StrEnum):
+    """Whether a name was tied to one gazetteer entry."""
+
+    LINKED = "linked"
+    AMBIGUOUS = "ambiguous"
+    UNLINKED = "unlinked"
 
 
 class Attribution(StrEnum):
@@ -118,6 +137,35 @@ class Title(_Frozen):
     organization: Grounded | None = None
 
 
+class PlaceRef(_Frozen):
+    """One gazetteer entry: a GeoNames place, or a CLDR country (no geonames_id, no coordinates)."""
+
+    geonames_id: int | None = None
+    country_code: str | None = Field(default=None, description="ISO 3166-1 alpha-2.")
+    name_en: str
+    name_ar: str
+    feature: PlaceFeature
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class PlaceLink(_Frozen):
+    """A name tied to the gazetteer: one place, several candidates, or nothing found.
+
+    `resolved_by` says how one place was chosen when the name has several: `model_code` (the
+    model's own country code), `kind` (country or city, as the model classed it), `context` (the
+    other places and states of the article), `prominence` (a country, or a place ten times the
+    size of any other, over small namesakes); absent when the name has one meaning.
+    """
+
+    status: LinkStatus
+    place: PlaceRef | None = None
+    resolved_by: str | None = None
+    candidates: list[PlaceRef] = Field(
+        default_factory=list, description="When ambiguous: every place the name may be."
+    )
+
+
 class Participant(_Frozen):
     id: str
     name: Grounded
@@ -129,6 +177,16 @@ class Participant(_Frozen):
     mentions: list[Grounded] = Field(
         default_factory=list, description="Other references to the participant in the article."
     )
+    place: PlaceLink | None = Field(
+        default=None,
+        json_schema_extra=FROM_GAZETTEER,
+        description="For a state: the country its name links to.",
+    )
+    affiliation_place: PlaceLink | None = Field(
+        default=None,
+        json_schema_extra=FROM_GAZETTEER,
+        description="The country a demonym or name in the affiliation names (الليبي → LY).",
+    )
 
 
 class Location(_Frozen):
@@ -138,6 +196,11 @@ class Location(_Frozen):
     kind: LocationKind
     role: LocationRole
     country_code: str | None = Field(default=None, json_schema_extra=DERIVED)
+    place: PlaceLink | None = Field(
+        default=None,
+        json_schema_extra=FROM_GAZETTEER,
+        description="The gazetteer entry the name links to; checked against country_code.",
+    )
 
 
 class CheckStatus(StrEnum):
@@ -257,6 +320,7 @@ class IssueKind(StrEnum):
     DETACHED_TITLE = "detached_title"
     DETACHED_STATEMENT = "detached_statement"
     WRONG_SPEAKER = "wrong_speaker"
+    WRONG_COUNTRY = "wrong_country"
 
 
 class GroundingIssue(_Frozen):
@@ -296,6 +360,7 @@ class ArticleExtraction(_Frozen):
 
 __all__ = [
     "DERIVED",
+    "FROM_GAZETTEER",
     "AlignmentStatus",
     "ArticleExtraction",
     "Attribution",
@@ -306,11 +371,15 @@ __all__ = [
     "GroundingIssue",
     "GroundingReport",
     "IssueKind",
+    "LinkStatus",
     "Location",
     "LocationKind",
     "LocationRole",
     "Participant",
     "ParticipantKind",
+    "PlaceFeature",
+    "PlaceLink",
+    "PlaceRef",
     "Provenance",
     "Span",
     "SpeakerCheck",

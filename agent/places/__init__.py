@@ -1,0 +1,1 @@
+"""Places: link location names, states and demonyms to a shipped gazetteer."""
