@@ -29,7 +29,6 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "SA": ("السعودية", "Saudi"),
     "AE": ("الإمارات", "دولة الإمارات", "Emirates", "UAE", "U.A.E."),
     "PS": ("فلسطين", "دولة فلسطين", "Palestine", "State of Palestine"),
-    "RU": ("روسيا الاتحادية", "Russian Federation"),
     "CN": ("الصين الشعبية", "جمهورية الصين الشعبية", "People's Republic of China"),
     "EG": ("جمهورية مصر العربية",),
     "SY": ("سورية", "الجمهورية العربية السورية"),
@@ -45,15 +44,22 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "IQ": ("جمهورية العراق",),
     "YE": ("الجمهورية اليمنية",),
     "MR": ("الجمهورية الإسلامية الموريتانية",),
-    "IR": ("الجمهورية الإسلامية الإيرانية", "Islamic Republic of Iran"),
-    "KR": ("Republic of Korea",),
     "CD": ("الكونغو الديمقراطية", "جمهورية الكونغو الديمقراطية", "DR Congo", "DRC"),
     "CZ": ("Czech Republic", "جمهورية التشيك"),
     "CI": ("Ivory Coast", "كوت ديفوار"),
     "TR": ("Turkey",),
     "MM": ("Burma", "بورما", "Myanmar", "ميانمار"),
     "HK": ("Hong Kong", "هونغ كونغ", "هونج كونج"),
-    "NL": ("Holland",),
+    "NL": ("Holland", "هولندة"),
+    "TH": ("تايلند",),
+    "DK": ("الدانمارك",),
+    "RU": ("روسيا الاتحادية", "الاتحاد الروسي", "Russian Federation"),
+    "TM": ("تركمنستان",),
+    "MK": ("مقدونيا", "Macedonia"),
+    "BA": ("البوسنة", "Bosnia"),
+    "KR": ("Republic of Korea", "كوريا"),  # كوريا alone: South or North, left ambiguous
+    "KP": ("كوريا",),
+    "IR": ("الجمهورية الإسلامية الإيرانية", "جمهورية إيران الإسلامية", "Islamic Republic of Iran"),
 }
 
 
@@ -94,7 +100,22 @@ CURATED_PLACES: tuple[CuratedPlace, ...] = (
     ),
     CuratedPlace("region", None, "LY", "Cyrenaica", ("برقة", "Cyrenaica")),
     CuratedPlace("region", None, "LY", "Fezzan", ("فزان", "Fezzan")),
-    # Regions across countries, seas and continents: no country code.
+    CuratedPlace("region", None, "GB", "England", ("إنجلترا", "إنكلترا", "England")),
+    CuratedPlace("region", None, "GB", "Scotland", ("اسكتلندا", "إسكتلندا", "Scotland")),
+    CuratedPlace("region", None, "GB", "Wales", ("ويلز", "Wales")),
+    CuratedPlace("region", None, "RU", "Chechnya", ("الشيشان", "Chechnya")),
+    CuratedPlace("region", None, "TR", "Anatolia", ("الأناضول", "Anatolia")),
+    # Regions across countries, seas and continents, and former states: no country code.
+    CuratedPlace(
+        "region",
+        None,
+        None,
+        "Soviet Union",
+        ("الاتحاد السوفيتي", "الاتحاد السوفييتي", "الاتحاد السوفياتي", "Soviet Union"),
+    ),
+    CuratedPlace("region", None, None, "Caucasus", ("القوقاز", "Caucasus")),
+    CuratedPlace("region", None, None, "Far East", ("الشرق الأقصى", "Far East")),
+    CuratedPlace("region", None, None, "Eastern Europe", ("أوروبا الشرقية", "Eastern Europe")),
     CuratedPlace("region", None, None, "Middle East", ("الشرق الأوسط", "Middle East")),
     CuratedPlace(
         "region",

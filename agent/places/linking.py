@@ -43,6 +43,9 @@ class PlaceQuery:
     name: str
     feature: PlaceFeature | None = None  # the model's kind: country, city (capital), region
     country_code: str | None = None  # the model's own code
+    # A border, facility or region that is no gazetteer entry may still name its country
+    # ("الحدود الغربية لمصر", "شرق ليبيا"): then it links to that country, `resolved_by="contains"`.
+    contains: bool = False
 
 
 def ref(place: Place) -> PlaceRef:
@@ -168,14 +171,16 @@ def countries_in(text: str, gazetteer: Gazetteer | None = None) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def link_countries(codes: Sequence[str], gazetteer: Gazetteer | None = None) -> PlaceLink:
+def link_countries(
+    codes: Sequence[str], gazetteer: Gazetteer | None = None, *, how: str | None = None
+) -> PlaceLink:
     """A link to the one country of `codes`, ambiguous between several, unlinked if none."""
     g = gazetteer or load_gazetteer()
     places = [p for p in (g.country(c) for c in codes) if p is not None]
     if not places:
         return UNLINKED
     if len(places) == 1:
-        return PlaceLink(status=LinkStatus.LINKED, place=ref(places[0]))
+        return PlaceLink(status=LinkStatus.LINKED, place=ref(places[0]), resolved_by=how)
     return PlaceLink(status=LinkStatus.AMBIGUOUS, candidates=[ref(p) for p in places])
 
 
@@ -193,11 +198,16 @@ def link_article(
     """
     g = gazetteer or load_gazetteer()
     candidates = [g.lookup(q.name) for q in queries]
-    first = [resolve(c, q, prominence=False) for c, q in zip(candidates, queries, strict=True)]
+    first = [
+        resolve(c, q, prominence=False)
+        if c or not q.contains
+        else link_countries(countries_in(q.name, g), g, how="contains")
+        for c, q in zip(candidates, queries, strict=True)
+    ]
     affiliation_codes = {code for a in affiliations for code in countries_in(a, g)}
     links = list(first)
     for i, link in enumerate(first):
-        if link.status is not LinkStatus.AMBIGUOUS:
+        if link.status is not LinkStatus.AMBIGUOUS or not candidates[i]:
             continue
         context = set(affiliation_codes)
         for j, other in enumerate(first):
