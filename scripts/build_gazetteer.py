@@ -27,7 +27,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from agent.places.curated import COUNTRY_ALIASES, CURATED_PLACES, NOT_COUNTRIES  # noqa: E402
+from agent.places.curated import (  # noqa: E402
+    CITY_ALIASES,
+    COUNTRY_ALIASES,
+    CURATED_PLACES,
+    NOT_COUNTRIES,
+)
 from agent.places.demonyms import arabic_forms, english_forms  # noqa: E402
 from agent.places.gazetteer import (  # noqa: E402
     DATA_FILE,
@@ -145,12 +150,12 @@ def build(source: Path, zone_tab: Path) -> tuple[list[Row], dict[str, list[str]]
             float(r["latitude"]),
             float(r["longitude"]),
             int(r["population"] or 0),
-            names=[r["name"], r["asciiname"], *ar],
+            names=[r["name"], r["asciiname"], *ar, *CITY_ALIASES.get(int(r["geonameid"]), ())],
         )
         if not ar:
             stats["geonames rows without an Arabic name (kept for English)"] += 1
         rows.append(row)
-        for name in {r["name"], r["asciiname"]}:
+        for name in {r["name"], r["asciiname"], *CITY_ALIASES.get(row.geonames_id or 0, ())}:
             cities.setdefault((r["country_code"], name), []).append(row)
     stats["geonames places"] = sum(1 for r in rows if r.geonames_id is not None)
 

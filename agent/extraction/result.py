@@ -3,7 +3,8 @@
 `build_result` runs once per extraction, after the last attempt. It aligns each string the model
 copied (with a status per occurrence), keeps a title's occurrences only where they stand beside
 its holder, applies `--on-ungrounded` (flag, drop or fail) to the problems
-`agent.extraction.validate` left, and counts the grounding report.
+`agent.extraction.validate` left, links places, states and affiliations to the gazetteer
+(`agent.extraction.places`), and counts the grounding report.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Container, Iterator
 from agent.errors import UngroundedError
 from agent.extraction.attribution import Decision
 from agent.extraction.draft import DraftLocation, DraftParticipant, ExtractionDraft
+from agent.extraction.places import DraftLinks, link_draft
 from agent.extraction.targets import Target
 from agent.extraction.validate import ValidationRun, attached_title_spans
 from agent.models import (
@@ -55,13 +57,16 @@ def build_result(
         GroundingIssue(path=p.path, kind=p.kind, message=p.message, action=action) for p in problems
     ]
     g = _grounder(run)
+    links = link_draft(draft)
     participants = [
-        _participant(draft, p, g, drop, run)
+        _participant(draft, p, g, drop, run, links)
         for p in draft.participants
         if Target.participant(p.id) not in drop and Target.duplicate(p.id) not in drop
     ]
     locations = [
-        _location(loc, g) for loc in draft.locations if Target.location(loc.id) not in drop
+        _location(loc, g, drop, links)
+        for loc in draft.locations
+        if Target.location(loc.id) not in drop
     ]
     # with `drop`, a position or reference to a removed participant or place goes with it
     kept = {p.id for p in participants} | {loc.id for loc in locations}
@@ -104,14 +109,15 @@ def _grounder(run: ValidationRun) -> _Ground:
     return g
 
 
-def _location(loc: DraftLocation, g: _Ground) -> Location:
+def _location(loc: DraftLocation, g: _Ground, drop: set[Target], links: DraftLinks) -> Location:
     return Location(
         id=loc.id,
         name=g(loc.name),
         name_en=loc.name_en,
         kind=loc.kind,
         role=loc.role,
-        country_code=loc.country_code,
+        country_code=None if Target.country_code(loc.id) in drop else loc.country_code,
+        place=links.locations[loc.id],
     )
 
 
@@ -171,6 +177,7 @@ def _participant(
     g: _Ground,
     drop: set[Target],
     run: ValidationRun,
+    links: DraftLinks,
 ) -> Participant:
     beside = attached_title_spans(draft, p, run)
     titles = [
@@ -186,17 +193,18 @@ def _participant(
         for i, t in enumerate(p.titles)
         if Target.title(p.id, i) not in drop
     ]
+    affiliation = p.affiliation if p.affiliation and Target.affiliation(p.id) not in drop else None
     return Participant(
         id=p.id,
         name=g(p.name),
         name_en=p.name_en,
         kind=p.kind,
         titles=titles,
-        affiliation=(
-            g(p.affiliation) if p.affiliation and Target.affiliation(p.id) not in drop else None
-        ),
+        affiliation=g(affiliation) if affiliation else None,
         role=p.role,
         mentions=[g(m) for i, m in enumerate(p.mentions) if Target.mention(p.id, i) not in drop],
+        place=links.states.get(p.id),
+        affiliation_place=links.affiliations.get(p.id) if affiliation else None,
     )
 
 

@@ -17,6 +17,7 @@ TargetKind = Literal[
     "affiliation",
     "mention",
     "location",
+    "country_code",
     "position",
     "about",
 ]
@@ -61,6 +62,11 @@ class Target:
         return cls("location", lid)
 
     @classmethod
+    def country_code(cls, lid: str) -> Target:
+        """The model's country code of location `lid` (the place itself stays)."""
+        return cls("country_code", lid)
+
+    @classmethod
     def position(cls, i: int) -> Target:
         return cls("position", str(i))
 
@@ -77,6 +83,8 @@ class Target:
             return (self.owner, "duplicate")
         if self.kind == "affiliation":
             return (self.owner, "affiliation")
+        if self.kind == "country_code":
+            return (self.owner, "country_code")
         if self.kind in ("title", "mention"):
             return (self.owner, f"{self.kind}s", str(self.index))
         if self.kind == "organization":

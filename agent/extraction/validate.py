@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from agent.extraction.attribution import Attributor, Decision
 from agent.extraction.draft import DraftParticipant, DraftPosition, ExtractionDraft
 from agent.extraction.mentions import Mentions
+from agent.extraction.places import link_draft, wrong_countries
 from agent.extraction.targets import Target
 from agent.models import IssueKind, Span
 from agent.text.grounding import Alignment, Grounder, Kind
@@ -153,6 +154,20 @@ def find_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[Proble
     for i, pos in enumerate(draft.positions):
         yield from _position_problems(run, pos, i, participant_ids, ids)
     yield from structure_problems(draft, run)
+    yield from country_problems(draft)
+
+
+def country_problems(draft: ExtractionDraft) -> Iterator[Problem]:
+    """Each location whose `country_code` the gazetteer contradicts (Tunis given as LY)."""
+    for wrong in wrong_countries(draft, link_draft(draft)):
+        path = f"locations[{wrong.location_id}].country_code"
+        yield Problem(
+            path,
+            IssueKind.WRONG_COUNTRY,
+            f"{path} {wrong.code!r} does not fit {wrong.name!r}: {wrong.reason}; give the code "
+            "of the country the place is in, or leave it empty",
+            Target.country_code(wrong.location_id),
+        )
 
 
 def structure_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[Problem]:
@@ -297,6 +312,7 @@ __all__ = [
     "Problem",
     "ValidationRun",
     "attached_title_spans",
+    "country_problems",
     "find_problems",
     "structure_problems",
 ]

@@ -63,6 +63,14 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# English names the GeoNames extract lacks (it keeps one name and its ASCII form), by geonameid.
+CITY_ALIASES: dict[int, tuple[str, ...]] = {
+    104515: ("Mecca", "Makkah al-Mukarramah"),
+    109223: ("Medina", "Al-Madinah"),
+    5128581: ("New York",),
+}
+
+
 class CuratedPlace(NamedTuple):
     """A place neither source has: a region, sea or continent, or a missing capital."""
 
@@ -176,6 +184,13 @@ CURATED_PLACES: tuple[CuratedPlace, ...] = (
         "region",
         None,
         None,
+        "Southeast Asia",
+        ("جنوب شرق آسيا", "جنوب شرقي آسيا", "Southeast Asia", "South East Asia"),
+    ),
+    CuratedPlace(
+        "region",
+        None,
+        None,
         "Latin America",
         ("أمريكا اللاتينية", "أميركا اللاتينية", "Latin America"),
     ),
@@ -210,4 +225,4 @@ CURATED_PLACES: tuple[CuratedPlace, ...] = (
 # CLDR regions that are not countries (or not ISO 3166-1 codes): never linked as countries.
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "AC", "CP", "DG", "EA", "IC", "TA"})
 
-__all__ = ["COUNTRY_ALIASES", "CURATED_PLACES", "NOT_COUNTRIES", "CuratedPlace"]
+__all__ = ["CITY_ALIASES", "COUNTRY_ALIASES", "CURATED_PLACES", "NOT_COUNTRIES", "CuratedPlace"]

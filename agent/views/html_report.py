@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from agent.errors import InputError
 from agent.models import AlignmentStatus, ArticleExtraction, Grounded, Span
+from agent.views import places
 
 Direction = Literal["rtl", "ltr", "auto"]
 MarkKind = Literal["participant", "title", "organization", "location", "cue", "content"]
@@ -259,6 +260,7 @@ def render_report(articles: Iterable[ReportArticle], title: str = "khabar report
             style=Markup(style),
             csp=csp,
             statuses=AlignmentStatus,
+            places=places,
         )
     )
 

@@ -12,7 +12,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from agent.models import AlignmentStatus, ArticleExtraction, Grounded
+from agent.models import AlignmentStatus, ArticleExtraction, Grounded, LinkStatus, Location
+from agent.views.places import link_code, link_summary, model_disagrees
 
 STATUS_STYLE: dict[AlignmentStatus, str] = {
     AlignmentStatus.EXACT: "green",
@@ -36,6 +37,18 @@ def grounded_text(item: Grounded, limit: int | None = None) -> Text:
     return Text(value + STATUS_MARK[item.alignment], style=STATUS_STYLE[item.alignment])
 
 
+def place_cell(loc: Location) -> Text:
+    """The gazetteer's country (green), open names (yellow), a model code it contradicts (red)."""
+    link = loc.place
+    if link is None or link.status is LinkStatus.UNLINKED:
+        return Text(f"{loc.country_code} (model)" if loc.country_code else "", style="dim")
+    style = "yellow" if link.status is LinkStatus.AMBIGUOUS else "green"
+    cell = Text(link_summary(link), style=style)
+    if model_disagrees(loc):
+        cell.append(f"\nmodel said {loc.country_code} ✗", style="bold red")
+    return cell
+
+
 def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", expand=False)
     for column in columns:
@@ -45,7 +58,9 @@ def _table(title: str, *columns: str) -> Table:
 
 def render_extraction(result: ArticleExtraction) -> RenderableType:
     """Participants, locations, positions, grounding problems and a provenance footer."""
-    people = _table("Participants", "id", "name", "English", "kind · role", "titles", "mentions")
+    people = _table(
+        "Participants", "id", "name", "English", "kind · role", "titles", "mentions", "country"
+    )
     for p in result.participants:
         titles = Text()
         for i, t in enumerate(p.titles):
@@ -56,8 +71,15 @@ def render_extraction(result: ArticleExtraction) -> RenderableType:
             if t.organization:
                 titles.append(" · ", style="dim").append_text(grounded_text(t.organization))
         mentions = Text(", ").join(grounded_text(m) for m in p.mentions)
+        country = link_code(p.place) or link_code(p.affiliation_place) or ""
         people.add_row(
-            p.id, grounded_text(p.name), p.name_en or "", f"{p.kind} · {p.role}", titles, mentions
+            p.id,
+            grounded_text(p.name),
+            p.name_en or "",
+            f"{p.kind} · {p.role}",
+            titles,
+            mentions,
+            country,
         )
 
     places = _table("Locations", "id", "name", "English", "kind", "role", "country")
@@ -68,7 +90,7 @@ def render_extraction(result: ArticleExtraction) -> RenderableType:
             loc.name_en or "",
             str(loc.kind),
             str(loc.role),
-            loc.country_code or "",
+            place_cell(loc),
         )
 
     said = _table("Stated positions", "speaker", "cue", "content", "kind · stance", "gist")
@@ -132,4 +154,11 @@ def footer(result: ArticleExtraction) -> Text:
     return line
 
 
-__all__ = ["STATUS_MARK", "STATUS_STYLE", "footer", "grounded_text", "render_extraction"]
+__all__ = [
+    "STATUS_MARK",
+    "STATUS_STYLE",
+    "footer",
+    "grounded_text",
+    "place_cell",
+    "render_extraction",
+]
