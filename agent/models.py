@@ -4,6 +4,8 @@ Two kinds of string live here. *Grounded* fields were copied from the article by
 the validator located them and recorded every occurrence as character offsets into the original
 text (`text[start:end]`), with how the match was made. *Derived* fields (English renderings,
 gists, codes) are the model's own words: marked `x-derived` in the JSON Schema, never grounded.
+Place links (`place`, `affiliation_place`) are derived too, but from the shipped gazetteer, not
+from the model: marked `x-derived-from: gazetteer` as well.
 
 The shape the model fills in is `agent.extraction.draft.ExtractionDraft`; this module is what
 users keep.
