@@ -15,11 +15,12 @@ from agent.cassettes.replay import Cassette
 from agent.cli.main import main
 from agent.extraction.draft import ExtractionDraft
 from agent.extraction.places import link_draft
+from agent.fixtures.diff import diff_results, strip_volatile
 from agent.fixtures.reference import reference_settings, write_reference_cassette
 from agent.models import IssueKind, LinkStatus, PlaceFeature
 from agent.views.html_report import ReportArticle, render_report
 from agent.views.places import group_by_country
-from tests.conftest import SEED, replay_extractor
+from tests.conftest import ROOT, SEED, replay_extractor
 
 ANSWER: dict[str, Any] = json.loads((SEED / "answers.json").read_text(encoding="utf-8"))["answers"][
     0
@@ -171,3 +172,29 @@ def test_a_missing_gazetteer_is_one_red_line_from_the_cli(
     lines = err.strip().splitlines()
     assert code == 1 and len(lines) == 1 and "Traceback" not in err
     assert "the place gazetteer" in lines[0] and "is missing" in lines[0]
+
+
+def test_the_schema_marks_place_links_as_derived_from_the_gazetteer() -> None:
+    schema = json.loads(
+        (ROOT / "schemas" / "article_extraction.schema.json").read_text(encoding="utf-8")
+    )
+    defs = schema["$defs"]
+    for model, field in (
+        ("Location", "place"),
+        ("Participant", "place"),
+        ("Participant", "affiliation_place"),
+    ):
+        prop = defs[model]["properties"][field]
+        assert prop["x-derived"] is True and prop["x-derived-from"] == "gazetteer"
+    assert "wrong_country" in defs["IssueKind"]["enum"]
+
+
+def test_the_fixture_diff_names_a_changed_place_link() -> None:
+    result = replay_extractor(SEED / "cassette.json").extract(TEXT)
+    golden = strip_volatile(result)
+    current = copy.deepcopy(golden)
+    current["locations"][3]["place"] = {"status": "unlinked", "candidates": []}
+    (change,) = diff_results(golden, current)
+    assert change.line() == (
+        "changed: location القاهرة · place: linked EG Cairo (capital, geonames 360630) → unlinked"
+    )

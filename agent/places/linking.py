@@ -80,8 +80,8 @@ def _weight(place: Place) -> float:
     return float("inf") if place.feature is PlaceFeature.COUNTRY else float(place.population)
 
 
-def _dominant(by_country: dict[str | None, list[Place]]) -> str | bool | None:
-    """The country whose place outweighs every foreign namesake, or False."""
+def _dominant(by_country: dict[str | None, list[Place]]) -> list[str | None]:
+    """The country (as a one-item list) whose place outweighs every foreign namesake, or []."""
     best = {code: max(places, key=_weight) for code, places in by_country.items()}
     for code, place in best.items():
         others = [p for c, p in best.items() if c != code]
@@ -90,8 +90,8 @@ def _dominant(by_country: dict[str | None, list[Place]]) -> str | bool | None:
             and _weight(place) >= PROMINENCE_RATIO * max(_weight(o), 1.0)
             for o in others
         ):
-            return code
-    return False
+            return [code]
+    return []
 
 
 def resolve(
@@ -131,10 +131,9 @@ def resolve(
     in_article = set(by_country) & set(context)
     if len(in_article) == 1:
         return linked(in_article.pop(), "context")
-    dominant = _dominant(by_country) if prominence else False
-    if dominant is not False:
-        assert dominant is None or isinstance(dominant, str)
-        return linked(dominant, "prominence")
+    dominant = _dominant(by_country) if prominence else []
+    if dominant:
+        return linked(dominant[0], "prominence")
     ordered = sorted(by_country.values(), key=lambda ps: -max(_weight(p) for p in ps))
     return PlaceLink(
         status=LinkStatus.AMBIGUOUS,
