@@ -156,6 +156,7 @@ def test_json_rich_view_and_report_show_the_countries(
     assert '<h4 class="country">EG · Egypt</h4>' in page
     assert '<h4 class="country">no single country</h4>' in page
     assert "<th>countries</th>" in page and "<td>EG, LY, SD</td>" in page
+    assert '<span class="place meta">LY · Libya, country</span>' in page  # صدام حفتر's army
 
 
 def test_a_missing_gazetteer_is_one_red_line_from_the_cli(
