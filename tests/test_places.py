@@ -136,6 +136,18 @@ def test_borders_and_regions_that_name_a_country_link_to_it() -> None:
     assert border.resolved_by == "contains"
     (facility,) = link_article([PlaceQuery("مقر الأمانة العامة لوزارة الدفاع", contains=True)])
     assert facility.status is LinkStatus.UNLINKED
+    embassy, airport, coast = link_article(
+        [
+            PlaceQuery("السفارة الأمريكية في القاهرة", contains=True),
+            PlaceQuery("مطار القاهرة الدولي", contains=True),
+            PlaceQuery("Indonesian coast", contains=True),
+        ]
+    )
+    assert embassy.place is not None and embassy.place.country_code == "EG"  # not US
+    assert airport.place is not None and airport.place.country_code == "EG"
+    assert coast.place is not None and coast.place.country_code == "ID"
+    # A country read off a name is too weak to contradict the model: no re-ask from it.
+    assert contradiction(embassy, "US") is None
 
 
 # Real adjectives for every Arab League state and permanent Security Council member.

@@ -28,6 +28,7 @@ from agent.places.gazetteer import Gazetteer, Place, load_gazetteer, place_key
 PROMINENCE_RATIO = 10  # a place this many times the size of a foreign namesake wins by prominence
 MAX_CANDIDATES = 6  # an ambiguous link lists at most this many meanings, one per country
 AFFILIATION_MAX_WORDS = 4  # longest country name looked for inside an affiliation
+CONTAINED_CITY_MIN_POPULATION = 500_000  # a city inside a facility's name (مطار القاهرة الدولي)
 # Country names that are everyday words inside an organisation's name: "مالي" (financial),
 # "بنين" (boys' school).
 NOT_IN_AFFILIATIONS = frozenset(place_key(w) for w in ("مالي", "بنين"))
@@ -141,11 +142,15 @@ def resolve(
     )
 
 
-def countries_in(text: str, gazetteer: Gazetteer | None = None) -> list[str]:
+def countries_in(
+    text: str, gazetteer: Gazetteer | None = None, *, demonyms: bool = True, cities: bool = False
+) -> list[str]:
     """Country codes named inside a phrase by demonym or country name, in order, once each.
 
     "الجيش الوطني الليبي" → LY; "the Libyan National Army" → LY; "اللجنة المصرية الليبية" →
-    EG, LY. The longest phrase wins where names overlap (كوريا الجنوبية, not كوريا).
+    EG, LY. The longest phrase wins where names overlap (كوريا الجنوبية, not كوريا). With
+    `cities`, capitals and cities of `CONTAINED_CITY_MIN_POPULATION` count too (مطار القاهرة
+    الدولي → EG); smaller towns are left out, since their names are often everyday words.
     """
     g = gazetteer or load_gazetteer()
     words = text.split()
@@ -154,12 +159,20 @@ def countries_in(text: str, gazetteer: Gazetteer | None = None) -> list[str]:
     while i < len(words):
         for n in range(min(AFFILIATION_MAX_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(words[i : i + n])
-            codes = set(g.demonym(phrase))
+            codes = set(g.demonym(phrase)) if demonyms else set()
             if not codes and place_key(phrase) not in NOT_IN_AFFILIATIONS:
                 codes = {
                     p.country_code
                     for p in g.lookup(phrase)
-                    if p.feature is PlaceFeature.COUNTRY and p.country_code
+                    if p.country_code
+                    and (
+                        p.feature is PlaceFeature.COUNTRY
+                        or (
+                            cities
+                            and p.feature in (PlaceFeature.CAPITAL, PlaceFeature.CITY)
+                            and p.population >= CONTAINED_CITY_MIN_POPULATION
+                        )
+                    )
                 }
             if codes:
                 found.extend(sorted(codes))
@@ -168,6 +181,17 @@ def countries_in(text: str, gazetteer: Gazetteer | None = None) -> list[str]:
         else:
             i += 1
     return list(dict.fromkeys(found))
+
+
+def contained_countries(name: str, gazetteer: Gazetteer | None = None) -> list[str]:
+    """The countries a border, facility or region is in, going by the places its name holds.
+
+    Place names come first, demonyms only when there are none: السفارة الأمريكية في القاهرة is
+    in Egypt, not in the United States; "Indonesian coast" is in Indonesia.
+    """
+    return countries_in(name, gazetteer, demonyms=False, cities=True) or countries_in(
+        name, gazetteer
+    )
 
 
 def link_countries(
@@ -200,7 +224,7 @@ def link_article(
     first = [
         resolve(c, q, prominence=False)
         if c or not q.contains
-        else link_countries(countries_in(q.name, g), g, how="contains")
+        else link_countries(contained_countries(q.name, g), g, how="contains")
         for c, q in zip(candidates, queries, strict=True)
     ]
     affiliation_codes = {code for a in affiliations for code in countries_in(a, g)}
@@ -218,8 +242,8 @@ def link_article(
 
 def contradiction(link: PlaceLink, model_code: str | None) -> str | None:
     """Why the model's country code cannot be right for this link, or None if it can be."""
-    if model_code is None:
-        return None
+    if model_code is None or link.resolved_by == "contains":
+        return None  # a country read off a facility's or border's name is too weak to re-ask
     if link.status is LinkStatus.LINKED and link.place is not None:
         code = link.place.country_code
         if code and code != model_code:
@@ -234,6 +258,7 @@ def contradiction(link: PlaceLink, model_code: str | None) -> str | None:
 __all__ = [
     "UNLINKED",
     "PlaceQuery",
+    "contained_countries",
     "contradiction",
     "countries_in",
     "link_article",
