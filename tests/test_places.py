@@ -107,6 +107,9 @@ def test_latin_script_names_inside_arabic_articles_link_and_give_context() -> No
 def test_oman_and_amman_are_told_apart_by_kind_never_guessed() -> None:
     assert codes([PlaceQuery("عمان", COUNTRY)]) == ["OM"]
     assert codes([PlaceQuery("عمّان", CITY)]) == ["JO"]
+    (amman,) = link_article([PlaceQuery("عمان", CITY, "OM")])  # the kind outranks a wrong code
+    assert amman.place is not None and amman.place.country_code == "JO"
+    assert contradiction(amman, "OM") == "Amman is in JO"
     (open_link,) = link_article([PlaceQuery("عمان")])
     assert open_link.status is LinkStatus.AMBIGUOUS
     assert {c.country_code for c in open_link.candidates} == {"OM", "JO"}

@@ -5,16 +5,19 @@ Amman, الإسكندرية is in Egypt, Iraq and the United States. A name is r
 
 1. having one country among its meanings (الجزائر: Algeria or Algiers, both DZ; the model's
    kind then chooses the country or the city);
-2. the model's own `country_code`, when it is one of the meanings;
-3. the model's kind (عمان as a country is Oman, as a city Amman);
+2. the model's kind (عمان as a country is Oman, as a city Amman): meanings of another kind drop
+   out, which settles the name when one country is left;
+3. the model's own `country_code`, when it is one of the meanings left;
 4. the article: the countries of its other places, states and affiliations, when exactly one
    meaning lies in one of them (طرابلس beside ليبيا is Tripoli, Libya);
 5. prominence: a country, or a place ten times the size of every namesake abroad, over small
    namesakes that are neither countries nor capitals (موسكو is Moscow, not Moscow, Idaho);
 
 and otherwise left `ambiguous` with its candidates, one per country: never a silent guess. The
-link records which step decided (`resolved_by`). Persons are never linked: عمان and حلب are
-surnames too, so only locations, states and the demonyms of affiliations are looked up.
+link records which step decided (`resolved_by`). A border, facility or region that is no entry
+links to the country its name holds (`contained_countries`, `resolved_by="contains"`).
+Persons are never linked: عمان and حلب are surnames too, so only locations, states and the
+demonyms of affiliations are looked up.
 """
 
 from __future__ import annotations
@@ -124,11 +127,15 @@ def resolve(
         (code,) = by_country
         kinds = {p.feature for p in candidates}
         return linked(code, "kind" if len(kinds) > 1 and query.feature else None)
+    if query.feature is not None:
+        fitting = {c: [p for p in ps if _fits(p, query.feature)] for c, ps in by_country.items()}
+        fitting = {c: ps for c, ps in fitting.items() if ps}
+        if len(fitting) == 1:
+            return linked(next(iter(fitting)), "kind")
+        if fitting:
+            by_country = fitting  # meanings of another kind are out (عمان the city: not Oman)
     if query.country_code in by_country:
         return linked(query.country_code, "model_code")
-    fitting = {c for c, ps in by_country.items() if any(_fits(p, query.feature) for p in ps)}
-    if query.feature is not None and len(fitting) == 1:
-        return linked(fitting.pop(), "kind")
     in_article = set(by_country) & set(context)
     if len(in_article) == 1:
         return linked(in_article.pop(), "context")
