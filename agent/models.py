@@ -149,6 +149,7 @@ class PlaceRef(_Frozen):
     feature: PlaceFeature
     latitude: float | None = None
     longitude: float | None = None
+    population: int | None = Field(default=None, description="GeoNames' figure, for cities.")
 
 
 class PlaceLink(_Frozen):

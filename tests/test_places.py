@@ -270,3 +270,14 @@ def test_the_build_script_is_deterministic_on_a_small_source(tmp_path: Path) -> 
     assert [p.country_code for p in g.lookup("بطرابلس")] == ["LY", "LB"]
     assert g.lookup("الاتحاد الأوروبي") == ()  # CLDR regions that are not countries stay out
     assert g.demonym("الليبية") == {"LY"}
+
+
+def test_a_small_namesake_or_one_of_another_kind_never_contradicts_the_model() -> None:
+    # Cheshire, England is a county the gazetteer lacks; Cheshire, Connecticut is a town of 29,000.
+    (cheshire,) = link_article([PlaceQuery("Cheshire", REGION, "GB")])
+    assert cheshire.place is not None and cheshire.place.country_code == "US"
+    assert contradiction(cheshire, "GB", REGION) is None
+    assert contradiction(cheshire, "GB", CITY) is None  # a town too small to overrule the model
+    (cairo,) = link_article([PlaceQuery("القاهرة", CITY)])
+    assert contradiction(cairo, "LY", CITY) == "Cairo is in EG"
+    assert contradiction(cairo, "LY", REGION) is None  # the model means something else

@@ -82,7 +82,7 @@ class WrongCountry:
 
 def wrong_countries(draft: ExtractionDraft, links: DraftLinks) -> Iterator[WrongCountry]:
     for loc in draft.locations:
-        reason = contradiction(links.locations[loc.id], loc.country_code)
+        reason = contradiction(links.locations[loc.id], loc.country_code, _FEATURE.get(loc.kind))
         if reason is not None and loc.country_code is not None:
             yield WrongCountry(loc.id, loc.name, loc.country_code, reason)
 

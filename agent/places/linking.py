@@ -31,6 +31,7 @@ from agent.places.gazetteer import Gazetteer, Place, load_gazetteer, place_key
 PROMINENCE_RATIO = 10  # a place this many times the size of a foreign namesake wins by prominence
 MAX_CANDIDATES = 6  # an ambiguous link lists at most this many meanings, one per country
 AFFILIATION_MAX_WORDS = 4  # longest country name looked for inside an affiliation
+CONTRADICTING_CITY_MIN_POPULATION = 100_000  # a smaller town never overrules the model's code
 CONTAINED_CITY_MIN_POPULATION = 500_000  # a city inside a facility's name (مطار القاهرة الدولي)
 # Country names that are everyday words inside an organisation's name: "مالي" (financial),
 # "بنين" (boys' school).
@@ -61,15 +62,30 @@ def ref(place: Place) -> PlaceRef:
         feature=place.feature,
         latitude=place.latitude,
         longitude=place.longitude,
+        population=place.population or None,
     )
 
 
-def _fits(place: Place, feature: PlaceFeature | None) -> bool:
+def _fits(place: Place | PlaceRef, feature: PlaceFeature | None) -> bool:
     if feature is None:
         return True
     if feature is PlaceFeature.CITY:
         return place.feature in (PlaceFeature.CITY, PlaceFeature.CAPITAL)
     return place.feature is feature
+
+
+def _strong(place: PlaceRef, feature: PlaceFeature | None) -> bool:
+    """Whether a linked place is firm enough to overrule the model's country code.
+
+    A small town's name is often also a county or a village abroad that the gazetteer lacks
+    (Cheshire, England, is not Cheshire, Connecticut), and a place of another kind than the model
+    said may be a namesake; neither contradicts the model.
+    """
+    if not _fits(place, feature):
+        return False
+    if place.feature is PlaceFeature.CITY:
+        return (place.population or 0) >= CONTRADICTING_CITY_MIN_POPULATION
+    return True
 
 
 def _best(places: Sequence[Place], feature: PlaceFeature | None) -> Place:
@@ -247,17 +263,24 @@ def link_article(
     return links
 
 
-def contradiction(link: PlaceLink, model_code: str | None) -> str | None:
-    """Why the model's country code cannot be right for this link, or None if it can be."""
+def contradiction(
+    link: PlaceLink, model_code: str | None, feature: PlaceFeature | None = None
+) -> str | None:
+    """Why the model's country code cannot be right for this link, or None if it can be.
+
+    `feature` is the model's kind. Only firm links contradict: a country, a capital, a region,
+    or a city of `CONTRADICTING_CITY_MIN_POPULATION`, of the kind the model gave.
+    """
     if model_code is None or link.resolved_by == "contains":
         return None  # a country read off a facility's or border's name is too weak to re-ask
     if link.status is LinkStatus.LINKED and link.place is not None:
         code = link.place.country_code
-        if code and code != model_code:
+        if code and code != model_code and _strong(link.place, feature):
             return f"{link.place.name_en} is in {code}"
     if link.status is LinkStatus.AMBIGUOUS:
         codes = sorted({c.country_code for c in link.candidates if c.country_code})
-        if codes and model_code not in codes:
+        firm = all(_strong(c, feature) for c in link.candidates)
+        if codes and firm and model_code not in codes:
             return f"a place of that name is in {' or '.join(codes)}"
     return None
 
