@@ -49,6 +49,9 @@ _EXPORTS: dict[str, str] = {
     "EndpointUnreachable": "agent.errors",
     "EndpointFailed": "agent.errors",
     "ValidationFailed": "agent.errors",
+    "IncompleteAnswer": "agent.errors",
+    "probe": "agent.llm.probe",
+    "ProbeReport": "agent.llm.probe",
     "UngroundedError": "agent.errors",
 }
 
@@ -67,12 +70,14 @@ __all__ = [
     "ExtractionError",
     "Extractor",
     "Grounded",
+    "IncompleteAnswer",
     "InputError",
     "KhabarError",
     "Location",
     "Mode",
     "Participant",
     "Policy",
+    "ProbeReport",
     "ReplayError",
     "ReplayTransport",
     "Settings",
@@ -87,6 +92,7 @@ __all__ = [
     "extract_many",
     "ground_mentions",
     "openai_client",
+    "probe",
     "read_article",
 ]
 
@@ -101,6 +107,7 @@ if TYPE_CHECKING:
         EndpointFailed,
         EndpointUnreachable,
         ExtractionError,
+        IncompleteAnswer,
         InputError,
         KhabarError,
         ReplayError,
@@ -109,6 +116,7 @@ if TYPE_CHECKING:
     )
     from agent.llm.client import async_openai_client, openai_client
     from agent.llm.pipeline import Extractor, aextract, extract
+    from agent.llm.probe import ProbeReport, probe
     from agent.models import (
         AlignmentStatus,
         ArticleExtraction,

@@ -242,3 +242,7 @@ cli.add_command(batch)
 from agent.cli.eval import eval_command  # noqa: E402
 
 cli.add_command(eval_command)
+
+from agent.cli.probe import probe  # noqa: E402
+
+cli.add_command(probe)
