@@ -90,6 +90,9 @@ EXPECTED = {
     Fault.MALFORMED: "the re-ask's answer was cut off mid-JSON (finish_reason stop)",
     Fault.NO_TOOL_CALL: "could not be used after 2 attempt(s): No tool calls or function call "
     "found in response (mode: TOOLS)",
+    Fault.LENGTH: "the model's answer was cut off at the token limit (finish_reason length)",
+    Fault.INVALID: "rejected the request (HTTP 500, not retried): response_format.type: Input "
+    "should be 'text' or 'json_object'",
 }
 
 
