@@ -174,3 +174,41 @@ def test_no_working_mode_fails_auto_with_every_reason() -> None:
             Extractor(settings) as extractor,
         ):
             extractor.extract(TEXT)
+
+
+def test_record_with_mode_auto_keeps_the_probe_out_of_the_cassette(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cassette = tmp_path / "cassette.json"
+    article = str(SEED / "article.txt")
+    with _fake(unsupported=["tools"]) as fake:
+        with pytest.raises(SystemExit) as recorded:
+            main(["extract", article, "--base-url", fake.base_url, "--mode", "auto", "--json",
+                  "--record", str(cassette)])  # fmt: skip
+        assert recorded.value.code == 0 and fake.requests == 5  # 4 probe requests + 1 answer
+    saved = Cassette.load(cassette)
+    assert saved.meta["mode"] == "json_schema" and saved.meta["model"] == "fake"
+    assert len(saved.exchanges) == 1
+    first = json.loads(capsys.readouterr().out)
+    assert "mode json_schema" in first["provenance"]["auto_choice"]
+    with pytest.raises(SystemExit) as replayed:
+        main(["extract", article, "--mode", "auto", "--json", "--replay", str(cassette)])
+    assert replayed.value.code == 0  # offline: answered as recorded, nothing probed
+    assert json.loads(capsys.readouterr().out)["provenance"]["mode"] == "json_schema"
+
+
+def test_a_batch_with_mode_auto_probes_once_and_names_the_mode() -> None:
+    import asyncio
+
+    from agent.batch.engine import BatchRecord, extract_many
+    from agent.llm.client import async_openai_client
+
+    async def run(settings: Settings) -> list[BatchRecord]:
+        async with async_openai_client(settings) as client:
+            return [r async for r in extract_many([TEXT] * 3, settings=settings, client=client)]
+
+    with _fake(unsupported=["tools"]) as fake:
+        records = asyncio.run(run(Settings(base_url=fake.base_url, model="fake", mode=Mode.AUTO)))
+        assert fake.requests == 4 + 3  # one probe for the whole batch
+    assert [r.provenance["mode"] for r in records] == ["json_schema"] * 3
+    assert all("mode json_schema" in r.provenance["auto_choice"] for r in records)
