@@ -206,7 +206,7 @@ def list_models(client: openai.OpenAI, settings: Settings) -> tuple[list[str] | 
         ids = [str(item["id"]) for item in data if isinstance(item, dict) and "id" in item]
     except (ValueError, AttributeError, TypeError):
         return None, "GET /models did not answer a model list"
-    return ids, f"{len(ids)} listed"
+    return ids, f"GET /models: {len(ids)} model{'s' if len(ids) != 1 else ''} listed"
 
 
 def _run_check(client: openai.OpenAI, check: str, model: str, settings: Settings) -> Check:

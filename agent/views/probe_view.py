@@ -52,8 +52,8 @@ def render_probe(report: ProbeReport) -> RenderableType:
         Text(report.model + source),
         ("  in ", "dim"),
         f"{report.seconds:.2f} s",
-        ("  cached ", "dim"),
-        "yes" if report.cached else "now",
+        ("  answered ", "dim"),
+        f"at {report.probed_at}" + (" (remembered)" if report.cached else ""),
         ("\nrecommended ", "dim"),
         (
             (f"--mode {report.recommended}", "bold green")
