@@ -51,6 +51,9 @@ _EXPORTS: dict[str, str] = {
     "EndpointUnreachable": "agent.errors",
     "EndpointFailed": "agent.errors",
     "ValidationFailed": "agent.errors",
+    "IncompleteAnswer": "agent.errors",
+    "probe": "agent.llm.probe",
+    "ProbeReport": "agent.llm.probe",
     "UngroundedError": "agent.errors",
 }
 
@@ -70,6 +73,7 @@ __all__ = [
     "Extractor",
     "GazetteerError",
     "Grounded",
+    "IncompleteAnswer",
     "InputError",
     "KhabarError",
     "Location",
@@ -77,6 +81,7 @@ __all__ = [
     "Participant",
     "PlaceLink",
     "Policy",
+    "ProbeReport",
     "ReplayError",
     "ReplayTransport",
     "Settings",
@@ -91,6 +96,7 @@ __all__ = [
     "extract_many",
     "ground_mentions",
     "openai_client",
+    "probe",
     "read_article",
 ]
 
@@ -106,6 +112,7 @@ if TYPE_CHECKING:
         EndpointUnreachable,
         ExtractionError,
         GazetteerError,
+        IncompleteAnswer,
         InputError,
         KhabarError,
         ReplayError,
@@ -114,6 +121,7 @@ if TYPE_CHECKING:
     )
     from agent.llm.client import async_openai_client, openai_client
     from agent.llm.pipeline import Extractor, aextract, extract
+    from agent.llm.probe import ProbeReport, probe
     from agent.models import (
         AlignmentStatus,
         ArticleExtraction,

@@ -16,6 +16,7 @@ failed extraction the `usage` its attempts spent (tokens are paid for whether or
     │   └── EndpointFailed                429/5xx after retries, other API errors
     ├── ExtractionError          exit 1   an answer came, but not a usable one
     │   ├── ValidationFailed              never validated after the last re-ask
+    │   ├── IncompleteAnswer              the answer was cut off (token limit, or stops mid-JSON)
     │   └── UngroundedError               --on-ungrounded fail and something is ungrounded
     ├── ReplayError              exit 1   a cassette has no answer for the request sent
     └── GazetteerError           exit 1   the shipped place data is missing or unreadable
@@ -113,6 +114,30 @@ class ValidationFailed(ExtractionError):
     kind = "validation"
 
 
+class IncompleteAnswer(ExtractionError):
+    """The answer was cut off: the server stopped at its token limit (`finish_reason` "length")
+    or the JSON stops mid-way. Asking again the same way would be cut the same way, so it is not
+    re-asked; the figures say how far it got and which limit to raise."""
+
+    kind = "incomplete"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: int = 0,
+        finish_reason: str | None = None,
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        max_tokens: int | None = None,
+    ) -> None:
+        super().__init__(message, attempts=attempts)
+        self.finish_reason = finish_reason
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        self.max_tokens = max_tokens
+
+
 class UngroundedError(ExtractionError):
     """Policy `fail`: some extracted strings do not occur in the article."""
 
@@ -139,6 +164,7 @@ __all__ = [
     "EndpointUnreachable",
     "ExtractionError",
     "GazetteerError",
+    "IncompleteAnswer",
     "InputError",
     "KhabarError",
     "ReplayError",

@@ -293,6 +293,11 @@ class Provenance(_Frozen):
     model: str = Field(description="The model that answered, as the endpoint named it.")
     endpoint: str = Field(description="Host of the endpoint (no credentials, no path).")
     mode: str = Field(description="instructor mode: tools, json_schema, md_json.")
+    auto_choice: str | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="What khabar chose itself (--mode auto, a model left out), and from what.",
+    )
     prompt_version: str = Field(description="Hash of the prompt templates and the draft schema.")
     attempts: int = Field(ge=1, description="Model calls made: 1 + validation re-asks.")
     usage: Usage

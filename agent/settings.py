@@ -24,11 +24,13 @@ MIN_CHUNK_CHARS = 200  # below this a chunk holds no more than a sentence: no co
 
 
 class Mode(StrEnum):
-    """How instructor asks for structured output. TOOLS needs forced tool calls on the server."""
+    """How instructor asks for structured output. TOOLS needs forced tool calls on the server;
+    AUTO uses the one `khabar probe` found working (remembered per base URL and model)."""
 
     TOOLS = "tools"
     JSON_SCHEMA = "json_schema"
     MD_JSON = "md_json"
+    AUTO = "auto"
 
 
 class Policy(StrEnum):
@@ -60,6 +62,9 @@ class Settings:
     max_reasks: int = 2
     transport_attempts: int = 4
     transport_max_seconds: float = 300.0
+    # A read timeout on a loopback/private host: the server is busy, not lost; resending the same
+    # work only queues it behind the abandoned request.
+    local_timeout_retries: int = 1
     max_chars: int = 2_000_000
     on_ungrounded: Policy = Policy.FLAG
     chunk_chars: int = 8_000
@@ -73,7 +78,7 @@ class Settings:
         for name in ("timeout", "transport_max_seconds"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
-        for name in ("max_reasks",):
+        for name in ("max_reasks", "local_timeout_retries"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more, got {getattr(self, name)}")
         for name in ("transport_attempts", "max_chars", "chunk_concurrency", "passes"):
@@ -99,15 +104,15 @@ class Settings:
         sources = dict(self.sources) | dict.fromkeys(given, "argument")
         return replace(self, **_coerce(given, "argument"), sources=sources)
 
-    def require_endpoint(self) -> None:
-        """Fail with the how-to when no endpoint could be worked out."""
+    def require_endpoint(self, *, model: bool = True) -> None:
+        """Fail with the how-to when no endpoint (or, if `model`, no model) could be worked out."""
         if not self.base_url and not self.api_key:
             raise ConfigError(
                 "no endpoint configured: set KHABAR_BASE_URL (any OpenAI-compatible server) "
                 "or OPENAI_API_KEY, or pass --base-url, or write "
                 f"{DEFAULT_CONFIG_PATH}; see `khabar config`"
             )
-        if not self.model:
+        if model and not self.model:
             raise ConfigError("no model configured: set KHABAR_MODEL or pass --model")
 
     def public(self) -> dict[str, Any]:
@@ -160,6 +165,7 @@ ENV_NAMES: dict[str, tuple[str, ...]] = {
     "max_reasks": ("KHABAR_MAX_REASKS",),
     "transport_attempts": ("KHABAR_TRANSPORT_ATTEMPTS",),
     "transport_max_seconds": ("KHABAR_TRANSPORT_MAX_SECONDS",),
+    "local_timeout_retries": ("KHABAR_LOCAL_TIMEOUT_RETRIES",),
     "max_chars": ("KHABAR_MAX_CHARS",),
     "on_ungrounded": ("KHABAR_ON_UNGROUNDED",),
     "chunk_chars": ("KHABAR_CHUNK_CHARS",),
@@ -212,6 +218,7 @@ _TYPES: dict[str, type] = {
     "max_tokens": int,
     "max_reasks": int,
     "transport_attempts": int,
+    "local_timeout_retries": int,
     "max_chars": int,
     "chunk_chars": int,
     "chunk_concurrency": int,

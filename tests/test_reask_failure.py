@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from agent.cli.main import main
-from agent.errors import EndpointUnreachable, ValidationFailed
+from agent.errors import EndpointUnreachable, IncompleteAnswer
 from agent.fixtures.fake_endpoint import FakeEndpoint, Fault
 from agent.llm.client import openai_client
 from agent.llm.pipeline import Extractor
@@ -69,8 +69,9 @@ def test_a_reask_answered_with_cut_json_keeps_the_first_answer() -> None:
     with _fake(Fault.MALFORMED) as fake:
         result = _extract(fake, "drop")
     prov = result.provenance
-    assert prov.reask_failed is not None and "(validation)" in prov.reask_failed
-    assert "Invalid JSON" in prov.reask_failed
+    # a re-ask answer that stops mid-JSON is a cut answer (agent.llm.answers), not re-asked again
+    assert prov.reask_failed is not None and "(incomplete)" in prov.reask_failed
+    assert "cut off mid-JSON" in prov.reask_failed
     assert prov.attempts == 2  # both answers came, and both were paid for
     assert INVENTED not in [p.name.text for p in result.participants]
 
@@ -97,7 +98,7 @@ def test_policy_fail_still_fails_with_the_reasks_error_and_its_tokens() -> None:
 
 def test_no_earlier_answer_means_the_error_stands() -> None:
     fake = FakeEndpoint(answers=[FIRST], faults=[Fault.MALFORMED, Fault.MALFORMED])
-    with fake, pytest.raises(ValidationFailed) as caught:
+    with fake, pytest.raises(IncompleteAnswer) as caught:
         _extract(fake, "flag")
     usage = caught.value.usage
     assert usage is not None and usage.completion_tokens > 0  # two cut answers, both paid

@@ -84,11 +84,15 @@ EXPECTED = {
     Fault.SERVER_ERROR: "answered HTTP 500: internal error (injected) (after retries)",
     Fault.UNAVAILABLE: "answered HTTP 503: service unavailable (injected) (after retries)",
     Fault.RESET: "Connection reset by peer; is the server running?",
-    Fault.SLOW: f"did not answer within {TIMEOUT:g} s (2 attempts)",
+    Fault.SLOW: f"did not answer within {TIMEOUT:g} s (2 requests sent); a local server may "
+    "still be busy with the abandoned request",
     Fault.TRUNCATED: "Connection reset by peer",
-    Fault.MALFORMED: "did not validate after 2 attempt(s): answer: Invalid JSON",
+    Fault.MALFORMED: "the re-ask's answer was cut off mid-JSON (finish_reason stop)",
     Fault.NO_TOOL_CALL: "could not be used after 2 attempt(s): No tool calls or function call "
     "found in response (mode: TOOLS)",
+    Fault.LENGTH: "the model's answer was cut off at the token limit (finish_reason length)",
+    Fault.INVALID: "rejected the request (HTTP 500, not retried): response_format.type: Input "
+    "should be 'text' or 'json_object'",
 }
 
 

@@ -40,7 +40,7 @@ def test_public_view_never_shows_the_key() -> None:
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"KHABAR_MODE": "xml"}, "invalid mode 'xml' (one of tools, json_schema, md_json)"),
+        ({"KHABAR_MODE": "xml"}, "invalid mode 'xml' (one of tools, json_schema, md_json, auto)"),
         ({"KHABAR_TIMEOUT": "soon"}, "invalid timeout 'soon'"),
         ({"KHABAR_MAX_REASKS": "-1"}, "max_reasks must be 0 or more"),
     ],

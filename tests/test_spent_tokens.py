@@ -102,7 +102,7 @@ def test_the_extract_error_line_says_what_was_spent(
         ])  # fmt: skip
     assert exited.value.code == 1
     line = " ".join(capsys.readouterr().err.split())
-    assert "did not validate after 2 attempt(s)" in line
+    assert "the re-ask's answer was cut off mid-JSON" in line
     assert re.search(r"; spent tokens [\d,]+ \([\d,]+ in, [\d,]+ out\)$", line), line
 
 

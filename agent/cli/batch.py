@@ -72,7 +72,7 @@ def batch(
     from agent.batch.pricing import parse_price, price_for
 
     settings = load_settings(config_path, flags)
-    settings.require_endpoint()
+    settings.require_endpoint(model=False)  # a left-out model may be the only one listed
     unit_price = parse_price(price) if price else price_for(settings.model)
     items = iter_input(source)
     index = scan_output(output)

@@ -122,11 +122,13 @@ def extract(
     if replay:
         client, settings = _replay_client(replay, settings, flags)
     elif record:
-        client, recorder = _recording_client(record, settings, force)
+        client, recorder, settings, choice = _recording_client(record, settings, force)
     else:
         client = None
     try:
         with Extractor(settings, client=client) as extractor:
+            if record:
+                extractor.auto_choice = choice
             result = extractor.extract(text)
     finally:
         if client is not None:
@@ -155,21 +157,28 @@ def extract(
 def _replay_client(path: Path, settings: Any, flags: dict[str, Any]) -> tuple[Any, Any]:
     from agent.cassettes.replay import Cassette, ReplayTransport, replay_settings
     from agent.llm.client import openai_client
+    from agent.settings import Mode
 
     cassette = Cassette.load(path)
     settings = replay_settings(cassette, settings)
+    if settings.mode is Mode.AUTO:  # a replay answers as recorded: no probe of the cassette
+        settings = settings.with_overrides(mode=cassette.meta.get("mode") or Mode.TOOLS)
     return openai_client(settings, transport=ReplayTransport(cassette)), settings
 
 
-def _recording_client(path: Path, settings: Any, force: bool) -> tuple[Any, Any]:
+def _recording_client(path: Path, settings: Any, force: bool) -> tuple[Any, Any, Any, Any]:
+    """A client recording to `path`; `--mode auto` and a left-out model are settled first (the
+    probe is not recorded), so the cassette's meta names the concrete mode and model."""
     from agent.cassettes.replay import recorder_for
     from agent.llm.client import openai_client
+    from agent.llm.probe import resolve
 
     if path.exists() and not force:
         raise InputError(f"{path} exists: pass --force to overwrite the cassette")
+    settings, choice = resolve(settings)
     settings.require_endpoint()
     recorder = recorder_for(path, settings)
-    return openai_client(settings, transport=recorder), recorder
+    return openai_client(settings, transport=recorder), recorder, settings, choice
 
 
 @cli.command("config")
@@ -242,3 +251,7 @@ cli.add_command(batch)
 from agent.cli.eval import eval_command  # noqa: E402
 
 cli.add_command(eval_command)
+
+from agent.cli.probe import probe  # noqa: E402
+
+cli.add_command(probe)

@@ -16,6 +16,7 @@ from typing import Any
 import httpx2 as httpx
 import openai
 
+from agent.llm.answers import check_complete
 from agent.llm.transport import AsyncRetryingTransport, RetryingTransport, RetryPolicy
 from agent.settings import OPENAI_BASE_URL, Mode, Settings
 
@@ -25,7 +26,9 @@ PLACEHOLDER_KEY = "not-needed"
 
 def retry_policy(settings: Settings) -> RetryPolicy:
     return RetryPolicy(
-        attempts=settings.transport_attempts, max_seconds=settings.transport_max_seconds
+        attempts=settings.transport_attempts,
+        max_seconds=settings.transport_max_seconds,
+        local_timeout_retries=settings.local_timeout_retries,
     )
 
 
@@ -48,7 +51,7 @@ def openai_client(
     sleep: Callable[[float], None] = time.sleep,
 ) -> openai.OpenAI:
     """A sync client for the configured endpoint (or for `transport`, e.g. a cassette)."""
-    settings.require_endpoint()
+    settings.require_endpoint(model=False)  # the model is checked per request
     retrying = RetryingTransport(
         transport or httpx.HTTPTransport(), policy or retry_policy(settings), sleep=sleep
     )
@@ -65,7 +68,7 @@ def async_openai_client(
     policy: RetryPolicy | None = None,
 ) -> openai.AsyncOpenAI:
     """An async client for the configured endpoint; share `policy` between workers."""
-    settings.require_endpoint()
+    settings.require_endpoint(model=False)  # the model is checked per request
     retrying = AsyncRetryingTransport(
         transport or httpx.AsyncHTTPTransport(), policy or retry_policy(settings)
     )
@@ -127,15 +130,22 @@ def _json_as_extra_body(create: Callable[..., Any], *, asynchronous: bool) -> Ca
             kwargs["messages"] = []
         return kwargs
 
+    # A cut-off answer stops here, before instructor re-asks it (agent.llm.answers).
     if asynchronous:
 
         async def create_async(**kwargs: Any) -> Any:
-            return await create(**moved(kwargs))
+            request = {"messages": kwargs.get("messages"), "max_tokens": kwargs.get("max_tokens")}
+            completion = await create(**moved(kwargs))
+            check_complete(completion, request)
+            return completion
 
         return create_async
 
     def create_sync(**kwargs: Any) -> Any:
-        return create(**moved(kwargs))
+        request = {"messages": kwargs.get("messages"), "max_tokens": kwargs.get("max_tokens")}
+        completion = create(**moved(kwargs))
+        check_complete(completion, request)
+        return completion
 
     return create_sync
 

@@ -13,6 +13,7 @@ that validated before it: with policy flag or drop the best one so far becomes t
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from agent.errors import (
     EndpointFailed,
     EndpointUnreachable,
     ExtractionError,
+    IncompleteAnswer,
     InputError,
     KhabarError,
     ValidationFailed,
@@ -41,8 +43,10 @@ from agent.extraction.validate import ValidationRun
 from agent.llm import chunked
 from agent.llm.client import async_openai_client, openai_client, patch
 from agent.llm.prompts import PromptSet
+from agent.llm.server_reply import refused_feature, says_invalid_request, short_reason
+from agent.llm.transport import is_local_host, requests_sent
 from agent.models import ArticleExtraction, Provenance, Usage
-from agent.settings import Policy, Settings
+from agent.settings import Mode, Policy, Settings
 
 
 @cache
@@ -95,6 +99,7 @@ class _Call:
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
     reask_failed: str | None = None
+    auto_choice: str | None = None
     started: float = field(default_factory=time.perf_counter)
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -147,12 +152,23 @@ class _Call:
         self.reask_failed = f"the last re-ask failed ({error.kind}): {error}"
         return draft
 
+    def _count_cut(self, error: IncompleteAnswer) -> None:
+        """A cut answer stops before instructor's hooks see it: count it here."""
+        self.run.attempt += 1
+        error.attempts = self.run.attempt
+        self.usage = self.usage + Usage(
+            prompt_tokens=error.prompt_tokens or 0,
+            completion_tokens=error.completion_tokens or 0,
+            total_tokens=(error.prompt_tokens or 0) + (error.completion_tokens or 0),
+        )
+
     def finish(self, draft: ExtractionDraft) -> ArticleExtraction:
         provenance = Provenance(
             khabar_version=khabar_version(),
             model=self.model or self.settings.model or "unknown",
             endpoint=self.settings.endpoint_host,
             mode=str(self.settings.mode),
+            auto_choice=self.auto_choice,
             prompt_version=self.prompt.version,
             attempts=max(self.run.attempt, 1),
             usage=self.usage,
@@ -176,7 +192,10 @@ class _Call:
         except KhabarError:
             raise
         except Exception as exc:
-            raise translate_error(exc, self.settings, attempts=self.run.attempt) from exc
+            error = translate_error(exc, self.settings, attempts=self.run.attempt)
+            if isinstance(error, IncompleteAnswer):
+                self._count_cut(error)
+            raise error from exc
         finally:
             CURRENT_RUN.reset(token)
 
@@ -195,6 +214,8 @@ class Extractor:
         self._client = client
         self._sync: Any = None
         self._async: Any = None
+        self.auto_choice: str | None = None
+        self._resolved = threading.Lock()
 
     def close(self) -> None:
         """Close the HTTP connections of clients this Extractor built (not injected ones)."""
@@ -222,7 +243,21 @@ class Extractor:
         else:
             self._async_instructor()
 
+    def resolve(self) -> None:
+        """Settle `--mode auto` and a left-out model (agent.llm.probe) once, before the first
+        request: from the remembered probe, or by probing now."""
+        if self.settings.mode is not Mode.AUTO and self.settings.model:
+            return
+        with self._resolved:
+            if self.settings.mode is not Mode.AUTO and self.settings.model:
+                return
+            from agent.llm.probe import resolve
+
+            sync = self._client if isinstance(self._client, openai.OpenAI) else None
+            self.settings, self.auto_choice = resolve(self.settings, client=sync)
+
     def _instructor(self) -> Any:
+        self.resolve()
         if self._sync is None:
             client = self._client or openai_client(self.settings)
             if isinstance(client, openai.AsyncOpenAI):
@@ -231,21 +266,27 @@ class Extractor:
         return self._sync
 
     def _async_instructor(self) -> Any:
+        self.resolve()
         if self._async is None:
             client = self._client or async_openai_client(self.settings)
             self._async = patch(client, self.settings.mode)
         return self._async
 
     def check_ready(self) -> None:
-        """Fail now if no endpoint or model is configured."""
+        """Settle `--mode auto` and a left-out model, then fail now if no endpoint or model is
+        configured."""
+        self.resolve()
         if self._client is None:
             self.settings.require_endpoint()
         elif not self.settings.model:
             raise ConfigError("no model configured: set KHABAR_MODEL or pass --model")
 
     def _start(self, text: str) -> _Call:
+        text = check_article(text, self.settings)
         self.check_ready()
-        return _Call(check_article(text, self.settings), self.settings, self.prompts)
+        call = _Call(text, self.settings, self.prompts)
+        call.auto_choice = self.auto_choice
+        return call
 
     def extract(self, text: str) -> ArticleExtraction:
         """Extract one article, blocking until the result is grounded (or fails)."""
@@ -320,16 +361,18 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
                 status_code=err.status_code,
             )
         if isinstance(err, openai.APITimeoutError):
-            return EndpointUnreachable(
-                f"{host} did not answer within {settings.timeout:g} s "
-                f"({settings.transport_attempts} attempts); raise --timeout or check the server",
-                host=host,
-            )
+            return EndpointUnreachable(_timeout_message(err, settings, attempts), host=host)
         if isinstance(err, openai.APIConnectionError):
             reason = _root_reason(err)
             return EndpointUnreachable(
                 f"cannot reach {settings.base_url or host}: {reason}; is the server running?",
                 host=host,
+            )
+        if isinstance(err, openai.APIStatusError) and says_invalid_request(
+            err.status_code, err.body if err.body is not None else err.message
+        ):
+            return EndpointFailed(
+                _invalid_request_message(err, settings), host=host, status_code=err.status_code
             )
         if isinstance(err, openai.APIStatusError):
             message = _api_message(err)
@@ -359,6 +402,51 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
         f"{_one_line(str(cause))}",
         attempts=attempts,
     )
+
+
+def _timeout_message(err: BaseException, settings: Settings, answers: int) -> str:
+    """How long, how many requests were really sent, what had already arrived, and what a local
+    server is probably still doing."""
+    host = settings.endpoint_host
+    sent = next((n for n in map(requests_sent, _causes(err)) if n is not None), None)
+    tries = f"{sent} request{'s' if sent != 1 else ''} sent" if sent else "no answer"
+    if answers:
+        what = (
+            f"the first answer arrived and re-ask {answers} timed out: " if answers == 1 else
+            f"{answers} answers arrived and re-ask {answers} timed out: "
+        )  # fmt: skip
+    else:
+        what = ""
+    line = f"{what}{host} did not answer within {settings.timeout:g} s ({tries})"
+    if is_local_host(settings.endpoint_host.rsplit(":", 1)[0]):
+        line += (
+            "; a local server may still be busy with the abandoned request: let it finish or "
+            "restart it, then raise --timeout (KHABAR_TIMEOUT)"
+        )
+    else:
+        line += "; raise --timeout or check the server"
+    return line
+
+
+# The request field each mode depends on; a server refusing it does not support the mode.
+_MODE_FEATURE = {Mode.TOOLS: "tools", Mode.JSON_SCHEMA: "response_format"}
+
+
+def _invalid_request_message(err: openai.APIStatusError, settings: Settings) -> str:
+    """One line for a request the server refuses: its reason in a few words, and when it is the
+    mode that the server refuses, the modes to use instead."""
+    host = settings.endpoint_host
+    body = err.body if err.body is not None else err.message
+    reason = short_reason(body)
+    feature = refused_feature(body)
+    mode = settings.mode
+    if feature is not None and _MODE_FEATURE.get(mode) == feature:
+        others = [m.value for m in (Mode.TOOLS, Mode.JSON_SCHEMA, Mode.MD_JSON) if m is not mode]
+        return (
+            f"{host} does not support --mode {mode.value} (HTTP {err.status_code}: {reason}); "
+            f"use --mode {' or '.join(others)}, or --mode auto (`khabar probe` shows what works)"
+        )
+    return f"{host} rejected the request (HTTP {err.status_code}, not retried): {reason}"
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

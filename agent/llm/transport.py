@@ -9,12 +9,19 @@ not restart the first.
 
 A `RetryPolicy` can be shared by many concurrent requests: a 429 then pauses every request that
 uses the same policy, not only the one that met it.
+
+Two answers are not retried as if transient. A request the server says is invalid (400/404/422,
+or a 5xx repeating a validation error, as llama-cpp-python sends) gets the same answer every
+time. A read timeout on a loopback or private host means a local server is still working on the
+request: sending it again queues the same work behind the abandoned one, so it is resent at most
+`local_timeout_retries` times (default 1). The last error says how many requests were sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import threading
 import time
 from collections.abc import Callable
@@ -30,7 +37,35 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from agent.llm.server_reply import body_of, says_invalid_request
+
 RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+LOCAL_NAMES = frozenset({"localhost", "host.docker.internal"})
+
+
+def is_local_host(host: str) -> bool:
+    """Loopback, private or link-local addresses and local names: a server on this machine or
+    network, most likely one model on one GPU (or CPU) serving one request at a time."""
+    host = host.strip("[]").lower()
+    if host in LOCAL_NAMES or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def requests_sent(error: BaseException) -> int | None:
+    """How many times the transport sent the request that ended in `error` (None: unknown)."""
+    value = getattr(error, "khabar_requests_sent", None)
+    return value if isinstance(value, int) else None
+
+
+def _should_retry(response: httpx.Response) -> bool:
+    if response.status_code not in RETRY_STATUS:
+        return False
+    return not says_invalid_request(response.status_code, body_of(response.content))
 
 
 @dataclass
@@ -39,6 +74,7 @@ class RetryPolicy:
 
     attempts: int = 4
     max_seconds: float = 300.0
+    local_timeout_retries: int = 1
     base_delay: float = 0.5
     max_delay: float = 30.0
     clock: Callable[[], float] = time.monotonic
@@ -73,12 +109,22 @@ class RetryPolicy:
         after = _outcome_retry_after(state)
         return after is not None and elapsed + after > self.max_seconds
 
-    def _kwargs(self) -> dict[str, object]:
+    def _kwargs(self, request: httpx.Request | None = None) -> dict[str, object]:
+        local = request is not None and is_local_host(request.url.host)
+
+        def stop(state: RetryCallState) -> bool:
+            if self._stop(state):
+                return True
+            outcome = state.outcome
+            if local and outcome is not None and outcome.failed:
+                timed_out = isinstance(outcome.exception(), httpx.ReadTimeout)
+                return timed_out and state.attempt_number > self.local_timeout_retries
+            return False
+
         return {
-            "stop": self._stop,
+            "stop": stop,
             "wait": self._wait,
-            "retry": retry_if_exception_type(httpx.TransportError)
-            | retry_if_result(lambda r: r.status_code in RETRY_STATUS),
+            "retry": retry_if_exception_type(httpx.TransportError) | retry_if_result(_should_retry),
             "retry_error_callback": _last_outcome,
         }
 
@@ -118,8 +164,12 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
 
 
 def _last_outcome(state: RetryCallState) -> httpx.Response:
-    """Out of attempts: hand the SDK the last response, or re-raise the last transport error."""
+    """Out of attempts: hand the SDK the last response, or re-raise the last transport error
+    marked with the number of requests sent (see `requests_sent`)."""
     assert state.outcome is not None
+    error = state.outcome.exception()
+    if error is not None:
+        error.khabar_requests_sent = state.attempt_number  # type: ignore[attr-defined]
     return state.outcome.result()  # type: ignore[no-any-return]
 
 
@@ -137,7 +187,7 @@ class RetryingTransport(httpx.BaseTransport):
         self._sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        retrying = Retrying(sleep=self._sleep, **self.policy._kwargs())  # type: ignore[arg-type]
+        retrying = Retrying(sleep=self._sleep, **self.policy._kwargs(request))  # type: ignore[arg-type]
 
         def send() -> httpx.Response:
             # A retry has already waited out any pause; a first attempt honours other workers' 429.
@@ -166,7 +216,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         self.policy = policy
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        retrying = AsyncRetrying(sleep=asyncio.sleep, **self.policy._kwargs())  # type: ignore[arg-type]
+        retrying = AsyncRetrying(sleep=asyncio.sleep, **self.policy._kwargs(request))  # type: ignore[arg-type]
 
         async def send() -> httpx.Response:
             pause = self.policy.remaining_pause()
@@ -186,4 +236,11 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-__all__ = ["AsyncRetryingTransport", "RetryPolicy", "RetryingTransport", "retry_after_seconds"]
+__all__ = [
+    "AsyncRetryingTransport",
+    "RetryPolicy",
+    "RetryingTransport",
+    "is_local_host",
+    "requests_sent",
+    "retry_after_seconds",
+]

@@ -148,6 +148,7 @@ def footer(result: ArticleExtraction) -> Text:
         counts or "nothing to ground",
         ("  policy ", "dim"),
         result.grounding.policy,
+        *((("\nchosen ", "dim"), Text(prov.auto_choice)) if prov.auto_choice else ()),
     )
     if prov.reask_failed:
         line.append(f"\n{prov.reask_failed}; kept the best earlier answer", style="yellow")
