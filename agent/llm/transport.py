@@ -33,6 +33,13 @@ from tenacity import (
 RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 
 
+class BodyCutOff(httpx.ReadError):
+    """The server sent its headers, then the connection broke before the whole body came.
+
+    A `ReadError` like any other (so it is retried like one), named apart so the final message
+    can say the answer was cut off instead of asking whether the server is running."""
+
+
 @dataclass
 class RetryPolicy:
     """Bounds and backoff for transport retries; share one instance between concurrent workers."""
@@ -147,9 +154,9 @@ class RetryingTransport(httpx.BaseTransport):
             response = self.inner.handle_request(request)
             try:
                 response.read()  # a body cut mid-read is a transport error, retried like others
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
                 response.close()
-                raise
+                raise BodyCutOff(str(exc) or type(exc).__name__, request=request) from exc
             return response
 
         return retrying(send)
@@ -175,9 +182,9 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
             response = await self.inner.handle_async_request(request)
             try:
                 await response.aread()  # a body cut mid-read is retried like other errors
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
                 await response.aclose()
-                raise
+                raise BodyCutOff(str(exc) or type(exc).__name__, request=request) from exc
             return response
 
         return await retrying(send)
@@ -186,4 +193,10 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-__all__ = ["AsyncRetryingTransport", "RetryPolicy", "RetryingTransport", "retry_after_seconds"]
+__all__ = [
+    "AsyncRetryingTransport",
+    "BodyCutOff",
+    "RetryPolicy",
+    "RetryingTransport",
+    "retry_after_seconds",
+]
