@@ -1,0 +1,72 @@
+"""The one place that makes text safe for a terminal: every string khabar prints passes here.
+
+File names, article text, model output and error messages are data, and data reaches a terminal
+in two dangerous ways. As rich *markup*, `[/x]` crashes the line and `notes[draft].txt` loses its
+brackets; so nothing khabar prints is parsed as markup (consoles are made with `markup=False`,
+and data goes in as `Text`). As *control characters*, an article or a model answer holding
+`ESC [2J` clears the screen, `ESC ]0;…` retitles the window, and a right-to-left override
+reorders what follows; so C0 controls (except tab and newline), DEL and C1 controls are shown as
+visible escapes (`\\x1b`), never emitted. Bidi embedding, override and isolate controls are shown
+the same way in strings the model wrote and in messages; in the article itself they are part of
+the text (the terminal's bidi support lays Arabic out with them) and are kept, like the HTML
+report does not obey them but keeps them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+# C0 except tab and newline, DEL, C1: a terminal acts on these instead of showing them.
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+# Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): they reorder text.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[{_CONTROLS}{_BIDI}]")
+_UNSAFE_IN_ARTICLE = re.compile(f"[{_CONTROLS}]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(value: object) -> str:
+    """`value` as a string a terminal shows as it is: every control shown as an escape."""
+    text = str(value)
+    return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
+
+
+def printable_article(text: str) -> tuple[str, list[int]]:
+    """The article with its controls shown, and where each original offset lands in it.
+
+    The map has `len(text) + 1` entries, so a span `[start, end)` of the original becomes
+    `[moved[start], moved[end])`. Bidi controls stay: they belong to the article's layout.
+    """
+    if not _UNSAFE_IN_ARTICLE.search(text):
+        return text, list(range(len(text) + 1))
+    out: list[str] = []
+    moved: list[int] = []
+    position = 0
+    for ch in text:
+        moved.append(position)
+        shown = _UNSAFE_IN_ARTICLE.sub(_visible, ch)
+        out.append(shown)
+        position += len(shown)
+    moved.append(position)
+    return "".join(out), moved
+
+
+def plain(value: object, style: str = "") -> Text:
+    """`value` as rich `Text`: never read as markup, controls shown."""
+    return Text(printable(value), style=style)
+
+
+def console(*, stderr: bool = False, **options: Any) -> Console:
+    """A console that reads no markup and highlights nothing: what is printed is what is shown."""
+    return Console(stderr=stderr, markup=False, highlight=False, **options)
+
+
+__all__ = ["console", "plain", "printable", "printable_article"]
