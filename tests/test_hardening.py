@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import shutil
 import stat
@@ -133,6 +134,19 @@ def test_base_url_credentials_never_reach_result_footer_or_cassette(
         assert secret not in written and secret not in view and secret not in err
     assert json.loads(out_file.read_text())["provenance"]["endpoint"] == f"127.0.0.1:{fake.port}"
     assert f"endpoint 127.0.0.1:{fake.port}" in view
+
+
+def test_sdk_and_http_logs_carry_no_credentials(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with FakeEndpoint(answers=[SEED_ANSWER]) as fake:
+        args = ["extract", str(SEED / "article.txt"), "--base-url", _secret_url(fake)]
+        code, _, err = run(capsys, *args, "--model", "m", "--max-reasks", "0", "--json")
+    assert code == 0, err
+    assert "HTTP Request: POST" in caplog.text  # httpx logged the request, without secrets
+    assert "SECRETPW" not in caplog.text and "QSECRET" not in caplog.text
+    assert "user:" not in caplog.text
 
 
 def test_an_unreachable_base_url_is_named_without_its_credentials(

@@ -85,7 +85,8 @@ EXPECTED = {
     Fault.UNAVAILABLE: "answered HTTP 503: service unavailable (injected) (after retries)",
     Fault.RESET: "Connection reset by peer; is the server running?",
     Fault.SLOW: f"did not answer within {TIMEOUT:g} s (2 attempts)",
-    Fault.TRUNCATED: "Connection reset by peer",
+    Fault.TRUNCATED: "was cut off mid-read ([Errno 104] Connection reset by peer): the server or a "
+    "proxy in between closed the connection",
     Fault.MALFORMED: "did not validate after 2 attempt(s): answer: Invalid JSON",
     Fault.NO_TOOL_CALL: "could not be used after 2 attempt(s): No tool calls or function call "
     "found in response (mode: TOOLS)",
