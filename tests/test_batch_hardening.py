@@ -185,3 +185,18 @@ def test_sigterm_saves_the_answered_articles_like_a_first_ctrl_c(tmp_path: Path)
         assert process.returncode == 130, stderr
         assert "re-run the same command to resume" in stderr
         assert len(read_lines(out)) == endpoint.requests < 12  # every answer sent was saved
+
+
+def test_batch_lines_carry_no_base_url_credentials(tmp_path: Path) -> None:
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(source, ["a", "b"])
+    with FakeEndpoint(answers=[INVENTING_ANSWER]) as fake:
+        url = fake.base_url.replace("http://", "http://user:SECRETPW@") + "?api-key=QSECRET"
+        code, stderr = batch(url, str(source), "-o", str(out))
+    assert code == 0, stderr
+    text = out.read_text(encoding="utf-8")
+    assert all(
+        line["provenance"]["endpoint"] == f"127.0.0.1:{fake.port}" for line in read_lines(out)
+    )
+    for secret in ("SECRETPW", "QSECRET", "user:"):
+        assert secret not in text and secret not in stderr

@@ -112,6 +112,14 @@ def test_highlights_follow_the_article_past_an_escaped_control() -> None:
     assert styled.plain[span.start : span.end] == "Tripoli"
 
 
+def test_windows_line_ends_stay_plain_but_a_lone_carriage_return_is_shown() -> None:
+    from agent.views.plain import printable_article
+
+    shown, moved = printable_article("one\r\ntwo\rhidden")
+    assert shown == "one\ntwo\\x0dhidden"
+    assert shown[moved[5] : moved[8]] == "two" and shown[moved[9] :] == "hidden"
+
+
 # --- 12.2: credentials in the base URL ---------------------------------------------------------
 
 

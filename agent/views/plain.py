@@ -43,15 +43,19 @@ def printable_article(text: str) -> tuple[str, list[int]]:
     """The article with its controls shown, and where each original offset lands in it.
 
     The map has `len(text) + 1` entries, so a span `[start, end)` of the original becomes
-    `[moved[start], moved[end])`. Bidi controls stay: they belong to the article's layout.
+    `[moved[start], moved[end])`. Bidi controls stay: they belong to the article's layout. The
+    CR of a CRLF line end is left out (the newline shows it); a lone CR is shown, since it
+    would send the cursor back over the line.
     """
     if not _UNSAFE_IN_ARTICLE.search(text):
         return text, list(range(len(text) + 1))
     out: list[str] = []
     moved: list[int] = []
     position = 0
-    for ch in text:
+    for i, ch in enumerate(text):
         moved.append(position)
+        if ch == "\r" and text[i + 1 : i + 2] == "\n":
+            continue  # a Windows line end: the newline shows it; a lone CR could overwrite text
         shown = _UNSAFE_IN_ARTICLE.sub(_visible, ch)
         out.append(shown)
         position += len(shown)
