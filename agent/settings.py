@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import urlsplit
 
+from agent.credentials import (
+    base_url_problem,
+    host_port,
+    redacted_url,
+    scrub,
+    url_secrets,
+    without_credentials,
+)
 from agent.errors import ConfigError
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -103,7 +110,7 @@ class Settings:
     def endpoint_host(self) -> str:
         """Host and port of the endpoint: never its user, password or query."""
         parts = urlsplit(self.base_url or OPENAI_BASE_URL)
-        return _host_port(parts.hostname, parts.port) or "unknown"
+        return host_port(parts.hostname, parts.port) or "unknown"
 
     def secrets(self) -> tuple[str, ...]:
         """Values that must never leave the process: the key, and the base URL's user, password
@@ -344,73 +351,11 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
     return out
 
 
-def base_url_problem(url: str) -> str | None:
-    """Why `url` cannot be an endpoint's base URL, or None: it needs http(s) and a host."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - parsing the port is what raises on a bad one
-    except ValueError as exc:
-        return f"is not a valid URL ({exc})"
-    if parts.scheme.lower() not in ("http", "https"):
-        return "needs http:// or https:// (e.g. http://localhost:8000/v1)"
-    if not parts.hostname:
-        return "has no host (e.g. http://localhost:8000/v1)"
-    return None
-
-
-def url_secrets(url: str) -> list[str]:
-    """The password and query values of a URL (`without_credentials` drops them and the user
-    name; the name alone is not secret and too often an ordinary word to replace in text)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return []
-    found = [parts.password, unquote(parts.password)] if parts.password else []
-    found += [value for _, value in parse_qsl(parts.query)] + parts.query.split("&")
-    return found
-
-
-def redacted_url(url: str) -> str:
-    """`url` for a message when it may not even parse: no user info, no query."""
-    try:
-        return without_credentials(url)
-    except ValueError:
-        return re.sub(r"\?.*$", "", re.sub(r"//[^/?#]*@", "//", url))
-
-
-def scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """`text` with each of `secrets` replaced by `***`."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
-def _host_port(host: str | None, port: int | None) -> str:
-    if not host:
-        return ""
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{host}:{port}" if port else host
-
-
-def without_credentials(url: str) -> str:
-    """`url` without user, password, query or fragment: what may be shown or stored."""
-    parts = urlsplit(url)
-    return parts._replace(
-        netloc=_host_port(parts.hostname, parts.port), query="", fragment=""
-    ).geturl()
-
-
 __all__ = [
     "ENV_NAMES",
     "ChunkPolicy",
     "Mode",
     "Policy",
     "Settings",
-    "base_url_problem",
-    "redacted_url",
-    "scrub",
-    "url_secrets",
     "without_credentials",
 ]

@@ -52,7 +52,7 @@ def wait_for(condition: Any, timeout: float = 30.0) -> None:
 def test_a_second_run_on_the_same_output_is_refused_naming_the_first(tmp_path: Path) -> None:
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(source, [f"n{i}" for i in range(6)])
-    with LocalEndpoint(latency=1.5) as endpoint:  # the first run outlasts the second's start-up
+    with LocalEndpoint(latency=2.5) as endpoint:  # the first run outlasts the second's start-up
         first = start(endpoint.base_url, str(source), "-o", str(out), "-j", "2")
         wait_for(lambda: endpoint.requests >= 1)
         code, stderr = batch(endpoint.base_url, str(source), "-o", str(out), "-j", "8")

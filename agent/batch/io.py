@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from agent.articles import decode_article, stdin_bytes
-from agent.errors import InputError, KhabarError, OutputError
+from agent.errors import InputError, KhabarError
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md"})
 
@@ -242,65 +242,6 @@ def reads_as_article(path: Path) -> bool:
     return path.suffix in ARTICLE_SUFFIXES and not path.name.startswith(".")
 
 
-class OutputLock:
-    """An exclusive OS lock on a batch output for as long as one run appends to it.
-
-    Two runs on one output would both extract everything (each reads the output once, at its
-    start) and interleave duplicate ids. `flock` on the output file itself needs no lock file
-    beside it, follows the file through links and renames, and is released by the kernel
-    however the process ends, `kill -9` included; a second run is refused at once, naming the
-    PID that holds it where the system says (Linux `/proc/locks`).
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd = -1
-
-    def __enter__(self) -> OutputLock:
-        import fcntl
-
-        try:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise OutputError(f"cannot open {self.path} for writing: {exc.strerror}") from None
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = _lock_holder(self._fd)
-            os.close(self._fd)
-            self._fd = -1
-            by = f" (PID {holder})" if holder else ""
-            raise OutputError(
-                f"{self.path} is being written by another khabar batch{by}: wait for it to "
-                "finish, or write to another file"
-            ) from None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)  # closing the descriptor releases the lock
-            self._fd = -1
-
-
-def _lock_holder(fd: int) -> int | None:
-    """The PID holding a `flock` on the file of `fd`, from /proc/locks (Linux); else None."""
-    info = os.fstat(fd)
-    device = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
-    try:
-        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
-            for row in locks:
-                fields = row.split()
-                if "->" in fields or len(fields) < 6 or fields[1] != "FLOCK":
-                    continue
-                if fields[5] == device or fields[5].endswith(f":{info.st_ino}"):
-                    pid = int(fields[4])
-                    if pid != os.getpid():
-                        return pid
-    except (OSError, ValueError):
-        return None
-    return None
-
-
 class ResultWriter:
     """Appends whole JSONL lines: one `os.write` each, undone if the disk took only part."""
 
@@ -363,7 +304,6 @@ class ResultWriter:
 __all__ = [
     "BatchItem",
     "OutputIndex",
-    "OutputLock",
     "ResultWriter",
     "count_input",
     "item_from_mapping",

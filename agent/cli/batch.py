@@ -73,13 +73,13 @@ def batch(
     """
     from agent.batch.engine import BatchStats, extract_many
     from agent.batch.io import (
-        OutputLock,
         ResultWriter,
         count_input,
         iter_input,
         reads_as_article,
         scan_output,
     )
+    from agent.batch.lock import OutputLock
     from agent.batch.pricing import parse_price, price_for
     from agent.files import check_outputs
 

@@ -102,7 +102,7 @@ def _discard_stdout() -> None:
 def _fail(message: str, code: int, args: list[str] | None = None) -> None:
     """One red line. The message is data (file names, server text): printed as plain text,
     controls shown, and with any secret the user passed replaced."""
-    from agent.settings import scrub
+    from agent.credentials import scrub
 
     line = printable(scrub(message, _known_secrets(args or [])))
     _stderr.print(Text.assemble(("error:", "bold red"), " ", line))
@@ -111,7 +111,8 @@ def _fail(message: str, code: int, args: list[str] | None = None) -> None:
 
 def _known_secrets(args: list[str]) -> tuple[str, ...]:
     """The key and base-URL credentials given on the command line or in the environment."""
-    from agent.settings import ENV_NAMES, url_secrets
+    from agent.credentials import url_secrets
+    from agent.settings import ENV_NAMES
 
     values = [os.environ.get(name, "") for name in ENV_NAMES["api_key"]]
     urls = [os.environ.get(name, "") for name in ENV_NAMES["base_url"]]

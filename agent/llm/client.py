@@ -18,8 +18,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import httpx2 as httpx
 import openai
 
+from agent.credentials import scrub, without_credentials
 from agent.llm.transport import AsyncRetryingTransport, RetryingTransport, RetryPolicy
-from agent.settings import OPENAI_BASE_URL, Mode, Settings, scrub, without_credentials
+from agent.settings import OPENAI_BASE_URL, Mode, Settings
 
 # Local servers (vLLM, Ollama, llama.cpp, LM Studio) need no key, but the SDK insists on one.
 PLACEHOLDER_KEY = "not-needed"

@@ -24,6 +24,7 @@ from typing import Any
 import openai
 from pydantic import ValidationError
 
+from agent.credentials import redacted_url
 from agent.errors import (
     AuthenticationError,
     ConfigError,
@@ -43,7 +44,7 @@ from agent.llm.client import async_openai_client, openai_client, patch
 from agent.llm.prompts import PromptSet
 from agent.llm.transport import BodyCutOff, retry_after_seconds
 from agent.models import ArticleExtraction, Provenance, Usage
-from agent.settings import Policy, Settings, redacted_url
+from agent.settings import Policy, Settings
 
 
 @cache
