@@ -86,6 +86,8 @@ class Settings:
             try:
                 checked = check(value)
             except _Invalid as exc:
+                if name == "api_key":  # never quote a key back, even a malformed one
+                    raise ConfigError(f"{self._origin(name)}{name} {exc}") from None
                 shown = (
                     redacted_url(value) if name == "base_url" and isinstance(value, str) else value
                 )

@@ -98,6 +98,18 @@ def test_control_characters_from_article_and_model_are_shown_not_emitted(
     assert "[bold]not bold[/bold] [/x]" in out  # markup in model output is text
 
 
+def test_json_on_stdout_escapes_what_json_leaves_raw(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    case = _hostile_case(tmp_path)
+    args = ["extract", str(case / "article.txt"), "--replay", str(case / "cassette.json")]
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    assert "\u202e" not in out and "\x9b" not in out and "\x1b" not in out
+    result = json.loads(out)  # the same JSON value: the escapes stand for the characters
+    assert result["participants"][0]["name_en"] == "\x1b[31mSaddam\u202e Haftar"
+
+
 def test_highlights_follow_the_article_past_an_escaped_control() -> None:
     from agent.models import Grounded
     from agent.views.article_text import highlighted
@@ -328,6 +340,7 @@ def test_a_full_disk_after_the_answer_keeps_the_result(
         ("base_url = 12345", "base_url must be a string, got 12345"),
         ('base_url = "ftp://host/v1"', "base_url needs http:// or https://"),
         ("model = 12345", "model must be a string, got 12345"),
+        ("api_key = 987654321", "api_key must be a string"),
         ("max_reasks = true", "max_reasks must be 0 or more (a whole number), got True"),
         ("max_reasks = 1.7", "max_reasks must be 0 or more (a whole number), got 1.7"),
         ("temperature = -3", "temperature must be a finite number 0 or more, got -3"),
@@ -348,6 +361,7 @@ def test_bad_config_values_fail_up_front(
         assert fake.requests == 0
     assert code == 2
     assert one_line_error(err).startswith(f"config file {path}: {message}")
+    assert "987654321" not in err
     assert not (tmp_path / "r.json").exists()
 
 

@@ -23,7 +23,7 @@ from rich.text import Text
 from agent.cli.options import load_settings, output_option, setting_options
 from agent.errors import InputError, KhabarError, OutputError
 from agent.views.plain import console as plain_console
-from agent.views.plain import plain, printable
+from agent.views.plain import plain, printable, printable_json
 
 EXIT_USAGE = 2
 _stderr = plain_console(stderr=True, soft_wrap=True)
@@ -204,7 +204,7 @@ def extract(
     payload = result.model_dump_json(indent=2)
     failure = _write_outputs(output, html, article, text, result, payload)
     if as_json:
-        click.echo(payload)
+        click.echo(printable_json(payload))
     else:
         console = plain_console()
         if show_text:
@@ -244,7 +244,7 @@ def _rescued(failure: OutputError, payload: str, *, printed: bool) -> OutputErro
     saved = rescue_copy(payload + "\n", ".json")
     if saved is not None:
         return OutputError(f"{failure}; the result was saved to {saved}")
-    click.echo(payload)
+    click.echo(printable_json(payload))
     return OutputError(f"{failure}; the result was printed on standard output")
 
 
@@ -278,7 +278,7 @@ def show_config(as_json: bool, config_path: str | None) -> None:
     settings = load_settings(config_path, {})
     shown = settings.public()
     if as_json:
-        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+        click.echo(printable_json(json.dumps(shown, indent=2, ensure_ascii=False)))
         return
     table = Table("setting", "value", "from", title="khabar configuration", title_justify="left")
     for name, value in shown.items():

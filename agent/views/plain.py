@@ -63,6 +63,18 @@ def printable_article(text: str) -> tuple[str, list[int]]:
     return "".join(out), moved
 
 
+# What JSON leaves raw but a terminal acts on: DEL, C1 controls, bidi controls (C0 is escaped).
+_RAW_IN_JSON = re.compile(f"[\x7f-\x9f{_BIDI}]")
+
+
+def printable_json(text: str) -> str:
+    """JSON text with every character a terminal would act on written as a `\\u` escape.
+
+    The same JSON value (an escape means the character itself), safe to print: `json.dumps`
+    and pydantic escape C0 controls but leave DEL, C1 (an 8-bit CSI) and bidi overrides raw."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def plain(value: object, style: str = "") -> Text:
     """`value` as rich `Text`: never read as markup, controls shown."""
     return Text(printable(value), style=style)
@@ -73,4 +85,4 @@ def console(*, stderr: bool = False, **options: Any) -> Console:
     return Console(stderr=stderr, markup=False, highlight=False, **options)
 
 
-__all__ = ["console", "plain", "printable", "printable_article"]
+__all__ = ["console", "plain", "printable", "printable_article", "printable_json"]
