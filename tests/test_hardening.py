@@ -202,6 +202,32 @@ def test_a_server_echoing_the_key_is_scrubbed(
     assert "TOPSECRET" not in err and "bad request from key ***" in one_line_error(err)
 
 
+def test_instructor_logs_of_an_error_body_echoing_the_key_are_scrubbed(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    from agent.errors import EndpointFailed
+    from agent.llm.pipeline import Extractor
+    from agent.settings import Settings
+
+    cassette = Cassette.load(CASSETTE)
+    cassette.exchanges = cassette.exchanges[:1]
+    cassette.exchanges[0]["response"] = {
+        "status": 400,
+        "headers": {},
+        "body": {"error": {"message": "bad request from key sk-live-LOGSECRET-9"}},
+    }
+    caplog.set_level(logging.DEBUG)
+    with FakeEndpoint(cassette=cassette, match_body=False) as fake:
+        settings = Settings(
+            base_url=fake.base_url, model="m", api_key="sk-live-LOGSECRET-9", max_reasks=0
+        )
+        with Extractor(settings) as extractor, pytest.raises(EndpointFailed) as failed:
+            extractor.extract(ARTICLE.read_text(encoding="utf-8"))
+    assert "bad request from key ***" in str(failed.value)
+    assert "Error code: 400" in caplog.text  # instructor logged the body, scrubbed
+    assert "LOGSECRET" not in caplog.text
+
+
 # --- 12.5 and 12.9: outputs that would destroy an input, read-only outputs, symlinks -------------
 
 

@@ -79,14 +79,22 @@ class _SecretFilter(logging.Filter):
 
 
 _SECRET_FILTER = _SecretFilter()
-SDK_LOGGERS = ("openai", "openai._base_client", "httpx2", "httpcore2", "instructor")
+# Loggers whose records may carry a secret: request URLs (openai, httpx) and error bodies
+# (instructor's retry log quotes them). Filters apply only to the logger a record is made on,
+# so each existing logger under these names gets the filter, not only the top one.
+SDK_LOGGER_PREFIXES = ("openai", "httpx2", "httpcore2", "instructor")
 
 
-def _scrub_sdk_logs(secrets: tuple[str, ...]) -> None:
-    if not secrets:
-        return
+def _scrub_sdk_logs(secrets: tuple[str, ...] = ()) -> None:
     _SECRET_FILTER.secrets.update(secrets)
-    for name in SDK_LOGGERS:
+    if not _SECRET_FILTER.secrets:
+        return
+    names = [
+        name
+        for name in list(logging.root.manager.loggerDict)
+        if name.split(".")[0] in SDK_LOGGER_PREFIXES
+    ]
+    for name in {*SDK_LOGGER_PREFIXES, *names}:
         logger = logging.getLogger(name)
         if _SECRET_FILTER not in logger.filters:
             logger.addFilter(_SECRET_FILTER)
@@ -146,6 +154,7 @@ def patch(client: openai.OpenAI | openai.AsyncOpenAI, mode: Mode) -> Any:
     import instructor
 
     _remember_async_validator_scans()
+    _scrub_sdk_logs()  # instructor's own loggers exist now that it is imported
     wrapped = instructor.from_openai(client, mode=instructor_mode(mode))
     create = _json_as_extra_body(
         client.chat.completions.create, asynchronous=isinstance(client, openai.AsyncOpenAI)
