@@ -367,10 +367,10 @@ def test_a_full_disk_after_the_answer_keeps_the_result(
         ('base_url = "ftp://host/v1"', "base_url needs http:// or https://"),
         ("model = 12345", "model must be a string, got 12345"),
         ("api_key = 987654321", "api_key must be a string"),
-        ("max_reasks = true", "max_reasks must be 0 or more (a whole number), got True"),
-        ("max_reasks = 1.7", "max_reasks must be 0 or more (a whole number), got 1.7"),
+        ("max_reasks = true", "max_reasks must be a whole number (0 or more), got True"),
+        ("max_reasks = 1.7", "max_reasks must be a whole number (0 or more), got 1.7"),
         ("temperature = -3", "temperature must be a finite number 0 or more, got -3"),
-        ("max_tokens = 0", "max_tokens must be 1 or more (a whole number), got 0"),
+        ("max_tokens = 0", "max_tokens must be 1 or more, got 0"),
         ("timeout = nan", "timeout must be a finite number of seconds above 0, got nan"),
     ],
 )
