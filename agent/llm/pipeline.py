@@ -312,8 +312,8 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
     The line never carries a secret: servers and proxies echo keys and URLs back in their
     error bodies, so the key and the base URL's password and query values are replaced."""
     error = _translate(exc, settings, attempts=attempts)
-    scrubbed = settings.scrub(str(error))
-    if scrubbed != str(error):
+    scrubbed = settings.scrub(error.reason)  # the message itself, without the cost suffix
+    if scrubbed != error.reason:
         error.args = (scrubbed,)
     return error
 
