@@ -8,17 +8,34 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from agent.errors import InputError
 
 ENCODING = "utf-8"
+# Byte-order marks of the encodings people mistake for UTF-8 (UTF-32 first: it starts like 16).
+BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def decode_article(data: bytes, source: str) -> str:
-    """UTF-8 (a leading BOM is dropped), or an `InputError` saying where decoding failed."""
+    """UTF-8 (a leading BOM is dropped), or an `InputError` saying where decoding failed.
+
+    A UTF-16 or UTF-32 file (Windows "Unicode" text) is named as such by its byte-order mark,
+    so the advice converts from what the file really is."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        for mark, encoding in BYTE_ORDER_MARKS:
+            if data.startswith(mark):
+                raise InputError(
+                    f"{source} is {encoding}, not UTF-8 (it starts with the byte-order mark "
+                    f"{mark.hex(' ')}); convert it first, e.g. iconv -f {encoding} -t UTF-8"
+                ) from None
         raise InputError(
             f"{source} is not valid {ENCODING.upper()} (byte 0x{data[exc.start]:02x} at offset "
             f"{exc.start}); convert it to UTF-8 first, e.g. iconv -f WINDOWS-1256 -t UTF-8"
@@ -28,7 +45,11 @@ def decode_article(data: bytes, source: str) -> str:
 def read_article(path: str | Path) -> str:
     """The text of an article file, or of stdin when `path` is "-"."""
     if str(path) == "-":
-        return decode_article(sys.stdin.buffer.read(), "standard input")
+        try:
+            data = stdin_bytes().read()
+        except OSError as exc:
+            raise InputError(f"cannot read standard input: {exc.strerror or exc}") from None
+        return decode_article(data, "standard input")
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -41,4 +62,14 @@ def read_article(path: str | Path) -> str:
     return decode_article(data, str(path))
 
 
-__all__ = ["decode_article", "read_article"]
+def stdin_bytes() -> BinaryIO:
+    """Standard input as bytes, or an `InputError` when the process was started without one
+    (`<&-`, some service managers): Python then has no `sys.stdin` at all."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "closed", False):
+        raise InputError("standard input is closed: pipe the input in, or pass a file instead of -")
+    buffer = getattr(stream, "buffer", None)
+    return buffer if buffer is not None else stream  # type: ignore[return-value]
+
+
+__all__ = ["BYTE_ORDER_MARKS", "decode_article", "read_article", "stdin_bytes"]

@@ -10,6 +10,7 @@ failed extraction the `usage` its attempts spent (tokens are paid for whether or
     KhabarError                  exit 1
     ├── InputError               exit 2   missing file, empty, undecodable, too long
     ├── ConfigError              exit 2   no endpoint, bad config file or value
+    ├── OutputError              exit 2   an output that cannot or must not be written
     ├── EndpointError            exit 1   the endpoint could not give an answer
     │   ├── AuthenticationError           key refused (401/403)
     │   ├── EndpointUnreachable           connection refused, DNS, timeouts after retries
@@ -67,6 +68,14 @@ class ConfigError(KhabarError):
 
     exit_code = 2
     kind = "config"
+
+
+class OutputError(KhabarError):
+    """An output cannot be written (read-only, no such folder, disk full), or must not be: it
+    is one of the inputs, or lies where the input is read from, or another run is writing it."""
+
+    exit_code = 2
+    kind = "output"
 
 
 class EndpointError(KhabarError):
@@ -167,6 +176,7 @@ __all__ = [
     "IncompleteAnswer",
     "InputError",
     "KhabarError",
+    "OutputError",
     "ReplayError",
     "UngroundedError",
     "ValidationFailed",

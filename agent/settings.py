@@ -7,6 +7,7 @@ that set it. `Settings.load()` resolves the layers and remembers where each valu
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -16,6 +17,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from agent.credentials import (
+    base_url_problem,
+    host_port,
+    redacted_url,
+    scrub,
+    url_secrets,
+    without_credentials,
+)
 from agent.errors import ConfigError
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -75,19 +84,29 @@ class Settings:
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        for name in ("timeout", "transport_max_seconds"):
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
-        for name in ("max_reasks", "local_timeout_retries"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"{name} must be 0 or more, got {getattr(self, name)}")
-        for name in ("transport_attempts", "max_chars", "chunk_concurrency", "passes"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be 1 or more, got {getattr(self, name)}")
-        if self.chunk_chars < MIN_CHUNK_CHARS:
-            raise ConfigError(
-                f"chunk_chars must be {MIN_CHUNK_CHARS} or more, got {self.chunk_chars}"
-            )
+        """Check every value's type and range now, so a bad one fails before anything is sent
+        or written (a batch with a wrong URL would otherwise fill its output with error lines)."""
+        for name, check in _CHECKS.items():
+            value = getattr(self, name)
+            try:
+                checked = check(value)
+            except _Invalid as exc:
+                if name == "api_key":  # never quote a key back, even a malformed one
+                    raise ConfigError(f"{self._origin(name)}{name} {exc}") from None
+                shown = (
+                    redacted_url(value) if name == "base_url" and isinstance(value, str) else value
+                )
+                raise ConfigError(f"{self._origin(name)}{name} {exc}, got {shown!r}") from None
+            if checked is not value:
+                object.__setattr__(self, name, checked)
+
+    def _origin(self, name: str) -> str:
+        source = self.sources.get(name, "")
+        if source.startswith("env "):
+            return f"{source.removeprefix('env ')}: "
+        if source.startswith("file "):
+            return f"config file {source.removeprefix('file ')}: "
+        return ""
 
     @property
     def max_attempts(self) -> int:
@@ -96,7 +115,21 @@ class Settings:
 
     @property
     def endpoint_host(self) -> str:
-        return urlsplit(self.base_url or OPENAI_BASE_URL).netloc or "unknown"
+        """Host and port of the endpoint: never its user, password or query."""
+        parts = urlsplit(self.base_url or OPENAI_BASE_URL)
+        return host_port(parts.hostname, parts.port) or "unknown"
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never leave the process: the key, and the base URL's user, password
+        and query values (some gateways take the key as `?api-key=`)."""
+        found = [self.api_key or ""]
+        if self.base_url:
+            found += url_secrets(self.base_url)
+        return tuple(sorted({s for s in found if len(s) >= 3}, key=len, reverse=True))
+
+    def scrub(self, text: str) -> str:
+        """`text` with every secret of these settings replaced (error lines quote servers)."""
+        return scrub(text, self.secrets())
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the given non-None values applied as flags."""
@@ -208,7 +241,84 @@ def _read_config(path: Path) -> dict[str, Any]:
     return dict(table)
 
 
-_TYPES: dict[str, type] = {
+class _Invalid(ValueError):
+    """A setting's value is of the wrong type or out of range; the message says what it needs."""
+
+
+def _real(value: object, *, minimum: float, open_min: bool, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Invalid(f"must be a number {what}")
+    number = float(value)
+    if not math.isfinite(number) or number < minimum or (open_min and number == minimum):
+        raise _Invalid(f"must be a finite number {what}")
+    return value if isinstance(value, float) else number
+
+
+def _whole(value: object, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Invalid(f"must be a whole number ({minimum} or more)")
+    if value < minimum:
+        raise _Invalid(f"must be {minimum} or more")
+    return value
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Invalid("must be a string")
+    return value
+
+
+def _choice(kind: type[StrEnum]) -> Any:
+    def check(value: object) -> StrEnum:
+        if isinstance(value, kind):
+            return value
+        raise _Invalid(f"must be one of {', '.join(m.value for m in kind)}")
+
+    return check
+
+
+def _base_url(value: object) -> str | None:
+    url = _text(value)
+    if url is None:
+        return None
+    problem = base_url_problem(url)
+    if problem:
+        raise _Invalid(problem)
+    return url
+
+
+def _positive_seconds(value: object) -> float:
+    return _real(value, minimum=0.0, open_min=True, what="of seconds above 0")
+
+
+def _max_tokens(value: object) -> int | None:
+    return None if value is None else _whole(value, minimum=1)
+
+
+_CHECKS: dict[str, Any] = {
+    "base_url": _base_url,
+    "model": _text,
+    "api_key": _text,
+    "mode": _choice(Mode),
+    "temperature": lambda v: _real(v, minimum=0.0, open_min=False, what="0 or more"),
+    "max_tokens": _max_tokens,
+    "timeout": _positive_seconds,
+    "max_reasks": lambda v: _whole(v, minimum=0),
+    "transport_attempts": lambda v: _whole(v, minimum=1),
+    "transport_max_seconds": _positive_seconds,
+    "local_timeout_retries": lambda v: _whole(v, minimum=0),
+    "max_chars": lambda v: _whole(v, minimum=1),
+    "on_ungrounded": _choice(Policy),
+    "chunk_chars": lambda v: _whole(v, minimum=MIN_CHUNK_CHARS),
+    "chunk_concurrency": lambda v: _whole(v, minimum=1),
+    "passes": lambda v: _whole(v, minimum=1),
+    "on_failed_chunk": _choice(ChunkPolicy),
+    "prompts_dir": _text,
+}
+
+_PARSERS: dict[str, type] = {
     "mode": Mode,
     "on_ungrounded": Policy,
     "on_failed_chunk": ChunkPolicy,
@@ -227,17 +337,19 @@ _TYPES: dict[str, type] = {
 
 
 def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    """Parse text (environment variables, flags given as strings) into each setting's type.
+
+    Only strings are parsed: a config file's `max_reasks = 1.7` or `= true` is kept as it is,
+    for `Settings` to refuse, instead of being rounded or read as 1."""
     out: dict[str, Any] = {}
     for name, value in values.items():
-        kind = _TYPES.get(name)
-        if kind is None or isinstance(value, kind):
+        kind = _PARSERS.get(name)
+        if kind is None or not isinstance(value, str):
             out[name] = value
             continue
         try:
             out[name] = kind(
-                value.lower()
-                if isinstance(value, str) and kind in (Mode, Policy, ChunkPolicy)
-                else value
+                value.strip().lower() if kind in (Mode, Policy, ChunkPolicy) else value.strip()
             )
         except (TypeError, ValueError):
             choices = (
@@ -249,12 +361,11 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
     return out
 
 
-def without_credentials(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return parts._replace(netloc=host, query="").geturl()
-
-
-__all__ = ["ENV_NAMES", "ChunkPolicy", "Mode", "Policy", "Settings", "without_credentials"]
+__all__ = [
+    "ENV_NAMES",
+    "ChunkPolicy",
+    "Mode",
+    "Policy",
+    "Settings",
+    "without_credentials",
+]

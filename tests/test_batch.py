@@ -240,7 +240,7 @@ def test_folder_and_jsonl_inputs_stream_items(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("second", encoding="utf-8")
     (tmp_path / "a.md").write_text("first", encoding="utf-8")
-    (tmp_path / "sub" / "c.txt").write_bytes(b"\xff\xfe broken")
+    (tmp_path / "sub" / "c.txt").write_bytes(b"\xff broken")
     (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
     items = list(iter_input(str(tmp_path)))
     assert [i.id for i in items] == ["a.md", "b.txt", "sub/c.txt"]

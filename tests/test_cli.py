@@ -69,7 +69,9 @@ def test_stdin_article(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
     [
         (b"", "the article is empty"),
         (b"  \n\t \n", "the article is empty"),
-        (b"\xff\xfeA\x00", "is not valid UTF-8 (byte 0xff at offset 0)"),
+        (b"\xffA", "is not valid UTF-8 (byte 0xff at offset 0)"),
+        (b"\xff\xfeA\x00", "is UTF-16, not UTF-8 (it starts with the byte-order mark ff fe)"),
+        (b"\xfe\xff\x00A", "iconv -f UTF-16 -t UTF-8"),
         ("x" * 101, "the article has 101 characters, over the limit of 100"),
     ],
 )

@@ -311,7 +311,7 @@ def test_khabar_refuses_a_chunk_size_too_small_to_hold_context(
     monkeypatch.setenv("KHABAR_CHUNK_CHARS", "50")
     code, _, err = run_cli(capsys, "extract", article)
     assert code == 2
-    assert err.strip() == "error: chunk_chars must be 200 or more, got 50"
+    assert err.strip() == "error: KHABAR_CHUNK_CHARS: chunk_chars must be 200 or more, got 50"
 
 
 LEE: dict[str, Any] = {"id": "p3", "name": "Lee", "name_en": "Lee", "kind": "person", "titles": [],

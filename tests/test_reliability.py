@@ -86,7 +86,8 @@ EXPECTED = {
     Fault.RESET: "Connection reset by peer; is the server running?",
     Fault.SLOW: f"did not answer within {TIMEOUT:g} s (2 requests sent); a local server may "
     "still be busy with the abandoned request",
-    Fault.TRUNCATED: "Connection reset by peer",
+    Fault.TRUNCATED: "was cut off mid-read ([Errno 104] Connection reset by peer): the server or a "
+    "proxy in between closed the connection",
     Fault.MALFORMED: "the re-ask's answer was cut off mid-JSON (finish_reason stop)",
     Fault.NO_TOOL_CALL: "could not be used after 2 attempt(s): No tool calls or function call "
     "found in response (mode: TOOLS)",

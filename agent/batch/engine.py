@@ -66,6 +66,14 @@ class BatchRecord:
     def status(self) -> str:
         return "ok" if self.ok else "error"
 
+    @property
+    def problems_left(self) -> int | None:
+        """Problems the policy kept in the result, flagged (None for an error line): an `ok`
+        whose every string is ungrounded must not read like a clean one."""
+        if self.result is None:
+            return None
+        return sum(1 for issue in self.result.grounding.issues if issue.action == "flagged")
+
     def to_json(self) -> dict[str, Any]:
         """The output line. `result` is a whole ArticleExtraction (valid against the schema, so
         `khabar report` and other tools read it as is); `provenance` is repeated at the top so
@@ -76,6 +84,7 @@ class BatchRecord:
         return {
             "id": self.id,
             "status": self.status,
+            "problems_left": self.problems_left,
             "result": result,
             "error": self.error,
             "metadata": self.metadata,
@@ -190,6 +199,9 @@ class BatchRun:
                     self.stats.add_usage(record.provenance["usage"])
                 if record.result is not None:
                     self.stats.done += 1
+                    if record.problems_left:
+                        self.stats.flagged_results += 1
+                        self.stats.flagged_problems += record.problems_left
                 else:
                     self.stats.failed += 1
                     kind = record.error["kind"] if record.error else "error"
@@ -231,9 +243,12 @@ class BatchRun:
             raise
         except Exception as exc:
             settings = self.extractor.settings
+            message = str(exc) if isinstance(exc, KhabarError) else repr(exc)
+            if len(message) > 500:  # a bug's repr may quote a whole article
+                message = message[:499] + "…"
             error = {
                 "kind": error_kind(exc),
-                "message": str(exc) if isinstance(exc, KhabarError) else repr(exc),
+                "message": self.extractor.settings.scrub(message),
                 "attempts": getattr(exc, "attempts", 0),
             }
             spent = exc.usage if isinstance(exc, KhabarError) else None

@@ -20,14 +20,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
+import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from agent.articles import decode_article
+from agent.articles import decode_article, stdin_bytes
 from agent.errors import InputError, KhabarError
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md"})
@@ -54,6 +54,13 @@ def item_from_mapping(data: object, where: str) -> BatchItem:
     text = data.get("text")
     if not isinstance(text, str):
         return BatchItem(str(raw_id), "", metadata, f"{where}: missing text (a string)")
+    if not _valid_unicode(data):
+        item_id = str(raw_id) if _valid_unicode(raw_id) else where
+        problem = (
+            f"{where}: not valid Unicode (an escape from \\ud800 to \\udfff without its pair, "
+            "a lone surrogate, which no UTF-8 text can hold); fix that escape in the input"
+        )
+        return BatchItem(item_id, "", {}, problem)
     return BatchItem(str(raw_id), text, metadata)
 
 
@@ -77,7 +84,7 @@ def iter_input(source: str) -> Iterator[BatchItem]:
     The source is checked now (a clear `InputError`), the articles are read as they are pulled.
     """
     if source == "-":
-        return _iter_jsonl(sys.stdin.buffer, "stdin")
+        return _iter_jsonl(stdin_bytes(), "stdin")
     path = Path(source)
     if path.is_dir():
         return (_item_from_file(file, path) for file in _article_files(path))
@@ -101,7 +108,7 @@ def _article_files(root: Path) -> Iterator[Path]:
     for directory, subdirs, files in os.walk(root):
         subdirs.sort()
         for name in sorted(files):
-            if Path(name).suffix in ARTICLE_SUFFIXES and not name.startswith("."):
+            if reads_as_article(Path(name)):
                 yield Path(directory) / name
 
 
@@ -132,17 +139,34 @@ def _iter_jsonl(handle: BinaryIO, name: str) -> Iterator[BatchItem]:
         yield item_from_mapping(data, where)
 
 
+def _valid_unicode(data: object) -> bool:
+    """Whether every string in a parsed line can be written as UTF-8 (JSON escapes may spell
+    half a surrogate pair, which Python decodes into a string no encoder accepts)."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass
 class OutputIndex:
     """What an existing output already holds: the last status of every id (last line wins).
 
     Holds one entry per id (about 100 bytes each: 10 MB for 100,000 ids), the only part of a
-    batch whose memory grows with the number of articles.
+    batch whose memory grows with the number of articles. A line that is not a whole result
+    (a disk error, an edit) is listed in `unreadable` with its number and, when its id can
+    still be read, that id is not done: it is extracted again, whatever `--retry-failed` says.
     """
 
     ok: dict[str, bool] = field(default_factory=dict)
     repaired_bytes: int = 0
-    unreadable_lines: int = 0
+    unreadable: list[tuple[int, str | None]] = field(default_factory=list)
+    redo: set[str] = field(default_factory=set)
+
+    @property
+    def unreadable_lines(self) -> int:
+        return len(self.unreadable)
 
     @property
     def done(self) -> int:
@@ -153,7 +177,7 @@ class OutputIndex:
         return len(self.ok) - self.done
 
     def skip_ids(self, retry_failed: bool) -> set[str]:
-        return {k for k, ok in self.ok.items() if ok or not retry_failed}
+        return {k for k, ok in self.ok.items() if (ok or not retry_failed) and k not in self.redo}
 
 
 def scan_output(path: Path) -> OutputIndex:
@@ -166,11 +190,11 @@ def scan_output(path: Path) -> OutputIndex:
     whole = 0
     try:
         with path.open("rb") as handle:
-            for line in handle:
+            for number, line in enumerate(handle, start=1):
                 if not line.endswith(b"\n"):
                     break
                 whole += len(line)
-                _index_line(index, line)
+                _index_line(index, line, number)
         size = path.stat().st_size
         if size > whole:
             os.truncate(path, whole)
@@ -180,12 +204,42 @@ def scan_output(path: Path) -> OutputIndex:
     return index
 
 
-def _index_line(index: OutputIndex, line: bytes) -> None:
+# The id leads every line khabar writes, so it can often be read from a line cut or garbled later.
+_LEADING_ID = re.compile(rb'^\{"id": ("(?:[^"\\]|\\.)*"|-?[0-9]+)[,}]')
+
+
+def _index_line(index: OutputIndex, line: bytes, number: int) -> None:
+    if not line.strip():
+        return
     try:
         record = json.loads(line)
-        index.ok[str(record["id"])] = record["status"] == "ok"
+        key, status = str(record["id"]), record["status"]
+        if status not in ("ok", "error"):
+            raise ValueError(status)
     except (ValueError, KeyError, TypeError):
-        index.unreadable_lines += 1
+        salvaged = _salvaged_id(line)
+        index.unreadable.append((number, salvaged))
+        if salvaged is not None:
+            index.ok[salvaged] = False
+            index.redo.add(salvaged)
+        return
+    index.ok[key] = status == "ok"
+    index.redo.discard(key)
+
+
+def _salvaged_id(line: bytes) -> str | None:
+    match = _LEADING_ID.match(line)
+    if match is None:
+        return None
+    try:
+        return str(json.loads(match.group(1)))
+    except ValueError:
+        return None
+
+
+def reads_as_article(path: Path) -> bool:
+    """Whether a folder walk takes `path` as an article (so an output there would be re-read)."""
+    return path.suffix in ARTICLE_SUFFIXES and not path.name.startswith(".")
 
 
 class ResultWriter:
@@ -254,5 +308,6 @@ __all__ = [
     "count_input",
     "item_from_mapping",
     "iter_input",
+    "reads_as_article",
     "scan_output",
 ]

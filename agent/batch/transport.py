@@ -35,6 +35,9 @@ class BatchStats:
     completion_tokens: int = 0
     requests: int = 0
     failures_by_kind: dict[str, int] = field(default_factory=dict)
+    # Results kept with problems the policy flagged (`--on-ungrounded flag`), and those problems.
+    flagged_results: int = 0
+    flagged_problems: int = 0
 
     @property
     def settled(self) -> int:

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from agent.cli.options import load_settings, output_option, setting_options
+from agent.views.plain import console as plain_console
+from agent.views.plain import plain, printable
 
 if TYPE_CHECKING:
     from agent.batch.engine import BatchRun, BatchStats
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 
 PLAIN_EVERY_S = 5.0
 EXIT_INTERRUPTED = 130
+SHOWN_UNREADABLE = 5
 
 
 @click.command("batch")
@@ -68,32 +72,42 @@ def batch(
     articles in flight settle; a second Ctrl-C stops at once.
     """
     from agent.batch.engine import BatchStats, extract_many
-    from agent.batch.io import ResultWriter, count_input, iter_input, scan_output
+    from agent.batch.io import (
+        ResultWriter,
+        count_input,
+        iter_input,
+        reads_as_article,
+        scan_output,
+    )
+    from agent.batch.lock import OutputLock
     from agent.batch.pricing import parse_price, price_for
+    from agent.files import check_outputs
 
     settings = load_settings(config_path, flags)
     settings.require_endpoint(model=False)  # a left-out model may be the only one listed
     unit_price = parse_price(price) if price else price_for(settings.model)
+    check_outputs({"-o": output}, [source], read_from_folder=reads_as_article)
     items = iter_input(source)
-    index = scan_output(output)
-    skip = index.skip_ids(retry_failed)
-    total = count_input(source)
-    console = Console(stderr=True, highlight=False)
-    live = console.is_terminal if progress is None else progress
-    _say_resume(console, output, index, retry_failed)
-    stats = BatchStats()
-    run = extract_many(
-        items,
-        settings=settings,
-        concurrency=concurrency,
-        requests_per_minute=rpm,
-        tokens_per_minute=tpm,
-        skip=skip,
-        stats=stats,
-    )
-    with ResultWriter(output) as writer:
-        view = _View(console, stats, unit_price, total, live)
-        interrupted = asyncio.run(_drive(run, writer, view, console))
+    console = plain_console(stderr=True)
+    with OutputLock(output):
+        index = scan_output(output)
+        skip = index.skip_ids(retry_failed)
+        total = count_input(source)
+        live = console.is_terminal if progress is None else progress
+        _say_resume(console, output, index, retry_failed)
+        stats = BatchStats()
+        run = extract_many(
+            items,
+            settings=settings,
+            concurrency=concurrency,
+            requests_per_minute=rpm,
+            tokens_per_minute=tpm,
+            skip=skip,
+            stats=stats,
+        )
+        with ResultWriter(output) as writer:
+            view = _View(console, stats, unit_price, total, live)
+            interrupted = asyncio.run(_drive(run, writer, view, console))
     view.summary(output, interrupted)
     if interrupted:
         sys.exit(EXIT_INTERRUPTED)
@@ -101,8 +115,16 @@ def batch(
         sys.exit(1)
 
 
+def _note(label: str, style: str, message: str) -> Text:
+    """A status line: a styled label, then plain text (file names and ids are never markup)."""
+    return Text.assemble((label, style), " ", printable(message))
+
+
 async def _drive(run: BatchRun, writer: ResultWriter, view: _View, console: Console) -> bool:
-    """Write records as they settle; first Ctrl-C lets in-flight articles finish, second stops."""
+    """Write records as they settle; first Ctrl-C lets in-flight articles finish, second stops.
+
+    SIGTERM (a service manager, `kill`, a CI timeout) is a first Ctrl-C: the answers already
+    paid for are saved before the run ends."""
     loop = asyncio.get_running_loop()
     main = asyncio.current_task()
     presses = 0
@@ -113,13 +135,18 @@ async def _drive(run: BatchRun, writer: ResultWriter, view: _View, console: Cons
         if presses == 1:
             run.stop()
             console.print(
-                f"[yellow]stopping:[/] waiting for {run.stats.in_flight} article(s) in flight; "
-                "Ctrl-C again to stop at once"
+                _note(
+                    "stopping:",
+                    "yellow",
+                    f"waiting for {run.stats.in_flight} article(s) in flight; "
+                    "Ctrl-C again to stop at once",
+                )
             )
         elif main is not None:
             main.cancel()
 
-    loop.add_signal_handler(signal.SIGINT, on_interrupt)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, on_interrupt)
     view.start()
     try:
         async for record in run:
@@ -129,20 +156,32 @@ async def _drive(run: BatchRun, writer: ResultWriter, view: _View, console: Cons
         return True
     finally:
         view.stop()
-        loop.remove_signal_handler(signal.SIGINT)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
     return run.stopping
 
 
 def _say_resume(console: Console, output: Path, index: OutputIndex, retry_failed: bool) -> None:
     if index.repaired_bytes:
         console.print(
-            f"[yellow]repaired:[/] cut a partial last line ({index.repaired_bytes} bytes) "
-            f"from {output}"
+            _note(
+                "repaired:",
+                "yellow",
+                f"cut a partial last line ({index.repaired_bytes} bytes) from {output}",
+            )
         )
+    for number, key in index.unreadable[:SHOWN_UNREADABLE]:
+        fate = f"id {key} will be extracted again" if key else "its id cannot be read"
+        console.print(
+            _note("unreadable:", "yellow", f"{output} line {number} is not a whole result; {fate}")
+        )
+    if index.unreadable_lines > SHOWN_UNREADABLE:
+        more = index.unreadable_lines - SHOWN_UNREADABLE
+        console.print(_note("unreadable:", "yellow", f"{more} more line(s) like these"))
     if index.ok:
         again = "retrying" if retry_failed else "skipping (--retry-failed to retry)"
         console.print(
-            f"resuming {output}: {index.done} done, skipped; {index.failed} failed, {again}"
+            plain(f"resuming {output}: {index.done} done, skipped; {index.failed} failed, {again}")
         )
 
 
@@ -183,7 +222,8 @@ class _View:
     def counts(self, compact: bool) -> str:
         s = self.stats
         tokens = s.prompt_tokens + s.completion_tokens
-        parts = [f"{s.done:,} ok", f"{s.failed:,} failed", f"{s.in_flight} in flight"]
+        flagged = f" ({s.flagged_results:,} flagged)" if s.flagged_results else ""
+        parts = [f"{s.done:,} ok{flagged}", f"{s.failed:,} failed", f"{s.in_flight} in flight"]
         parts.append(f"{_short(tokens)} tokens" if compact else f"tokens {tokens:,}")
         cost = self.cost()
         if cost is not None:
@@ -251,6 +291,11 @@ class _View:
         table.add_column("what")
         table.add_column("value", justify="right")
         table.add_row("extracted", f"{s.done:,}")
+        if s.flagged_results:
+            table.add_row(
+                "  with problems flagged",
+                f"{s.flagged_results:,} ({s.flagged_problems:,} problem(s) left)",
+            )
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(s.failures_by_kind.items()))
         table.add_row("failed", f"{s.failed:,}" + (f" ({kinds})" if kinds else ""))
         table.add_row("skipped (already in output)", f"{s.skipped:,}")
@@ -260,17 +305,33 @@ class _View:
         table.add_row("estimated cost", f"${cost:,.4f}" if cost is not None else "unknown model")
         table.add_row("wall time", f"{s.elapsed:,.1f} s")
         table.add_row("throughput", rate(s.per_second))
-        table.add_row("output", str(output))
+        table.add_row("output", plain(output))
         self.console.print(table)
+        if s.flagged_results:
+            self.console.print(
+                _note(
+                    f"{s.flagged_results} result(s) flagged:",
+                    "yellow",
+                    f"{s.flagged_problems} problem(s) the policy kept (ungrounded or broken "
+                    "strings, marked in grounding.issues; `problems_left` on each line); "
+                    "--on-ungrounded drop or fail to keep them out",
+                )
+            )
         if interrupted:
             self.console.print(
-                "[yellow]interrupted:[/] every finished article is saved; "
-                "re-run the same command to resume"
+                _note(
+                    "interrupted:",
+                    "yellow",
+                    "every finished article is saved; re-run the same command to resume",
+                )
             )
         elif s.failed:
             self.console.print(
-                f"[yellow]{s.failed} article(s) failed:[/] see their error lines; "
-                "re-run with --retry-failed to try them again"
+                _note(
+                    f"{s.failed} article(s) failed:",
+                    "yellow",
+                    "see their error lines; re-run with --retry-failed to try them again",
+                )
             )
 
 

@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from agent.views.plain import console as plain_console
+from agent.views.plain import plain
 
 if TYPE_CHECKING:
     from agent.fixtures.diff import Change
@@ -36,7 +40,7 @@ _STYLE = {
 
 def _console() -> Console:
     # Wide when piped (CI logs), so diff rows stay on one line; the terminal's width otherwise.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    return plain_console(width=None if sys.stdout.isatty() else 200)
 
 
 @click.group("fixtures")
@@ -66,11 +70,14 @@ def check(ctx: click.Context, path: Path) -> None:
     bad = [o for o in outcomes if o.status is not Status.OK]
     if bad:
         console.print(
-            f"[bold red]{len(bad)} of {len(outcomes)} case(s) differ.[/] Review, then "
-            "`khabar fixtures record` (stale cassettes) or `khabar fixtures accept` (new goldens)."
+            Text.assemble(
+                (f"{len(bad)} of {len(outcomes)} case(s) differ.", "bold red"),
+                " Review, then `khabar fixtures record` (stale cassettes) or "
+                "`khabar fixtures accept` (new goldens).",
+            )
         )
         ctx.exit(1)
-    console.print(f"[green]{len(outcomes)} case(s) match their golden results.[/]")
+    console.print(Text(f"{len(outcomes)} case(s) match their golden results.", style="green"))
 
 
 @fixtures.command("accept")
@@ -93,13 +100,15 @@ def accept(ctx: click.Context, path: Path, yes: bool) -> None:
         for outcome in pending:
             assert outcome.result is not None
             write_golden(outcome.case, outcome.result)
-            console.print(f"wrote {outcome.case.golden}")
+            console.print(plain(f"wrote {outcome.case.golden}"))
     elif not pending:
         console.print("golden files already match: nothing to write")
     if blocked:
         console.print(
-            f"[bold red]{len(blocked)} case(s) could not be replayed[/] and keep their golden "
-            "file: re-record them first (`khabar fixtures record`)."
+            Text.assemble(
+                (f"{len(blocked)} case(s) could not be replayed", "bold red"),
+                " and keep their golden file: re-record them first (`khabar fixtures record`).",
+            )
         )
         ctx.exit(1)
 
@@ -127,14 +136,14 @@ def record(path: Path, yes: bool, config_path: str | None, **flags: Any) -> None
     try:
         for case in discover(path):
             how = "from answers.json" if case.hand_written else "against the endpoint"
-            console.print(f"recording {case.name} {how} …")
+            console.print(plain(f"recording {case.name} {how} …"))
             recordings.append(record_case(case, base))
         changed = [r for r in recordings if _cassette_changes(r)]
         _show_recordings(console, recordings)
         if changed and _confirmed(f"{len(changed)} cassette(s)", yes):
             for recording in changed:
                 recording.install()
-                console.print(f"wrote {recording.case.cassette}")
+                console.print(plain(f"wrote {recording.case.cassette}"))
             console.print("now review with `khabar fixtures check`, then `khabar fixtures accept`")
         elif not changed:
             console.print("cassettes unchanged: nothing to write")
@@ -178,7 +187,7 @@ def _show_recordings(console: Console, recordings: list[Recording]) -> None:
         found = _cassette_changes(r)
         status = "changed" if found else "unchanged"
         style = _STYLE[status]
-        table.add_row(r.case.name, f"[{style}]{status}[/]", "\n".join(found))
+        table.add_row(plain(r.case.name), plain(status, style), plain("\n".join(found)))
     console.print(table)
     changes = [(r.case.name, c) for r in recordings for c in r.changes]
     if changes:
@@ -190,7 +199,7 @@ def _summary_table(outcomes: list[Outcome]) -> Table:
     for o in outcomes:
         style = _STYLE.get(str(o.status), "")
         detail = o.reason or (f"{len(o.changes)} difference(s)" if o.changes else "")
-        table.add_row(o.case.name, f"[{style}]{o.status}[/]", detail)
+        table.add_row(plain(o.case.name), plain(o.status, style), plain(detail))
     return table
 
 
@@ -198,7 +207,7 @@ def _changes_table(changes: list[tuple[str, Change]], title: str = "differences"
     table = Table("case", "change", "where", "golden", "now", title=title, title_justify="left")
     for case, c in changes:
         where = f"{c.section} {c.item}".strip() + (f" · {c.field}" if c.field else "")
-        table.add_row(case, c.kind, where, c.before, c.after)
+        table.add_row(plain(case), plain(c.kind), plain(where), plain(c.before), plain(c.after))
     return table
 
 

@@ -7,6 +7,8 @@ re-raises it with its traceback instead.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import os
@@ -15,14 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from agent.cli.options import load_settings, output_option, setting_options
-from agent.errors import InputError, KhabarError
+from agent.errors import InputError, KhabarError, OutputError
+from agent.views.plain import console as plain_console
+from agent.views.plain import plain, printable, printable_json
 
 EXIT_USAGE = 2
-_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+_stderr = plain_console(stderr=True, soft_wrap=True)
 
 
 def _debug_requested(argv: list[str]) -> bool:
@@ -37,27 +41,90 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger("instructor").addHandler(logging.NullHandler())
         logging.getLogger("instructor").propagate = False
     try:
-        code = cli.main(args=args, prog_name="khabar", standalone_mode=False)
+        try:
+            code = cli.main(args=args, prog_name="khabar", standalone_mode=False)
+        finally:
+            _flush_stdout()
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.ClickException as exc:
         if debug:
             raise
-        _fail(exc.format_message(), exc.exit_code)
+        _fail(exc.format_message(), exc.exit_code, args)
     except click.Abort:
-        _fail("interrupted", 130)
+        _fail("interrupted", 130, args)
     except KhabarError as exc:
         if debug:
             raise
-        _fail(str(exc), exc.exit_code)
+        _fail(str(exc), exc.exit_code, args)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail("interrupted", 130, args)
+    except OSError as exc:
+        if debug or not _is_stdout_failure(exc):
+            raise
+        _discard_stdout()
+        _fail(f"cannot write standard output: {exc.strerror or exc}", OutputError.exit_code, args)
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(message: str, code: int) -> None:
-    _stderr.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+# What writing to a full disk, a closed pipe or a dead terminal raises on stdout.
+_STDOUT_ERRNOS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG})
+
+
+def _is_stdout_failure(exc: OSError) -> bool:
+    """A write error with no file name: stdout (every file khabar opens is named or wrapped)."""
+    return exc.filename is None and exc.errno in _STDOUT_ERRNOS
+
+
+def _flush_stdout() -> None:
+    """Flush what the command printed; a full disk or closed pipe on stdout becomes one line.
+
+    After a failed flush the data is discarded (stdout pointed at /dev/null), or the
+    interpreter would try again at exit and print its own traceback-like warning."""
+    stream = sys.stdout
+    if stream is None:
+        return
+    try:
+        stream.flush()
+    except OSError as exc:
+        _discard_stdout()
+        raise OutputError(f"cannot write standard output: {exc.strerror or exc}") from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit has nowhere to fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _fail(message: str, code: int, args: list[str] | None = None) -> None:
+    """One red line. The message is data (file names, server text): printed as plain text,
+    controls shown, and with any secret the user passed replaced."""
+    from agent.credentials import scrub
+
+    line = printable(scrub(message, _known_secrets(args or [])))
+    _stderr.print(Text.assemble(("error:", "bold red"), " ", line))
     sys.exit(code)
+
+
+def _known_secrets(args: list[str]) -> tuple[str, ...]:
+    """The key and base-URL credentials given on the command line or in the environment."""
+    from agent.credentials import url_secrets
+    from agent.settings import ENV_NAMES
+
+    values = [os.environ.get(name, "") for name in ENV_NAMES["api_key"]]
+    urls = [os.environ.get(name, "") for name in ENV_NAMES["base_url"]]
+    for i, arg in enumerate(args):
+        for flag, into in (("--api-key", values), ("--base-url", urls)):
+            if arg == flag and i + 1 < len(args):
+                into.append(args[i + 1])
+            elif arg.startswith(flag + "="):
+                into.append(arg.split("=", 1)[1])
+    for url in urls:
+        values += url_secrets(url)
+    return tuple(sorted({v for v in values if len(v) >= 3}, key=len, reverse=True))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,7 +176,7 @@ def extract(
 ) -> None:
     """Extract participants, titles, locations and stated positions from ARTICLE (a file or -)."""
     from agent.articles import read_article
-    from agent.files import write_atomic
+    from agent.files import check_outputs
     from agent.llm.pipeline import Extractor
     from agent.views.terminal import render_extraction
 
@@ -117,8 +184,9 @@ def extract(
         raise click.UsageError("--replay and --record cannot be used together")
     if show_text and as_json:
         raise click.UsageError("--show-text cannot be used with --json")
-    text = read_article(article)
     settings = load_settings(config_path, flags)
+    check_outputs({"-o": output, "--html": html, "--record": record}, [article, replay])
+    text = read_article(article)
     if replay:
         client, settings = _replay_client(replay, settings, flags)
     elif record:
@@ -136,22 +204,50 @@ def extract(
     if record:
         recorder.finish(result.provenance.prompt_version)
     payload = result.model_dump_json(indent=2)
-    if output:
-        write_atomic(output, payload + "\n")
-    if html:
-        from agent.views.html_report import ReportArticle, write_report
-
-        label = "standard input" if article == "-" else Path(article).name
-        write_report(html, [ReportArticle(label, text, result)], title=f"khabar: {label}")
+    failure = _write_outputs(output, html, article, text, result, payload)
     if as_json:
-        click.echo(payload)
+        click.echo(printable_json(payload))
     else:
-        console = Console(highlight=False)
+        console = plain_console()
         if show_text:
             from agent.views.article_text import article_view
 
             console.print(article_view(text, result, visual=bidi, width=console.width))
         console.print(render_extraction(result))
+    if failure is not None:
+        raise _rescued(failure, payload, printed=as_json)
+
+
+def _write_outputs(
+    output: Path | None, html: Path | None, article: str, text: str, result: Any, payload: str
+) -> OutputError | None:
+    """Write `-o` and `--html`; a failure is returned, not raised, so the result still shows."""
+    from agent.files import write_atomic
+
+    try:
+        if output:
+            write_atomic(output, payload + "\n")
+        if html:
+            from agent.views.html_report import ReportArticle, write_report
+
+            label = "standard input" if article == "-" else Path(article).name
+            write_report(html, [ReportArticle(label, text, result)], title=f"khabar: {label}")
+    except OutputError as exc:
+        return exc
+    return None
+
+
+def _rescued(failure: OutputError, payload: str, *, printed: bool) -> OutputError:
+    """The write failed after the endpoint answered: keep the paid-for result somewhere."""
+    from agent.files import rescue_copy
+
+    if printed:
+        return OutputError(f"{failure}; the result was printed on standard output")
+    saved = rescue_copy(payload + "\n", ".json")
+    if saved is not None:
+        return OutputError(f"{failure}; the result was saved to {saved}")
+    click.echo(printable_json(payload))
+    return OutputError(f"{failure}; the result was printed on standard output")
 
 
 def _replay_client(path: Path, settings: Any, flags: dict[str, Any]) -> tuple[Any, Any]:
@@ -191,19 +287,24 @@ def show_config(as_json: bool, config_path: str | None) -> None:
     settings = load_settings(config_path, {})
     shown = settings.public()
     if as_json:
-        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+        click.echo(printable_json(json.dumps(shown, indent=2, ensure_ascii=False)))
         return
     table = Table("setting", "value", "from", title="khabar configuration", title_justify="left")
     for name, value in shown.items():
         table.add_row(
-            name, "" if value is None else str(value), settings.sources.get(name, "default")
+            plain(name),
+            plain("" if value is None else value),
+            plain(settings.sources.get(name, "default")),
         )
-    console = Console(highlight=False)
+    console = plain_console()
     console.print(table)
     if not settings.base_url and not settings.api_key:
         console.print(
-            "[yellow]No endpoint configured:[/] set KHABAR_BASE_URL and KHABAR_MODEL "
-            "(or OPENAI_API_KEY), or write ~/.config/khabar/config.toml."
+            Text.assemble(
+                ("No endpoint configured:", "yellow"),
+                " set KHABAR_BASE_URL and KHABAR_MODEL (or OPENAI_API_KEY), or write "
+                "~/.config/khabar/config.toml.",
+            )
         )
 
 
@@ -219,7 +320,7 @@ def schema_export(directory: Path) -> None:
     from agent.extraction.schemas import export_schemas
 
     for path in export_schemas(directory):
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {printable(path)}")
 
 
 @schema.command("check")

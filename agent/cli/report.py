@@ -20,12 +20,19 @@ from agent.cli.options import output_option
 @click.option("--title", default="khabar report", show_default=True, help="Page title.")
 def report(results: Path, output: Path, article: Path | None, title: str) -> None:
     """Write an HTML page of RESULTS (result JSON or batch JSONL), mentions highlighted."""
+    from agent.files import check_outputs
     from agent.views.html_report import load_report_articles, write_report
+    from agent.views.plain import printable
 
-    articles = load_report_articles(results, article)
+    check_outputs({"-o": output}, [results, article])
+    skipped: list[str] = []
+    articles = load_report_articles(results, article, skipped=skipped)
     write_report(output, articles, title)
     missing = sum(1 for a in articles if a.text is None)
-    click.echo(f"wrote {output} ({len(articles)} article{'s' if len(articles) != 1 else ''})")
+    plural = "s" if len(articles) != 1 else ""
+    click.echo(printable(f"wrote {output} ({len(articles)} article{plural})"))
+    for reason in skipped:
+        click.echo(printable(f"skipped {reason}"), err=True)
     if missing:
         click.echo(
             f"{missing} without article text: pass --article, or keep `text` in the JSONL", err=True

@@ -7,15 +7,18 @@ instructor's re-asks only ever follow validation errors. A client a user injects
 
 from __future__ import annotations
 
+import logging
 import time
 import weakref
 from collections.abc import Callable
 from functools import cache
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx2 as httpx
 import openai
 
+from agent.credentials import scrub, without_credentials
 from agent.llm.answers import check_complete
 from agent.llm.transport import AsyncRetryingTransport, RetryingTransport, RetryPolicy
 from agent.settings import OPENAI_BASE_URL, Mode, Settings
@@ -34,13 +37,70 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 def _sdk_options(settings: Settings) -> dict[str, Any]:
     """What the sync and async clients share: endpoint, key, timeout, and the SDK's own retries
-    off (transport retries happen once, in `agent.llm.transport`)."""
-    return {
+    off (transport retries happen once, in `agent.llm.transport`).
+
+    The SDK gets the base URL without user info or query: those are credentials, and the SDK and
+    httpx log every request's URL. The query goes in as the SDK's `default_query` (appended to
+    each request, where a query inside the base URL ended up before the path), the user info as
+    the HTTP client's basic auth (what httpx made of it in the URL)."""
+    base_url = settings.base_url or OPENAI_BASE_URL
+    options: dict[str, Any] = {
         "api_key": settings.api_key or PLACEHOLDER_KEY,
-        "base_url": settings.base_url or OPENAI_BASE_URL,
+        "base_url": without_credentials(base_url),
         "timeout": settings.timeout,
         "max_retries": 0,
     }
+    query = dict(parse_qsl(urlsplit(base_url).query))
+    if query:
+        options["default_query"] = query
+    _scrub_sdk_logs(settings.secrets())
+    return options
+
+
+def _basic_auth(settings: Settings) -> httpx.BasicAuth | None:
+    parts = urlsplit(settings.base_url or OPENAI_BASE_URL)
+    if not (parts.username or parts.password):
+        return None
+    return httpx.BasicAuth(unquote(parts.username or ""), unquote(parts.password or ""))
+
+
+class _SecretFilter(logging.Filter):
+    """Replaces known secrets in the records of the SDK's and httpx's loggers (request URLs
+    carry the query, error bodies echo keys), for anyone who turns those loggers on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            cleaned = scrub(message, tuple(sorted(self.secrets, key=len, reverse=True)))
+            if cleaned != message:
+                record.msg, record.args = cleaned, ()
+        return True
+
+
+_SECRET_FILTER = _SecretFilter()
+# Loggers whose records may carry a secret: request URLs (openai, httpx) and error bodies
+# (instructor's retry log quotes them). Filters apply only to the logger a record is made on,
+# so each existing logger under these names gets the filter, not only the top one.
+SDK_LOGGER_PREFIXES = ("openai", "httpx2", "httpcore2", "instructor")
+
+
+def _scrub_sdk_logs(secrets: tuple[str, ...] = ()) -> None:
+    _SECRET_FILTER.secrets.update(secrets)
+    if not _SECRET_FILTER.secrets:
+        return
+    names = [
+        name
+        for name in list(logging.root.manager.loggerDict)
+        if name.split(".")[0] in SDK_LOGGER_PREFIXES
+    ]
+    for name in {*SDK_LOGGER_PREFIXES, *names}:
+        logger = logging.getLogger(name)
+        if _SECRET_FILTER not in logger.filters:
+            logger.addFilter(_SECRET_FILTER)
 
 
 def openai_client(
@@ -56,7 +116,9 @@ def openai_client(
         transport or httpx.HTTPTransport(), policy or retry_policy(settings), sleep=sleep
     )
     return openai.OpenAI(
-        http_client=httpx.Client(transport=retrying, timeout=settings.timeout),
+        http_client=httpx.Client(
+            transport=retrying, timeout=settings.timeout, auth=_basic_auth(settings)
+        ),
         **_sdk_options(settings),
     )
 
@@ -73,7 +135,9 @@ def async_openai_client(
         transport or httpx.AsyncHTTPTransport(), policy or retry_policy(settings)
     )
     return openai.AsyncOpenAI(
-        http_client=httpx.AsyncClient(transport=retrying, timeout=settings.timeout),
+        http_client=httpx.AsyncClient(
+            transport=retrying, timeout=settings.timeout, auth=_basic_auth(settings)
+        ),
         **_sdk_options(settings),
     )
 
@@ -93,6 +157,7 @@ def patch(client: openai.OpenAI | openai.AsyncOpenAI, mode: Mode) -> Any:
     import instructor
 
     _remember_async_validator_scans()
+    _scrub_sdk_logs()  # instructor's own loggers exist now that it is imported
     wrapped = instructor.from_openai(client, mode=instructor_mode(mode))
     create = _json_as_extra_body(
         client.chat.completions.create, asynchronous=isinstance(client, openai.AsyncOpenAI)

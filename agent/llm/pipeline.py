@@ -25,6 +25,7 @@ from typing import Any
 import openai
 from pydantic import ValidationError
 
+from agent.credentials import redacted_url
 from agent.errors import (
     AuthenticationError,
     ConfigError,
@@ -44,7 +45,7 @@ from agent.llm import chunked
 from agent.llm.client import async_openai_client, openai_client, patch
 from agent.llm.prompts import PromptSet
 from agent.llm.server_reply import refused_feature, says_invalid_request, short_reason
-from agent.llm.transport import is_local_host, requests_sent
+from agent.llm.transport import BodyCutOff, is_local_host, requests_sent, retry_after_seconds
 from agent.models import ArticleExtraction, Provenance, Usage
 from agent.settings import Mode, Policy, Settings
 
@@ -346,7 +347,18 @@ async def aextract(
 
 
 def translate_error(exc: BaseException, settings: Settings, *, attempts: int) -> KhabarError:
-    """Map whatever the SDK or instructor raised to one KhabarError with a one-line reason."""
+    """Map whatever the SDK or instructor raised to one KhabarError with a one-line reason.
+
+    The line never carries a secret: servers and proxies echo keys and URLs back in their
+    error bodies, so the key and the base URL's password and query values are replaced."""
+    error = _translate(exc, settings, attempts=attempts)
+    scrubbed = settings.scrub(error.reason)  # the message itself, without the cost suffix
+    if scrubbed != error.reason:
+        error.args = (scrubbed,)
+    return error
+
+
+def _translate(exc: BaseException, settings: Settings, *, attempts: int) -> KhabarError:
     chain = _causes(exc)
     for err in chain:
         if isinstance(err, KhabarError):
@@ -364,8 +376,15 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
             return EndpointUnreachable(_timeout_message(err, settings, attempts), host=host)
         if isinstance(err, openai.APIConnectionError):
             reason = _root_reason(err)
+            if any(isinstance(cause, BodyCutOff) for cause in _causes(err)):
+                return EndpointFailed(
+                    f"the answer from {host} was cut off mid-read ({reason}): the server or a "
+                    "proxy in between closed the connection before the whole body came",
+                    host=host,
+                )
+            shown = redacted_url(settings.base_url) if settings.base_url else host
             return EndpointUnreachable(
-                f"cannot reach {settings.base_url or host}: {reason}; is the server running?",
+                f"cannot reach {shown}: {reason}; is the server running?",
                 host=host,
             )
         if isinstance(err, openai.APIStatusError) and says_invalid_request(
@@ -376,6 +395,15 @@ def translate_error(exc: BaseException, settings: Settings, *, attempts: int) ->
             )
         if isinstance(err, openai.APIStatusError):
             message = _api_message(err)
+            wait = retry_after_seconds(err.response)
+            if wait is not None and wait > settings.transport_max_seconds:
+                return EndpointFailed(
+                    f"{host} answered HTTP {err.status_code}: {message}; it asks to wait "
+                    f"{wait:g} s (Retry-After), past the {settings.transport_max_seconds:g} s "
+                    "retry budget (KHABAR_TRANSPORT_MAX_SECONDS): try again later",
+                    host=host,
+                    status_code=err.status_code,
+                )
             return EndpointFailed(
                 f"{host} answered HTTP {err.status_code}: {message}"
                 + (

@@ -68,6 +68,13 @@ def _should_retry(response: httpx.Response) -> bool:
     return not says_invalid_request(response.status_code, body_of(response.content))
 
 
+class BodyCutOff(httpx.ReadError):
+    """The server sent its headers, then the connection broke before the whole body came.
+
+    A `ReadError` like any other (so it is retried like one), named apart so the final message
+    can say the answer was cut off instead of asking whether the server is running."""
+
+
 @dataclass
 class RetryPolicy:
     """Bounds and backoff for transport retries; share one instance between concurrent workers."""
@@ -197,9 +204,9 @@ class RetryingTransport(httpx.BaseTransport):
             response = self.inner.handle_request(request)
             try:
                 response.read()  # a body cut mid-read is a transport error, retried like others
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
                 response.close()
-                raise
+                raise BodyCutOff(str(exc) or type(exc).__name__, request=request) from exc
             return response
 
         return retrying(send)
@@ -225,9 +232,9 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
             response = await self.inner.handle_async_request(request)
             try:
                 await response.aread()  # a body cut mid-read is retried like other errors
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
                 await response.aclose()
-                raise
+                raise BodyCutOff(str(exc) or type(exc).__name__, request=request) from exc
             return response
 
         return await retrying(send)
@@ -238,6 +245,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
 
 __all__ = [
     "AsyncRetryingTransport",
+    "BodyCutOff",
     "RetryPolicy",
     "RetryingTransport",
     "is_local_host",

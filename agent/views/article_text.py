@@ -25,6 +25,7 @@ from rich.text import Text
 from agent.errors import InputError
 from agent.models import ArticleExtraction
 from agent.views.html_report import Mark, collect_marks, text_direction
+from agent.views.plain import printable_article
 
 KIND_STYLE: dict[str, str] = {
     "content": "on grey23",
@@ -38,13 +39,17 @@ FUZZY_STYLE = "underline"
 
 
 def highlighted(text: str, marks: Sequence[Mark]) -> Text:
-    """`text` with the style of each mark; inner (shorter) marks are applied last, so they win."""
-    out = Text(text, no_wrap=False)
+    """`text` with the style of each mark; inner (shorter) marks are applied last, so they win.
+
+    Control characters in the article are shown as escapes (`agent.views.plain`), each mark
+    moved with the characters it covers."""
+    shown, moved = printable_article(text)
+    out = Text(shown, no_wrap=False)
     for m in sorted(marks, key=lambda m: m.start - m.end):
         style = KIND_STYLE[m.kind]
         if m.item.alignment in ("fuzzy",):
             style += " " + FUZZY_STYLE
-        out.stylize(style, m.start, m.end)
+        out.stylize(style, moved[min(m.start, len(text))], moved[min(m.end, len(text))])
     return out
 
 

@@ -314,8 +314,13 @@ def _record(data: object, source: str, text: str | None) -> ReportArticle:
     return ReportArticle(label, text, result, None if error is None else str(error))
 
 
-def load_report_articles(path: Path, article: Path | None = None) -> list[ReportArticle]:
-    """Articles from one result JSON (text from `article`) or a JSONL of batch lines."""
+def load_report_articles(
+    path: Path, article: Path | None = None, *, skipped: list[str] | None = None
+) -> list[ReportArticle]:
+    """Articles from one result JSON (text from `article`) or a JSONL of batch lines.
+
+    A JSONL line that is not JSON (a batch output damaged mid-file, whose id a resume has
+    extracted again) is left out and named in `skipped` when given; without it, it fails."""
     from agent.articles import read_article
 
     try:
@@ -338,7 +343,10 @@ def load_report_articles(path: Path, article: Path | None = None) -> list[Report
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+            if skipped is None:
+                raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+            skipped.append(f"{path}:{number}: not JSON ({exc.msg})")
+            continue
         articles.append(_record(data, f"{path}:{number}", None))
     if not articles:
         raise InputError(f"{path} holds no result")

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from agent.models import AlignmentStatus, ArticleExtraction, Grounded, LinkStatus, Location
 from agent.views.places import link_code, link_summary, model_disagrees
+from agent.views.plain import plain, printable
 
 STATUS_STYLE: dict[AlignmentStatus, str] = {
     AlignmentStatus.EXACT: "green",
@@ -34,18 +35,18 @@ STATUS_MARK: dict[AlignmentStatus, str] = {
 def grounded_text(item: Grounded, limit: int | None = None) -> Text:
     """The string in the colour of its alignment, with a mark when it was not found verbatim."""
     value = item.text if limit is None or len(item.text) <= limit else item.text[: limit - 1] + "…"
-    return Text(value + STATUS_MARK[item.alignment], style=STATUS_STYLE[item.alignment])
+    return Text(printable(value) + STATUS_MARK[item.alignment], style=STATUS_STYLE[item.alignment])
 
 
 def place_cell(loc: Location) -> Text:
     """The gazetteer's country (green), open names (yellow), a model code it contradicts (red)."""
     link = loc.place
     if link is None or link.status is LinkStatus.UNLINKED:
-        return Text(f"{loc.country_code} (model)" if loc.country_code else "", style="dim")
+        return plain(f"{loc.country_code} (model)" if loc.country_code else "", style="dim")
     style = "yellow" if link.status is LinkStatus.AMBIGUOUS else "green"
-    cell = Text(link_summary(link), style=style)
+    cell = plain(link_summary(link), style=style)
     if model_disagrees(loc):
-        cell.append(f"\nmodel said {loc.country_code} ✗", style="bold red")
+        cell.append(printable(f"\nmodel said {loc.country_code} ✗"), style="bold red")
     return cell
 
 
@@ -73,23 +74,23 @@ def render_extraction(result: ArticleExtraction) -> RenderableType:
         mentions = Text(", ").join(grounded_text(m) for m in p.mentions)
         country = link_code(p.place) or link_code(p.affiliation_place) or ""
         people.add_row(
-            p.id,
+            plain(p.id),
             grounded_text(p.name),
-            p.name_en or "",
-            f"{p.kind} · {p.role}",
+            plain(p.name_en or ""),
+            plain(f"{p.kind} · {p.role}"),
             titles,
             mentions,
-            country,
+            plain(country),
         )
 
     places = _table("Locations", "id", "name", "English", "kind", "role", "country")
     for loc in result.locations:
         places.add_row(
-            loc.id,
+            plain(loc.id),
             grounded_text(loc.name),
-            loc.name_en or "",
-            str(loc.kind),
-            str(loc.role),
+            plain(loc.name_en or ""),
+            plain(loc.kind),
+            plain(loc.role),
             place_cell(loc),
         )
 
@@ -99,14 +100,14 @@ def render_extraction(result: ArticleExtraction) -> RenderableType:
         who = (
             grounded_text(speaker.name)
             if speaker
-            else Text(f"{pos.speaker_id} ✗", style="bold red")
+            else plain(f"{pos.speaker_id} ✗", style="bold red")
         )
         said.add_row(
             who,
             grounded_text(pos.cue),
             grounded_text(pos.content, 160),
-            f"{pos.attribution} · {pos.stance}",
-            pos.gist_en,
+            plain(f"{pos.attribution} · {pos.stance}"),
+            plain(pos.gist_en),
         )
 
     parts: list[RenderableType] = [people, places, said]
@@ -115,7 +116,7 @@ def render_extraction(result: ArticleExtraction) -> RenderableType:
         for issue in result.grounding.issues:
             style = "yellow" if issue.action == "flagged" else "red"
             issues.append(f"{issue.action}: ", style=f"bold {style}")
-            issues.append(issue.message + "\n", style=style)
+            issues.append(printable(issue.message) + "\n", style=style)
         parts.append(issues)
     parts.append(footer(result))
     return Group(*parts)
@@ -130,13 +131,13 @@ def footer(result: ArticleExtraction) -> Text:
     )
     line = Text.assemble(
         ("model ", "dim"),
-        prov.model,
+        printable(prov.model),
         ("  endpoint ", "dim"),
-        prov.endpoint,
+        printable(prov.endpoint),
         ("  mode ", "dim"),
-        prov.mode,
+        printable(prov.mode),
         ("  prompt ", "dim"),
-        prov.prompt_version,
+        printable(prov.prompt_version),
         ("  attempts ", "dim"),
         str(prov.attempts),
         ("  tokens ", "dim"),
@@ -147,8 +148,8 @@ def footer(result: ArticleExtraction) -> Text:
         ("\ngrounding ", "dim"),
         counts or "nothing to ground",
         ("  policy ", "dim"),
-        result.grounding.policy,
-        *((("\nchosen ", "dim"), Text(prov.auto_choice)) if prov.auto_choice else ()),
+        printable(result.grounding.policy),
+        *((("\nchosen ", "dim"), Text(printable(prov.auto_choice))) if prov.auto_choice else ()),
     )
     if prov.reask_failed:
         line.append(f"\n{prov.reask_failed}; kept the best earlier answer", style="yellow")

@@ -1,0 +1,80 @@
+"""Credentials in URLs and text: what may be shown or stored, and what must be replaced.
+
+A base URL may carry a user and password (`http://user:pw@host/v1`) or a key in its query
+(`?api-key=…`, as some gateways take it). None of that may leave the process: results name the
+endpoint by host and port, messages show the URL without user info or query, and text that may
+quote a secret back (a server's error body, a log record) has every known secret replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why `url` cannot be an endpoint's base URL, or None: it needs http(s) and a host."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is what raises on a bad one
+    except ValueError as exc:
+        return f"is not a valid URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "needs http:// or https:// (e.g. http://localhost:8000/v1)"
+    if not parts.hostname:
+        return "has no host (e.g. http://localhost:8000/v1)"
+    return None
+
+
+def url_secrets(url: str) -> list[str]:
+    """The password and query values of a URL (`without_credentials` drops them and the user
+    name; the name alone is not secret and too often an ordinary word to replace in text)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    found = [parts.password, unquote(parts.password)] if parts.password else []
+    found += [value for _, value in parse_qsl(parts.query)] + parts.query.split("&")
+    return found
+
+
+def redacted_url(url: str) -> str:
+    """`url` for a message when it may not even parse: no user info, no query."""
+    try:
+        return without_credentials(url)
+    except ValueError:
+        return re.sub(r"\?.*$", "", re.sub(r"//[^/?#]*@", "//", url))
+
+
+def scrub(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with each of `secrets` replaced by `***`."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def host_port(host: str | None, port: int | None) -> str:
+    if not host:
+        return ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{port}" if port else host
+
+
+def without_credentials(url: str) -> str:
+    """`url` without user, password, query or fragment: what may be shown or stored."""
+    parts = urlsplit(url)
+    return parts._replace(
+        netloc=host_port(parts.hostname, parts.port), query="", fragment=""
+    ).geturl()
+
+
+__all__ = [
+    "base_url_problem",
+    "host_port",
+    "redacted_url",
+    "scrub",
+    "url_secrets",
+    "without_credentials",
+]
