@@ -44,8 +44,9 @@ def test_the_cases_are_there_and_labelled() -> None:
     assert by_split["test"] >= 6 and by_split["dev"] >= 2 * by_split["test"] - 2
     langs = Counter(c.language for c in NEW)
     assert min(langs["ar"], langs["en"]) >= 8
-    fresh = Counter(c.language for c in CASES if c.split == "fresh")
-    assert min(fresh["ar"], fresh["en"]) >= 6
+    for held_out in ("fresh", "fresh2"):
+        langs = Counter(c.language for c in CASES if c.split == held_out)
+        assert min(langs["ar"], langs["en"]) >= 6, held_out
     for part in vb.SPLITS:
         for d in (vb.CASES_DIR / part).iterdir():
             assert {p.name for p in d.iterdir()} == {
@@ -149,40 +150,61 @@ def test_attributed_analysis_is_verbatim_with_a_cue_of_the_article(case: vb.Case
         assert added["speaker_id"] in {p["id"] for p in case.answer["participants"]}
 
 
-def test_fresh_cases_use_text_no_other_case_uses() -> None:
-    """The final held-out split shares no source sentence or document with dev, test or fixtures."""
+def _sources(d: Path) -> set[str]:
+    """The source ids a case's SOURCE.md names (a NewsFANE range: every id in it)."""
+    text = (d / "SOURCE.md").read_text(encoding="utf-8")
+    found = set(re.findall(r"newsfane_s\d{5}|\b5b[0-9a-f]{22}\b|GUM_news_\w+", text))
+    found |= {f"wikinews:{n}" for n in re.findall(r"Wikinews article (\d+)", text)}
+    if "newsfane_s" in text:  # a range of sentences: every id between the first and the last
+        lo, hi = (int(x) for x in re.findall(r"newsfane_s(\d{5})", text)[:2])
+        found |= {f"newsfane_s{i:05d}" for i in range(lo, hi + 1)}
+    return found
 
-    def sources(d: Path) -> set[str]:
-        text = (d / "SOURCE.md").read_text(encoding="utf-8")
-        found = set(re.findall(r"newsfane_s\d{5}|\b5b[0-9a-f]{22}\b|GUM_news_\w+", text))
-        found |= {f"wikinews:{n}" for n in re.findall(r"Wikinews article (\d+)", text)}
-        if "newsfane_s" in text:  # a range of sentences: every id between the first and the last
-            lo, hi = (int(x) for x in re.findall(r"newsfane_s(\d{5})", text)[:2])
-            found |= {f"newsfane_s{i:05d}" for i in range(lo, hi + 1)}
-        return found
 
-    fresh = [d for d in (vb.CASES_DIR / "fresh").iterdir()]
-    others = [d for part in ("dev", "test") for d in (vb.CASES_DIR / part).iterdir()]
+# Each held-out split against every split written before it, and the fixtures.
+_EARLIER = {"fresh": ("dev", "test"), "fresh2": ("dev", "test", "fresh")}
+
+
+@pytest.mark.parametrize("split", sorted(_EARLIER))
+def test_held_out_cases_use_text_no_other_case_uses(split: str) -> None:
+    """A held-out split shares no source sentence or document with earlier splits or fixtures."""
+    mine_dirs = [d for d in (vb.CASES_DIR / split).iterdir()]
+    others = [d for part in _EARLIER[split] for d in (vb.CASES_DIR / part).iterdir()]
     others += [f.parent for f in vb.FIXTURES_DIR.glob("*/SOURCE.md")]
-    used = set().union(*(sources(d) for d in others))
-    assert len(fresh) >= 12
-    for d in fresh:
-        mine = sources(d)
+    used = set().union(*(_sources(d) for d in others))
+    assert len(mine_dirs) >= 12
+    for d in mine_dirs:
+        mine = _sources(d)
         assert mine and not mine & used, d.name
         meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
         ids = set(meta["source_ids"])
         assert ids and all(any(i.endswith(m) or m in i for m in mine) for i in ids), d.name
 
 
-def test_split_fresh_is_its_own_split_and_part_of_all(tmp_path: Path) -> None:
-    fresh = vb.load_cases("fresh")
-    assert fresh and {c.split for c in fresh} == {"fresh"}  # no fixtures, no dev or test
+def test_fresh2_articles_share_no_sentence_with_any_other_case() -> None:
+    """Beyond the ids: no line of a fresh2 article occurs in another case's or fixture's text."""
+    others = [
+        d / "article.txt"
+        for part in ("dev", "test", "fresh")
+        for d in (vb.CASES_DIR / part).iterdir()
+    ]
+    others += list(vb.FIXTURES_DIR.glob("*/article.txt"))
+    corpus = "\n".join(p.read_text(encoding="utf-8") for p in others)
+    for d in (vb.CASES_DIR / "fresh2").iterdir():
+        lines = [x.strip() for x in (d / "article.txt").read_text(encoding="utf-8").splitlines()]
+        assert not [x for x in lines if len(x) > 40 and x in corpus], d.name
+
+
+@pytest.mark.parametrize("split", ["fresh", "fresh2"])
+def test_a_held_out_split_is_its_own_split_and_part_of_all(split: str, tmp_path: Path) -> None:
+    fresh = vb.load_cases(split)
+    assert fresh and {c.split for c in fresh} == {split}  # no fixtures, no other split
     assert {c.id for c in fresh} <= {c.id for c in CASES}
-    out = tmp_path / "fresh.json"
-    argv = ["--split", "fresh", "--baseline", "none", "--quiet", "--json", str(out)]
+    out = tmp_path / f"{split}.json"
+    argv = ["--split", split, "--baseline", "none", "--quiet", "--json", str(out)]
     assert vb.main(argv) == 0
     result = json.loads(out.read_text(encoding="utf-8"))
-    assert result["split"] == "fresh" and result["totals"]["cases"] == len(fresh)
+    assert result["split"] == split and result["totals"]["cases"] == len(fresh)
     assert result["totals"]["statements"] == sum(len(c.answer["positions"]) for c in fresh)
 
 
