@@ -32,6 +32,7 @@ from agent.text.cue_words import (
     CONTINUATIONS,
     OBJECT_VERBS,
     OPENING_QUOTES,
+    PLURAL_PARTICIPLE,
     PLURAL_VERB,
     QUOTED_AS,
     SOURCE_AFTER,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
 Status = Literal["confirmed", "wrong", "unresolved", "detached"]
 
-CUE_BEFORE_MAX_GAP = 300  # characters from a cue to the content it introduces
+CUE_BEFORE_MAX_GAP = 1000  # characters from a cue to the content it introduces, one sentence
 CUE_AFTER_MAX_GAP = 80  # characters from a quotation's end to the cue after it ('…,' he said)
 CARRY_MAX_SENTENCES = 5  # a dropped subject continues an attribution at most this far back
 COLLECTIVE_SENTENCES_BACK = 3  # a collective stands for those named this far back
@@ -168,8 +169,8 @@ class Attributor(SubjectReader):
             found = None if participle and not quoted_as else self.before(lo, cue.start)
             if found is None and not self.content_words(lo, cue.start):
                 found = self.main_clause(content.end)  # "Stating Hall was innocent, Straw said"
-            if found is None or found.how == "unnamed":
-                found = self.after(cue, after_end) or found
+            if (found is None or found.how == "unnamed") and not participle:
+                found = self.after(cue, after_end) or found  # not "telling the Daily Mail"
         else:  # Arabic is VSO; a subject before the verb opens its clause
             after_end = content.start if cue.end <= content.start else cue.end
             found = self.after(cue, after_end)
@@ -233,8 +234,8 @@ class Attributor(SubjectReader):
             stem = bare_verb(w)
             if stem.endswith("ا") and stem[:-1] in VERBS:  # dual: اكدا
                 return True
-            if PLURAL_VERB.fullmatch(stem):  # plural, perhaps with an object: قالوا, وصفوه
-                return True
+            if PLURAL_VERB.fullmatch(stem) or PLURAL_PARTICIPLE.fullmatch(stem):  # قالوا,
+                return True  # وصفوه, مطالبين
         return False
 
     def _collective(
@@ -246,9 +247,14 @@ class Attributor(SubjectReader):
     ) -> Subject:
         first = max(0, sentence - COLLECTIVE_SENTENCES_BACK)
         start = self.sentences[first][0] if self.sentences else 0
+        participle = any(  # "تظاهر نحو 60 مسيحيا ... مطالبين ...، وقال الشباب المتظاهر"
+            PLURAL_PARTICIPLE.fullmatch(bare_verb(w))
+            for w in folded_words(self.text[cue.start : cue.end])
+        )
+        end = self.sentence_end(cue.start) if participle else cue.start
         named = {
             m.pid
-            for m in self.mentions.within(start, cue.start)
+            for m in self.mentions.within(start, end)
             if self.mentions.kinds.get(m.pid) in ("person", "state", "organization", "group")
         }
         named |= {pid for at, speakers in history if at >= start for pid in speakers}
@@ -272,8 +278,7 @@ class Attributor(SubjectReader):
                 for m in self.mentions.within(at, cue.start)
                 if self.mentions.kinds.get(m.pid) == "person"
             }
-            participle = self._is_continuation(cue)
-            subject = self._sentence_subject(lo, cue) if participle else frozenset()
+            subject = self._sentence_subject(lo, cue)  # "و انتقدت صحف ... الذي اتهم ... ورات"
             return Subject("continued", last | since | subject, "(same sentence)", primary=last)
         participle = self._is_continuation(cue)
         clause = self.heads(self.mentions.within(lo, cue.start))
@@ -301,11 +306,11 @@ class Attributor(SubjectReader):
             return Subject("continued", frozenset(recent), "(named just before)")
         last = before[-1][1]
         candidates = set(last)
-        if pronoun:  # "he" may be anyone named since: keep them as candidates
+        if pronoun:  # "he" may be anyone named since, "they" any body: keep them as candidates
             candidates |= {
                 m.pid
                 for m in self.mentions.within(before[-1][0], cue.start)
-                if self.mentions.kinds.get(m.pid) == "person"
+                if self.mentions.kinds.get(m.pid) != "state"
             }
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
 
@@ -330,12 +335,13 @@ class Attributor(SubjectReader):
         return not self.english and bool(_POSSESSED_SAYING.fullmatch(joined))
 
     def _sentence_subject(self, lo: int, cue: Span) -> frozenset[str]:
-        """The first person of the sentence: a participle may go on from its main verb ("و كان
-        اولمرت قد اعلن ان ه رفض طلب انان ...، قائلا")."""
-        for m in self.heads(self.mentions.within(lo, cue.start)):
-            if self.mentions.kinds.get(m.pid) == "person":
-                return frozenset({m.pid})
-        return frozenset()
+        """The sentence's first person and first participant: a dropped subject may go on from
+        the main verb ("و كان اولمرت قد اعلن ان ه رفض طلب انان ...، قائلا")."""
+        heads = [m for m in self.heads(self.mentions.within(lo, cue.start))
+                 if self.mentions.kinds.get(m.pid) != "state"]  # fmt: skip
+        people = [m.pid for m in heads if self.mentions.kinds.get(m.pid) == "person"]
+        opening = [m.pid for m in heads[:1] if self.lead_words(lo, m.span.start) <= 2]
+        return frozenset(people[:1] + opening)  # the subject of the sentence's first verb
 
     # -- the verdict ------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from agent.extraction.mentions import Mention, Mentions
 from agent.models import Span
 from agent.text.cue_words import (
     ADVERBS,
+    AUXILIARIES,
     COLLECTIVES,
     CONTINUATIONS,
     COORDINATION,
@@ -147,6 +148,11 @@ class SubjectReader:
         if every and QUOTED_AS.search(self.text[seg_start:end]):  # "quoted a source as saying"
             return self.named(every[-1], every)
         items = self.heads(every)
+        people = [m for m in items if self.mentions.kinds.get(m.pid) == "person"]
+        last = items[-1] if items else None
+        if last and self._adjacent(last, end) and (not people or last in people):
+            return self.named(last, items)  # "French police union Unité spokesman Rocco
+            # Contento said", but "Caroline Lucas from the Green Party said" is Lucas
         if items and self.lead_words(seg_start, items[0].span.start) <= SUBJECT_MAX_LEAD:
             return self.named(self._group_head(items), items)
         words = self.content_words(seg_start, seg_end)
@@ -176,11 +182,25 @@ class SubjectReader:
             return self._before_relative(start + last.start() if last else start)
         return None
 
+    def _adjacent(self, item: Mention, end: int) -> bool:
+        """Only auxiliaries stand between the name and the verb ("Smith has said"); not "and"
+        ("Zuckerberg tweeted to Mohamed and said": Mohamed is not the subject)."""
+        between = self.text[item.span.end : end]
+        if re.search(r"[,;:()\[\]\"“”]", between):
+            return False
+        return all(w.casefold() in AUXILIARIES for w in _RAW_WORDS.findall(between))
+
     def _verb_phrase(self, start: int, end: int) -> bool:
         """The stretch before the verb starts with a lowercase word that is no determiner: it
         is the predicate ("took to Twitter to"), not a subject ("the minister")."""
         words = [w for w in _RAW_WORDS.findall(self.text[start:end]) if w.casefold() not in FILLERS]
-        return bool(words) and words[0].islower() and words[0] not in DETERMINERS
+        pronouns = ENGLISH_PRONOUN_SUBJECTS | PRONOUNS | {"they", "we", "i", "you"}
+        return (
+            bool(words)
+            and words[0].islower()
+            and words[0] not in DETERMINERS
+            and words[0] not in pronouns
+        )
 
     def content_words(self, start: int, end: int) -> list[str]:
         return [w for w in folded_words(self.text[start:end]) if w not in FILLERS]

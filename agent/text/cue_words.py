@@ -19,7 +19,11 @@ QUOTED_AS = re.compile(r"\bas\s*$")
 PLURAL_VERB = re.compile(r"[\u0621-\u064a]{2,}(?:وا|وه|وها|وهم|وهما|ونا)")
 OPENING_QUOTES = frozenset("\"“«„'‘`")
 # "… ـ حسب ما ردده المتظاهرون ـ": Arabic reported content followed by its source
-SOURCE_AFTER = re.compile(r"(?:حسب|بحسب|وفق|وفقا|طبقا|على حد|كما)\s*(?:ما)?\s*$")
+SOURCE_AFTER = re.compile(r"(?:حسب|بحسب|وفق|وفقا|طبقا|على حد|كما)\s*(?:ل\s*)?(?:ما)?\s*$")
+# Arabic plural participles (مطالبين, مؤكدين): the statement is several people's
+PLURAL_PARTICIPLE = re.compile(r"م[\u0621-\u064a]{3,}ين")
+# English words between a name and its verb that leave the name the verb's subject
+AUXILIARIES = frozenset(["has", "had", "have", "was", "is", "were", "also", "then", "later"])
 # "X and Y", "X and the Y", "X وY", "X و Y"
 COORDINATION = re.compile(r"\s*[,،]?\s*(?:(?:and|&)\s+(?:the\s+)?|و\s*)", re.IGNORECASE)
 
