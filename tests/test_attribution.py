@@ -56,10 +56,20 @@ def _swapped(case: Path, content_start: str, speaker: str) -> tuple[Decision, li
     return decisions[i], [p for p in problems if p.path == f"positions[{i}].speaker_id"]
 
 
+SPLITS = ROOT / "benchmarks" / "validator_cases"
+FRESH = SPLITS / "fresh"
+
+
 @pytest.mark.parametrize(
     "case",
-    [CASES / "seed_military_visit", CASES / "en_direct_quotes_crane", *sorted(BENCH.iterdir())],
-    ids=lambda c: c.name,
+    [
+        CASES / "seed_military_visit",
+        CASES / "en_direct_quotes_crane",
+        *sorted(BENCH.iterdir()),
+        *sorted((SPLITS / "test").iterdir()),
+        *sorted(FRESH.iterdir()),
+    ],
+    ids=lambda c: f"{c.parent.name}/{c.name}",
 )
 def test_correct_answers_are_confirmed_or_left_unresolved_never_wrong(case: Path) -> None:
     text, answer = _load(case)
@@ -248,3 +258,27 @@ def test_a_title_may_end_with_where_it_is_held() -> None:
     decisions, problems = _check(text, answer)
     assert [p.kind for p in problems] == []
     assert decisions[0].status == "confirmed" and decisions[0].speakers == {"p1"}
+
+
+@pytest.mark.parametrize(
+    ("case", "content", "speaker", "other"),
+    [
+        # "… مع وزيرة الخارجية الاميركية كوندوليزا رايس التي قالت ان ه قد حان الوقت …"
+        (FRESH / "ar_nf_rice_olmert_lebanon", "قد حان الوقت", "p4", "p1"),
+        # "و كان رئيس الوزراء الاسرائيلي ايهود اولمرت قد اعلن … ، قائلا ان …"
+        (FRESH / "ar_nf_annan_damascus_blockade", "اي تخفيف من الضغوط", "p8", "p6"),
+        # '"I think America's obsession … when Warhol was living", said Gustafon. "People …"'
+        (FRESH / "en_gum_warhol_exhibits", "People are still intrigued", "p9", "p1"),
+        # '"I hope I can get information soon …," one weeping woman at Juanda told Antara.'
+        (FRESH / "en_qasrl_airasia_missing_jet", "I hope I can get", "p10", "p11"),
+    ],
+    ids=["ar-relative", "ar-kan-participle", "en-said-after-quote", "en-told-object"],
+)
+def test_the_speaker_is_read_past_relatives_quotations_and_objects(
+    case: Path, content: str, speaker: str, other: str
+) -> None:
+    text, answer = _load(case)
+    i = _position(answer, content)
+    assert _check(text, answer)[0][i].speakers >= {speaker}
+    decision, (problem,) = _swapped(case, content, other)
+    assert decision.status == "wrong" and f"not {other}" in problem.message

@@ -76,6 +76,7 @@ class Attributor(SubjectReader):
         order = sorted(range(len(governed)), key=lambda i: at[i])
         decisions: dict[int, Decision] = {}
         history: list[tuple[int, frozenset[str]]] = []  # (cue start, speakers) decided so far
+        self._background: set[int] = set()  # cues of background statements ("و كان X قال")
         for i in order:
             pair = governed[i]
             if pair is None:
@@ -86,6 +87,8 @@ class Attributor(SubjectReader):
             decisions[i] = self._judge(self.draft.positions[i], cue, content, subject)
             if subject.carried:
                 history.append((cue.start, subject.carried))
+                if self._pluperfect(cue):
+                    self._background.add(cue.start)
         return [decisions[i] for i in range(len(governed))]
 
     # -- which cue governs the content ------------------------------------------------------------
@@ -306,6 +309,9 @@ class Attributor(SubjectReader):
             return Subject("continued", frozenset(recent), "(named just before)")
         last = before[-1][1]
         candidates = set(last)
+        if before[-1][0] in self._background:  # "و كان الاسد قال ... . و قال ان": the story's
+            main = [speakers for at, speakers in before if at not in self._background]
+            candidates |= main[-1] if main else set()  # speaker may take up again
         if pronoun:  # "he" may be anyone named since, "they" any body: keep them as candidates
             candidates |= {
                 m.pid
@@ -334,6 +340,11 @@ class Attributor(SubjectReader):
         joined = "".join(words)
         return not self.english and bool(_POSSESSED_SAYING.fullmatch(joined))
 
+    def _pluperfect(self, cue: Span) -> bool:
+        """ "و كان X قد قال / و كان X قال": a background statement inside someone else's story."""
+        lo = self.clause_start(cue.start, self.sentence_of(cue.start))
+        return not self.english and bool(_PLUPERFECT.search(fold(self.text[lo : cue.start])))
+
     def _sentence_subject(self, lo: int, cue: Span) -> frozenset[str]:
         """The sentence's first person and first participant: a dropped subject may go on from
         the main verb ("و كان اولمرت قد اعلن ان ه رفض طلب انان ...، قائلا")."""
@@ -355,6 +366,7 @@ class Attributor(SubjectReader):
         return Decision(status, cue, content, subject.speakers, subject.evidence or "", subject.how)
 
 
+_PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
