@@ -173,7 +173,7 @@ class _Plan:
 def extract_long(extractor: Extractor, text: str) -> ArticleExtraction:
     """`Extractor.extract` for a long article: chunks on worker threads, one shared client."""
     plan = _Plan(extractor, text)
-    extractor._instructor()  # one client for every chunk, built before the threads share it
+    extractor.instructor_client()  # one client for every chunk, built before the threads share it
 
     def run(chunk: Chunk) -> _Outcome:
         token = _IN_CHUNK.set(True)
@@ -208,7 +208,7 @@ def extract_long(extractor: Extractor, text: str) -> ArticleExtraction:
 async def aextract_long(extractor: Extractor, text: str) -> ArticleExtraction:
     """`Extractor.aextract` for a long article: chunks as tasks, at most --chunk-concurrency."""
     plan = _Plan(extractor, text)
-    extractor._async_instructor()  # built once, before the tasks share it
+    extractor.async_instructor_client()  # built once, before the tasks share it
     gate = asyncio.Semaphore(plan.settings.chunk_concurrency)
 
     async def run(chunk: Chunk) -> _Outcome:

@@ -240,9 +240,9 @@ class Extractor:
         calls this before it freezes what lives for the whole run)."""
         response_model()
         if isinstance(self._client, openai.OpenAI):
-            self._instructor()
+            self.instructor_client()
         else:
-            self._async_instructor()
+            self.async_instructor_client()
 
     def resolve(self) -> None:
         """Settle `--mode auto` and a left-out model (agent.llm.probe) once, before the first
@@ -257,7 +257,8 @@ class Extractor:
             sync = self._client if isinstance(self._client, openai.OpenAI) else None
             self.settings, self.auto_choice = resolve(self.settings, client=sync)
 
-    def _instructor(self) -> Any:
+    def instructor_client(self) -> Any:
+        """The instructor client over the sync openai client, built once and shared."""
         self.resolve()
         if self._sync is None:
             client = self._client or openai_client(self.settings)
@@ -266,7 +267,8 @@ class Extractor:
             self._sync = patch(client, self.settings.mode)
         return self._sync
 
-    def _async_instructor(self) -> Any:
+    def async_instructor_client(self) -> Any:
+        """The instructor client over the async openai client, built once and shared."""
         self.resolve()
         if self._async is None:
             client = self._client or async_openai_client(self.settings)
@@ -294,7 +296,7 @@ class Extractor:
         if chunked.is_long(text, self.settings):  # longer than one chunk: agent.llm.chunked
             return chunked.extract_long(self, text)
         call = self._start(text)
-        client = self._instructor()
+        client = self.instructor_client()
         try:
             with call.in_flight():
                 draft = client.create(**call.kwargs())
@@ -309,7 +311,7 @@ class Extractor:
         if chunked.is_long(text, self.settings):
             return await chunked.aextract_long(self, text)
         call = self._start(text)
-        client = self._async_instructor()
+        client = self.async_instructor_client()
         try:
             with call.in_flight():
                 draft = await client.create(**call.kwargs())

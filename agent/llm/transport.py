@@ -116,7 +116,8 @@ class RetryPolicy:
         after = _outcome_retry_after(state)
         return after is not None and elapsed + after > self.max_seconds
 
-    def _kwargs(self, request: httpx.Request | None = None) -> dict[str, object]:
+    def tenacity_kwargs(self, request: httpx.Request | None = None) -> dict[str, object]:
+        """The stop, wait and retry rules for tenacity, for one request (local hosts differ)."""
         local = request is not None and is_local_host(request.url.host)
 
         def stop(state: RetryCallState) -> bool:
@@ -194,7 +195,7 @@ class RetryingTransport(httpx.BaseTransport):
         self._sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        retrying = Retrying(sleep=self._sleep, **self.policy._kwargs(request))  # type: ignore[arg-type]
+        retrying = Retrying(sleep=self._sleep, **self.policy.tenacity_kwargs(request))  # type: ignore[arg-type]
 
         def send() -> httpx.Response:
             # A retry has already waited out any pause; a first attempt honours other workers' 429.
@@ -223,7 +224,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         self.policy = policy
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        retrying = AsyncRetrying(sleep=asyncio.sleep, **self.policy._kwargs(request))  # type: ignore[arg-type]
+        retrying = AsyncRetrying(sleep=asyncio.sleep, **self.policy.tenacity_kwargs(request))  # type: ignore[arg-type]
 
         async def send() -> httpx.Response:
             pause = self.policy.remaining_pause()
