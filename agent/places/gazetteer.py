@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -52,6 +52,7 @@ class Place:
     population: int
 
 
+@lru_cache(maxsize=65536)
 def place_key(name: str) -> str:
     """The stored form of a name: folded, ال dropped from each word ("the" from the first).
 
@@ -70,6 +71,12 @@ def place_key(name: str) -> str:
 
 
 def query_keys(mention: str) -> list[str]:
+    """The keys to try for a mention (see `_query_keys`), memoised: every answer asks again."""
+    return list(_query_keys(mention))
+
+
+@lru_cache(maxsize=16384)
+def _query_keys(mention: str) -> tuple[str, ...]:
     """The keys to try for a mention, best first: as written, then with a proclitic split off.
 
     لل before a word is ل + ال (للقاهرة → القاهرة); an English possessive 's is dropped. A
@@ -93,7 +100,7 @@ def query_keys(mention: str) -> list[str]:
                 if clitic.endswith("ل") and stem.startswith("ل"):
                     stem = "ا" + stem  # للقاهرة: ل + القاهرة, the alef of ال is not written
                 keys.append(place_key(stem + tail))
-    return list(dict.fromkeys(k for k in keys if k))
+    return tuple(dict.fromkeys(k for k in keys if k))
 
 
 class Gazetteer:
