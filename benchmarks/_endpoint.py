@@ -22,6 +22,7 @@ import contextlib
 import json
 import random
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +57,12 @@ class Endpoint:
         self.rate_limited = rate_limited
         self.random = random.Random(seed)
         self.served = 0
+        self.first_at: float | None = None  # wall clock of the first request (benchmarks/ray_batch)
         self.limited = 0
 
     async def handle(self, request: web.Request) -> web.Response:
+        if self.first_at is None:
+            self.first_at = time.time()
         body = await request.json()
         await asyncio.sleep(self.latency)
         if self.random.random() < self.rate_limited:
@@ -94,7 +98,9 @@ class Endpoint:
         )
 
     async def stats(self, request: web.Request) -> web.Response:
-        return web.json_response({"served": self.served, "rate_limited": self.limited})
+        return web.json_response(
+            {"served": self.served, "rate_limited": self.limited, "first_at": self.first_at}
+        )
 
 
 async def serve(latency: float, rate_limited: float, seed: int) -> None:

@@ -1,4 +1,6 @@
-"""`khabar batch`: many articles to one JSONL file, resumable, with a live progress display.
+"""`khabar batch`: many articles to one JSONL file (or Parquet folder), resumable, with progress.
+
+`--engine ray` runs the same batch on a pool of Ray actors (agent.ray), locally or on a cluster.
 
 Exit codes: 0 every article extracted, 1 some article failed (its line says why) or the run
 stopped on an error, 2 usage or input error, 130 interrupted (re-run the same command to resume).
@@ -24,6 +26,7 @@ from agent.views.plain import plain, printable
 if TYPE_CHECKING:
     from agent.batch.engine import BatchRun, BatchStats
     from agent.batch.io import OutputIndex, ResultWriter
+    from agent.batch.parquet import ParquetWriter
     from agent.batch.pricing import Price
 
 PLAIN_EVERY_S = 5.0
@@ -33,7 +36,12 @@ SHOWN_UNREADABLE = 5
 
 @click.command("batch")
 @click.argument("source", metavar="INPUT", type=str)
-@output_option("JSONL results, appended; re-running the same command resumes.", required=True)
+@output_option(
+    "JSONL results, appended (a name ending .parquet: a folder of Parquet parts); "
+    "re-running the same command resumes.",
+    required=True,
+    dir_okay=True,
+)
 @click.option(
     "--concurrency",
     "-j",
@@ -51,6 +59,30 @@ SHOWN_UNREADABLE = 5
     default=None,
     help="Live display (default when stderr is a terminal; else a line every 5 s).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: one process; ray: a pool of Ray actors (pip install 'khabar[ray]').",
+)
+@click.option(
+    "--ray-address",
+    metavar="ADDR",
+    help="Ray cluster to join (e.g. ray://head:10001, auto); default: start a local Ray.",
+)
+@click.option(
+    "--actors",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Ray actors (each runs --concurrency articles at once; --rpm/--tpm are shared).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    help="Articles per Ray batch (default: 4 x --concurrency, at least 64).",
+)
 @setting_options
 def batch(
     source: str,
@@ -61,41 +93,81 @@ def batch(
     retry_failed: bool,
     price: str | None,
     progress: bool | None,
+    engine: str,
+    ray_address: str | None,
+    actors: int,
+    batch_size: int | None,
     config_path: str | None,
     **flags: Any,
 ) -> None:
     """Extract every article of INPUT into one JSON line each.
 
     INPUT is a folder of .txt/.md files, a JSONL file (id, text, any other keys kept as
-    metadata), or - for JSONL on stdin. Re-running the same command resumes: ids already in the
-    output are skipped (--retry-failed retries those that failed). Ctrl-C stops once the
-    articles in flight settle; a second Ctrl-C stops at once.
+    metadata), - for JSONL on stdin, or (with --engine ray) a Parquet file or folder with id
+    and text columns. An output named *.parquet is a folder of Parquet parts. Re-running the
+    same command resumes: ids already in the output are skipped (--retry-failed retries those
+    that failed). Ctrl-C stops once the articles in flight settle; a second Ctrl-C stops at
+    once (with --engine ray the first stops; finished blocks are saved).
     """
     from agent.batch.engine import BatchStats, extract_many
-    from agent.batch.io import (
-        ResultWriter,
-        count_input,
-        iter_input,
-        reads_as_article,
-        scan_output,
-    )
+    from agent.batch.io import count_input, iter_input, reads_as_article
     from agent.batch.lock import OutputLock
+    from agent.batch.parquet import is_parquet, open_results, scan_results
     from agent.batch.pricing import parse_price, price_for
     from agent.files import check_outputs
 
     settings = load_settings(config_path, flags)
     settings.require_endpoint(model=False)  # a left-out model may be the only one listed
     unit_price = parse_price(price) if price else price_for(settings.model)
+    if engine == "ray":
+        from agent.ray.run import import_ray
+
+        import_ray()  # one line naming the extra, before anything is read
+    elif is_parquet(source):
+        from agent.errors import InputError
+
+        raise InputError(f"{source}: Parquet input needs --engine ray")
+    if is_parquet(output):
+        from agent.batch.parquet import pyarrow
+
+        pyarrow()
     check_outputs({"-o": output}, [source], read_from_folder=reads_as_article)
-    items = iter_input(source)
+    if engine == "ray" or is_parquet(source):
+        items = None  # read by Ray or its driver; a missing INPUT still fails first
+        if source != "-" and "://" not in source and not Path(source).exists():
+            from agent.errors import InputError
+
+            raise InputError(f"{source}: no such file or folder")
+    else:
+        items = iter_input(source)  # a bad INPUT fails first
     console = plain_console(stderr=True)
-    with OutputLock(output):
-        index = scan_output(output)
+    # a Parquet output is a folder: its lock is a hidden file inside (readers skip dot files)
+    lock = output / ".khabar-batch.lock" if is_parquet(output) else output
+    with OutputLock(lock):
+        index = scan_results(output)
         skip = index.skip_ids(retry_failed)
-        total = count_input(source)
+        total = None if items is None and is_parquet(source) else count_input(source)
         live = console.is_terminal if progress is None else progress
         _say_resume(console, output, index, retry_failed)
         stats = BatchStats()
+        if engine == "ray":
+            interrupted = _run_on_ray(
+                source,
+                output,
+                settings,
+                skip=frozenset(skip),
+                stats=stats,
+                view=_View(console, stats, unit_price, total, live),
+                actors=actors,
+                concurrency=concurrency,
+                batch_size=batch_size,
+                rpm=rpm,
+                tpm=tpm,
+                address=ray_address,
+            )
+            _finish(_View(console, stats, unit_price, total, False), output, interrupted)
+            return
+        assert items is not None
         run = extract_many(
             items,
             settings=settings,
@@ -105,14 +177,59 @@ def batch(
             skip=skip,
             stats=stats,
         )
-        with ResultWriter(output) as writer:
+        with open_results(output) as writer:
             view = _View(console, stats, unit_price, total, live)
             interrupted = asyncio.run(_drive(run, writer, view, console))
+    _finish(view, output, interrupted)
+
+
+def _finish(view: _View, output: Path, interrupted: bool) -> None:
     view.summary(output, interrupted)
     if interrupted:
         sys.exit(EXIT_INTERRUPTED)
-    if stats.failed:
+    if view.stats.failed:
         sys.exit(1)
+
+
+def _run_on_ray(
+    source: str,
+    output: Path,
+    settings: Any,
+    *,
+    skip: frozenset[str],
+    stats: BatchStats,
+    view: _View,
+    actors: int,
+    concurrency: int,
+    batch_size: int | None,
+    rpm: float | None,
+    tpm: float | None,
+    address: str | None,
+) -> bool:
+    """The Ray engine; Ctrl-C stops at once (finished blocks are saved). True if interrupted."""
+    from agent.ray.run import run_ray_batch
+
+    view.start()
+    try:
+        run_ray_batch(
+            source,
+            output,
+            settings,
+            skip=skip,
+            stats=stats,
+            actors=actors,
+            concurrency=concurrency,
+            batch_size=batch_size,
+            requests_per_minute=rpm,
+            tokens_per_minute=tpm,
+            address=address,
+            on_block=view.tick,
+        )
+    except KeyboardInterrupt:
+        return True
+    finally:
+        view.stop()
+    return False
 
 
 def _note(label: str, style: str, message: str) -> Text:
@@ -120,7 +237,9 @@ def _note(label: str, style: str, message: str) -> Text:
     return Text.assemble((label, style), " ", printable(message))
 
 
-async def _drive(run: BatchRun, writer: ResultWriter, view: _View, console: Console) -> bool:
+async def _drive(
+    run: BatchRun, writer: ResultWriter | ParquetWriter, view: _View, console: Console
+) -> bool:
     """Write records as they settle; first Ctrl-C lets in-flight articles finish, second stops.
 
     SIGTERM (a service manager, `kill`, a CI timeout) is a first Ctrl-C: the answers already

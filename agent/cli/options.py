@@ -66,12 +66,14 @@ def setting_options(func: Any) -> Any:
     return func
 
 
-def output_option(help_text: str, *, required: bool = False) -> Callable[[Any], Any]:
+def output_option(
+    help_text: str, *, required: bool = False, dir_okay: bool = False
+) -> Callable[[Any], Any]:
     """`-o/--output FILE`: the one spelling of where a command writes its result."""
     return click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(dir_okay=dir_okay, path_type=Path),
         required=required,
         help=help_text,
     )

@@ -10,7 +10,7 @@ from agent.cli.options import output_option
 
 
 @click.command("report")
-@click.argument("results", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("results", type=click.Path(path_type=Path))
 @output_option("The HTML file to write (atomically).", required=True)
 @click.option(
     "--article",
@@ -19,14 +19,21 @@ from agent.cli.options import output_option
 )
 @click.option("--title", default="khabar report", show_default=True, help="Page title.")
 def report(results: Path, output: Path, article: Path | None, title: str) -> None:
-    """Write an HTML page of RESULTS (result JSON or batch JSONL), mentions highlighted."""
+    """Write an HTML page of RESULTS (result JSON, batch JSONL or Parquet), mentions highlighted."""
+    from agent.batch.parquet import is_parquet
     from agent.files import check_outputs
     from agent.views.html_report import load_report_articles, write_report
     from agent.views.plain import printable
 
     check_outputs({"-o": output}, [results, article])
     skipped: list[str] = []
-    articles = load_report_articles(results, article, skipped=skipped)
+    if is_parquet(results) or results.is_dir():  # a Ray pipeline writes a folder of parts
+        from agent.batch.parquet import iter_records
+        from agent.views.html_report import report_articles_from_records
+
+        articles = report_articles_from_records(iter_records(results), str(results))
+    else:
+        articles = load_report_articles(results, article, skipped=skipped)
     write_report(output, articles, title)
     missing = sum(1 for a in articles if a.text is None)
     plural = "s" if len(articles) != 1 else ""

@@ -17,12 +17,12 @@ import base64
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -353,6 +353,16 @@ def load_report_articles(
     return articles
 
 
+def report_articles_from_records(
+    records: Iterable[Mapping[str, Any]], source: str
+) -> list[ReportArticle]:
+    """Articles from batch lines already read (e.g. the rows of a Parquet output)."""
+    articles = [_record(dict(r), f"{source} row {n}", None) for n, r in enumerate(records, 1)]
+    if not articles:
+        raise InputError(f"{source} holds no result")
+    return articles
+
+
 def write_report(
     path: Path, articles: Iterable[ReportArticle], title: str = "khabar report"
 ) -> None:
@@ -374,6 +384,7 @@ __all__ = [
     "collect_marks",
     "load_report_articles",
     "render_report",
+    "report_articles_from_records",
     "text_direction",
     "tokenize",
     "visible_text",

@@ -1,0 +1,351 @@
+"""`khabar batch --engine ray`: the same batch, extracted by a pool of Ray actors.
+
+The driver reads what the output already holds and filters those ids out before anything is
+scheduled; the actors (`KhabarStage`) extract; the driver writes every block as it arrives, in
+the output's format (JSONL lines through `ResultWriter`, or one whole Parquet part per block),
+so a killed run loses at most the blocks in flight and a re-run completes it. Ray retries the
+task of an actor that died, and the driver writes an id at most once per run, so the output
+holds every id exactly once.
+
+Input: a Parquet file or folder is read by Ray's own workers (`read_parquet`: lazily, in
+parallel, also from object storage on a cluster); a JSONL file or a folder of articles is read by
+the driver with the same reader as the single-process engine (same ids, same input errors) and
+handed to Ray as one in-memory dataset, which suits inputs that fit in the driver's memory.
+
+Limits: `--rpm`/`--tpm` are the run's budget; each of the N actors gets 1/N of it. The actors
+work at the same pace on same-sized batches, so an even split spends nearly all the budget and
+never more, with no per-request call to a shared limiter actor (which would cost a Ray call on
+every HTTP request); see the README's measurements.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.batch.io import ResultWriter, iter_input
+from agent.batch.parquet import (
+    RECORD_COLUMNS,
+    ParquetWriter,
+    is_parquet,
+    open_results,
+    record_from_row,
+)
+from agent.batch.transport import BatchStats
+from agent.errors import ConfigError, KhabarError
+from agent.ray.stage import PROBLEM_COLUMN, KhabarStage
+from agent.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx2 as httpx
+    import pyarrow as pa
+
+INSTALL_HINT = "--engine ray needs Ray: pip install 'khabar[ray]'"
+
+
+def import_ray() -> Any:
+    """The ray module with Ray Data, or a one-line error naming the extra."""
+    try:
+        import pyarrow  # noqa: F401
+        import ray
+        import ray.data
+    except ImportError:
+        raise ConfigError(INSTALL_HINT) from None
+    return ray
+
+
+def start_ray(address: str | None, actors: int) -> None:
+    """Join the cluster at `address`, or start a local Ray with a CPU per actor and one more for
+    reading and writing (Ray counts CPUs as slots: an actor holds one for its lifetime)."""
+    ray = import_ray()
+    if ray.is_initialized():
+        return
+    if address:
+        ray.init(address=address, log_to_driver=False)
+    else:
+        cpus = max(os.cpu_count() or 1, actors + 1)
+        ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+
+
+def _prepare(batch: pa.Table, done: frozenset[str]) -> pa.Table:
+    """Parquet input in the stage's shape: ids as text, other columns packed as `metadata`
+    (JSON text, as a batch line's), and ids already in the output dropped."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = batch.column_names
+    rows = batch.num_rows
+    ids = (
+        pc.cast(batch.column("id"), pa.string())
+        if "id" in names
+        else pa.nulls(rows, type=pa.string())
+    )
+    text = batch.column("text") if "text" in names else pa.nulls(rows, type=pa.string())
+    others = [n for n in names if n not in ("id", "text")]
+    packed = [
+        json.dumps(row, ensure_ascii=False, default=str) for row in batch.select(others).to_pylist()
+    ]
+    table = pa.table({"id": ids, "text": text, "metadata": pa.array(packed, type=pa.string())})
+    if done:
+        keep = pc.invert(pc.is_in(ids, value_set=pa.array(sorted(done), type=pa.string())))
+        table = table.filter(pc.fill_null(keep, True))
+    return table
+
+
+def _rows_from_items(source: str, skip: frozenset[str], stats: BatchStats) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for item in iter_input(source):
+        if item.id in skip:
+            stats.skipped += 1
+            continue
+        if item.id in seen:
+            stats.duplicates += 1
+            continue
+        seen.add(item.id)
+        rows.append(
+            {
+                "id": item.id,
+                "text": item.text,
+                "metadata": json.dumps(item.metadata, ensure_ascii=False),
+                PROBLEM_COLUMN: item.problem,
+            }
+        )
+    return rows
+
+
+def build_dataset(
+    source: str,
+    settings: Settings,
+    *,
+    skip: frozenset[str],
+    stats: BatchStats,
+    actors: int,
+    concurrency: int,
+    batch_size: int,
+    requests_per_minute: float | None = None,
+    tokens_per_minute: float | None = None,
+    transport: Callable[[], httpx.AsyncBaseTransport] | None = None,
+    outage_seconds: float = 120.0,
+    stage: type[KhabarStage] = KhabarStage,
+    stage_options: Mapping[str, Any] | None = None,
+) -> Any:
+    """The lazy Ray dataset of result rows for `source`, ids in `skip` filtered out first."""
+    ray = import_ray()
+    # An actor's KhabarError reaches the driver as itself (inside Ray's RayTaskError), not as
+    # Ray Data's generic "UDF failed", so the CLI can print its one line and exit with its code.
+    ray.data.DataContext.get_current().raise_original_map_exception = True
+    if is_parquet(source) and source != "-":
+        if not Path(source).exists() and "://" not in source:
+            from agent.errors import InputError
+
+            raise InputError(f"{source}: no such file or folder")
+        # blocks for every actor even from one file (Ray splits a file's rows into blocks)
+        dataset = ray.data.read_parquet(source, override_num_blocks=8 * actors).map_batches(
+            _prepare, fn_kwargs={"done": skip}, batch_format="pyarrow"
+        )
+    else:
+        rows = _rows_from_items(source, skip, stats)
+        if not rows:
+            return None
+        dataset = ray.data.from_items(rows)
+    share = max(1, actors)
+    return dataset.map_batches(
+        stage,
+        fn_constructor_kwargs={
+            "settings": settings,
+            "concurrency": concurrency,
+            "requests_per_minute": requests_per_minute / share if requests_per_minute else None,
+            "tokens_per_minute": tokens_per_minute / share if tokens_per_minute else None,
+            "transport": transport,
+            "outage_seconds": outage_seconds,
+            **(stage_options or {}),
+        },
+        compute=ray.data.ActorPoolStrategy(size=actors),
+        batch_size=batch_size,
+        batch_format="pyarrow",
+        num_cpus=actor_cpus(ray, actors),
+    )
+
+
+def actor_cpus(ray: Any, actors: int) -> float:
+    """One CPU per actor, unless that would leave none for Ray's read and write tasks (two
+    actors on a 2-CPU Ray): then the actors share all CPUs but one. Ray's CPUs are slots for
+    scheduling, not a cap on what a process uses."""
+    total = float(ray.cluster_resources().get("CPU", actors + 1))
+    if total >= actors + 1:
+        return 1.0
+    return max(0.1, (total - 1) / actors)
+
+
+def iter_result_blocks(dataset: Any) -> Iterator[pa.Table]:
+    """The result blocks as they finish; a khabar error in an actor is raised here as itself."""
+    try:
+        yield from dataset.iter_batches(batch_size=None, batch_format="pyarrow")
+    except KhabarError:
+        raise
+    except Exception as exc:
+        cause = _khabar_cause(exc)
+        if cause is None:
+            raise
+        raise cause from None
+
+
+def _khabar_cause(exc: BaseException) -> KhabarError | None:
+    """Ray wraps an actor's exception in a `RayTaskError` that keeps it as `cause`: find
+    khabar's own error, as khabar's class (the wrapper subclasses it), with its own message."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, KhabarError) and type(current).__module__.startswith("agent."):
+            return current
+        todo.extend([current.__cause__, current.__context__, getattr(current, "cause", None)])
+    return None
+
+
+def count_rows(table: pa.Table, stats: BatchStats) -> None:
+    """Fold one block of result rows into the run's counters (tokens from each provenance)."""
+    for status, error, provenance in zip(
+        table.column("status").to_pylist(),
+        table.column("error").to_pylist(),
+        table.column("provenance").to_pylist(),
+        strict=True,
+    ):
+        if status == "ok":
+            stats.done += 1
+            usage = (json.loads(provenance) if provenance else {}).get("usage") or {}
+            stats.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+            stats.completion_tokens += int(usage.get("completion_tokens") or 0)
+            stats.requests += 1
+        else:
+            stats.failed += 1
+            kind = (json.loads(error) if error else {}).get("kind", "error")
+            stats.failures_by_kind[kind] = stats.failures_by_kind.get(kind, 0) + 1
+
+
+class OutputSink:
+    """Writes result blocks to a JSONL file or a Parquet folder, each id at most once."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.writer: ParquetWriter | ResultWriter = open_results(output)
+        self.written: set[str] = set()
+        self.duplicates = 0
+
+    def write_block(self, table: pa.Table) -> pa.Table:
+        """Write the rows of ids not written yet; return them (for counting)."""
+        import pyarrow as pa
+
+        ids = [str(i) for i in table.column("id").to_pylist()]
+        fresh = []
+        for index, key in enumerate(ids):
+            if key in self.written:
+                self.duplicates += 1
+                continue
+            self.written.add(key)
+            fresh.append(index)
+        if len(fresh) != table.num_rows:
+            table = table.take(pa.array(fresh, type=pa.int64()))
+        if isinstance(self.writer, ParquetWriter):
+            self.writer.write_table(_record_table(table))
+        else:
+            for row in table.to_pylist():
+                self.writer.write(record_from_row(row))
+        return table
+
+    def close(self) -> None:
+        self.writer.close()
+
+    def __enter__(self) -> OutputSink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _record_table(table: pa.Table) -> pa.Table:
+    """A stage's rows in the record shape: extra input columns folded into `metadata`."""
+    import pyarrow as pa
+
+    if list(table.column_names) == list(RECORD_COLUMNS):
+        return table
+    rows = [_as_record_row(row) for row in table.to_pylist()]
+    from agent.batch.parquet import record_schema
+
+    return pa.Table.from_pylist(rows, schema=record_schema())
+
+
+def _as_record_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    from agent.batch.parquet import row_from_record
+
+    return row_from_record(record_from_row(row))
+
+
+def run_ray_batch(
+    source: str,
+    output: Path,
+    settings: Settings,
+    *,
+    skip: frozenset[str],
+    stats: BatchStats,
+    actors: int = 2,
+    concurrency: int = 16,
+    batch_size: int | None = None,
+    requests_per_minute: float | None = None,
+    tokens_per_minute: float | None = None,
+    address: str | None = None,
+    transport: Callable[[], httpx.AsyncBaseTransport] | None = None,
+    outage_seconds: float = 120.0,
+    stage: type[KhabarStage] = KhabarStage,
+    stage_options: Mapping[str, Any] | None = None,
+    on_block: Callable[[], None] | None = None,
+) -> None:
+    """Extract `source` into `output` on Ray; counts go to `stats`, `on_block` after each block.
+
+    `stage` may be a subclass of `KhabarStage` (`stage_options`: its own constructor keywords);
+    `transport` builds each actor's HTTP transport.
+    """
+    start_ray(address, actors)
+    dataset = build_dataset(
+        source,
+        settings,
+        skip=skip,
+        stats=stats,
+        actors=actors,
+        concurrency=concurrency,
+        batch_size=batch_size or max(64, 4 * concurrency),
+        requests_per_minute=requests_per_minute,
+        tokens_per_minute=tokens_per_minute,
+        transport=transport,
+        outage_seconds=outage_seconds,
+        stage=stage,
+        stage_options=stage_options,
+    )
+    if dataset is None:
+        return
+    with OutputSink(output) as sink:
+        for block in iter_result_blocks(dataset):
+            written = sink.write_block(block)
+            count_rows(written, stats)
+            if on_block is not None:
+                on_block()
+        stats.duplicates += sink.duplicates
+
+
+__all__ = [
+    "INSTALL_HINT",
+    "OutputSink",
+    "build_dataset",
+    "import_ray",
+    "run_ray_batch",
+    "start_ray",
+]
