@@ -152,7 +152,9 @@ def test_the_stage_in_a_users_own_pipeline_reads_and_writes_parquet(tmp_path: Pa
     )
     ds.write_parquet(str(tmp_path / "extractions"))
     table = pq.read_table(tmp_path / "extractions")
-    assert set(table.column_names) == {"id", "status", "result", "error", "provenance", "n"}
+    assert set(table.column_names) == {
+        *("id", "status", "problems_left", "result", "error", "provenance", "n")
+    }
     out = {row["id"]: row for row in table.to_pylist()}
     assert len(out) == table.num_rows == len(rows)
     for row in rows[:-2]:
@@ -206,7 +208,9 @@ def test_single_process_batch_writes_parquet_and_resumes(tmp_path: Path) -> None
         again = run_cli(str(source), "-o", str(out), base_url=fake.base_url)
         assert again.exit_code == 0 and fake.requests == 5
     table = pq.read_table(out)  # pandas, polars and DuckDB read the folder the same way
-    assert table.column_names == ["id", "status", "result", "error", "metadata", "provenance"]
+    assert table.column_names == [
+        *("id", "status", "problems_left", "result", "error", "metadata", "provenance")
+    ]
     assert sorted(table.column("id").to_pylist()) == [f"a{i}" for i in range(5)]
     lines = {r["id"]: r for r in iter_records(out)}
     assert lines["a3"]["metadata"] == {"k": 3} and lines["a3"]["error"] is None

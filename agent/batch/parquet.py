@@ -6,10 +6,11 @@ files, each written whole (a temp file, fsync, then a rename): a process killed 
 leaves only whole parts, and loses at most the rows not yet flushed, which a re-run redoes.
 Parts are named by the time they were written, so reading them in name order replays the run.
 
-A row is a batch line with its objects as JSON text: `id`, `status`, `result`, `error`,
-`metadata`, `provenance` (all strings; `error`, `result` null when absent). Rows from a user's own
-Ray pipeline (`agent.ray.KhabarStage`) carry the input's other columns instead of `metadata`;
-`record_from_row` folds those into `metadata`, so `khabar report` and resume read both.
+A row is a batch line with its objects as JSON text: `id`, `status`, `problems_left` (an
+integer), `result`, `error`, `metadata`, `provenance` (strings; `error`, `result` null when
+absent). Rows from a user's own Ray pipeline (`agent.ray.KhabarStage`) carry the input's other
+columns instead of `metadata`; `record_from_row` folds those into `metadata`, so `khabar report`
+and resume read both.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
 SUFFIX = ".parquet"
 JSON_COLUMNS = ("result", "error", "metadata", "provenance")
-RECORD_COLUMNS = ("id", "status", *JSON_COLUMNS)
+RECORD_COLUMNS = ("id", "status", "problems_left", *JSON_COLUMNS)
+LINE_KEYS = ("id", "status", "problems_left", "result", "error", "metadata", "provenance")
 INSTALL_HINT = "pip install 'khabar[ray]'"
 
 
@@ -53,12 +55,18 @@ def pyarrow() -> Any:
 
 def record_schema() -> pa.Schema:
     pa = pyarrow()
-    return pa.schema([(name, pa.string()) for name in RECORD_COLUMNS])
+    return pa.schema(
+        [(name, pa.int64() if name == "problems_left" else pa.string()) for name in RECORD_COLUMNS]
+    )
 
 
-def row_from_record(record: Mapping[str, Any]) -> dict[str, str | None]:
+def row_from_record(record: Mapping[str, Any]) -> dict[str, Any]:
     """A batch line (`BatchRecord.to_json()`) as a Parquet row: objects become JSON text."""
-    row: dict[str, str | None] = {"id": str(record["id"]), "status": str(record["status"])}
+    row: dict[str, Any] = {
+        "id": str(record["id"]),
+        "status": str(record["status"]),
+        "problems_left": record.get("problems_left"),
+    }
     for name in JSON_COLUMNS:
         value = record.get(name)
         row[name] = None if value is None else json.dumps(value, ensure_ascii=False)
@@ -67,7 +75,11 @@ def row_from_record(record: Mapping[str, Any]) -> dict[str, str | None]:
 
 def record_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     """A Parquet row back as a batch line; columns other than the record's go to `metadata`."""
-    record: dict[str, Any] = {"id": str(row["id"]), "status": row.get("status")}
+    record: dict[str, Any] = {
+        "id": str(row["id"]),
+        "status": row.get("status"),
+        "problems_left": row.get("problems_left"),
+    }
     for name in ("result", "error", "provenance"):
         record[name] = _loads(row.get(name))
     packed = _loads(row.get("metadata"))
@@ -76,7 +88,7 @@ def record_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
         if name not in RECORD_COLUMNS:
             metadata[name] = value
     record["metadata"] = metadata
-    return {k: record[k] for k in ("id", "status", "result", "error", "metadata", "provenance")}
+    return {k: record[k] for k in LINE_KEYS}
 
 
 def _loads(value: Any) -> Any:

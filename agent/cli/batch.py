@@ -131,7 +131,8 @@ def batch(
         from agent.batch.parquet import pyarrow
 
         pyarrow()
-    check_outputs({"-o": output}, [source], read_from_folder=reads_as_article)
+    if not is_parquet(output):  # a Parquet output is a folder of parts, checked as it opens
+        check_outputs({"-o": output}, [source], read_from_folder=reads_as_article)
     if engine == "ray" or is_parquet(source):
         items = None  # read by Ray or its driver; a missing INPUT still fails first
         if source != "-" and "://" not in source and not Path(source).exists():

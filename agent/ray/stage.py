@@ -19,12 +19,13 @@ single-process engine (`BatchRun`), `concurrency` articles at a time. `__call__`
 Ray runs it on the actor's own event loop, which lives as long as the actor, so the client's
 connections are reused from batch to batch.
 
-Rows out: `id`, `status`, `result` (the ArticleExtraction as JSON text), `error` (JSON text or
-null), `provenance` (JSON text), then the input's other columns unchanged (`text` is dropped).
-A row that cannot be used (no id, no text, or the `khabar_input_problem` column set) becomes an
-error row, never a failed job. When the endpoint is unreachable the actor holds its batch and
-tries again (pauses of 1 s doubling to 10 s) for up to `outage_seconds`; a batch that still fails
-whole at the endpoint then stops the job (completed blocks stay written: re-run to resume).
+Rows out: `id`, `status`, `problems_left`, `result` (the ArticleExtraction as JSON text),
+`error` (JSON text or null), `provenance` (JSON text), then the input's other columns unchanged
+(`text` is dropped). A row that cannot be used (no id, no text, or the `khabar_input_problem`
+column set) becomes an error row, never a failed job. When the endpoint is unreachable the actor
+holds its batch and tries again (pauses of 1 s doubling to 10 s) for up to `outage_seconds`; a
+batch that still fails whole at the endpoint then stops the job (completed blocks stay written:
+re-run to resume).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 PROBLEM_COLUMN = "khabar_input_problem"
-OUTPUT_COLUMNS = ("id", "status", "result", "error", "provenance")
+OUTPUT_COLUMNS = ("id", "status", "problems_left", "result", "error", "provenance")
 DROPPED_COLUMNS = frozenset({"text", PROBLEM_COLUMN})
 
 
@@ -205,7 +206,8 @@ def output_table(batch: pa.Table, rows: list[int], records: list[BatchRecord]) -
         values = [line[name] for line in lines]
         if name in ("result", "error", "provenance"):
             values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
-        columns[name] = pa.array(values, type=pa.string())
+        kind = pa.int64() if name == "problems_left" else pa.string()
+        columns[name] = pa.array(values, type=kind)
     kept = batch.take(pa.array(rows, type=pa.int64())) if rows else batch.slice(0, 0)
     for name in batch.column_names:
         if name not in columns and name not in DROPPED_COLUMNS:
