@@ -212,3 +212,27 @@ def test_a_batch_with_mode_auto_probes_once_and_names_the_mode() -> None:
         assert fake.requests == 4 + 3  # one probe for the whole batch
     assert [r.provenance["mode"] for r in records] == ["json_schema"] * 3
     assert all("mode json_schema" in r.provenance["auto_choice"] for r in records)
+
+
+def test_probe_of_a_real_llama_cpp_server_replays_its_recorded_answers() -> None:
+    # Recorded from llama-cpp-python 0.3.36 serving SmolLM2-135M (scripts/record_probe_llamacpp.py):
+    # the hand-written cassette above predicted these answers; this one is the server's own.
+    recorded = ROOT / "fixtures" / "probe" / "llamacpp_smollm2_recorded.json"
+    cassette = Cassette.load(recorded)
+    assert cassette.meta["source"] == "recorded"
+    settings = Settings(base_url=cassette.meta["base_url"])
+    transport = ReplayTransport(cassette)
+    with openai_client(settings, transport=transport) as client:
+        report = probe(settings, client=client, remember=False)
+    assert len(transport.used) == len(cassette.exchanges)
+    status = {c.name: c.status for c in report.checks}
+    assert status == {
+        "tools": "works",
+        "json_schema": "refused",
+        "json_object": "works",
+        "md_json": "works",
+    }
+    refused = report.check("json_schema")
+    assert refused is not None and refused.http_status == 500
+    assert refused.detail == "response_format.type: Input should be 'text' or 'json_object'"
+    assert report.recommended == "tools"
