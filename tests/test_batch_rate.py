@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from agent.batch.transport import BatchStats
-from agent.cli.batch import _View, rate
+from agent.cli.batch import ProgressView, rate
 from tests.test_batch import LocalEndpoint
 from tests.test_batch_cli import run_batch, write_jsonl
 
@@ -42,5 +42,5 @@ def test_rates_below_one_a_second_keep_their_digits(per_second: float, shown: st
 def test_the_live_bar_shows_the_same_rate() -> None:
     stats = BatchStats(done=1)
     stats.started -= 25.0  # one article in 25 s: 0.04 a second
-    view = _View(Console(), stats, None, None, live=False)
+    view = ProgressView(Console(), stats, None, None, live=False)
     assert view.pace().startswith("2.4 articles/min · ETA")

@@ -9,7 +9,6 @@ stopped on an error, 2 usage or input error, 130 interrupted (re-run the same co
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from agent.cli.interrupts import Interrupts
 from agent.cli.options import load_settings, output_option, setting_options
 from agent.views.plain import console as plain_console
 from agent.views.plain import plain, printable
@@ -158,7 +158,7 @@ def batch(
                 settings,
                 skip=frozenset(skip),
                 stats=stats,
-                view=_View(console, stats, unit_price, total, live),
+                view=ProgressView(console, stats, unit_price, total, live),
                 actors=actors,
                 concurrency=concurrency,
                 batch_size=batch_size,
@@ -166,7 +166,7 @@ def batch(
                 tpm=tpm,
                 address=ray_address,
             )
-            _finish(_View(console, stats, unit_price, total, False), output, interrupted)
+            _finish(ProgressView(console, stats, unit_price, total, False), output, interrupted)
             return
         assert items is not None
         run = extract_many(
@@ -179,12 +179,12 @@ def batch(
             stats=stats,
         )
         with open_results(output) as writer:
-            view = _View(console, stats, unit_price, total, live)
+            view = ProgressView(console, stats, unit_price, total, live)
             interrupted = asyncio.run(_drive(run, writer, view, console))
     _finish(view, output, interrupted)
 
 
-def _finish(view: _View, output: Path, interrupted: bool) -> None:
+def _finish(view: ProgressView, output: Path, interrupted: bool) -> None:
     view.summary(output, interrupted)
     if interrupted:
         sys.exit(EXIT_INTERRUPTED)
@@ -199,7 +199,7 @@ def _run_on_ray(
     *,
     skip: frozenset[str],
     stats: BatchStats,
-    view: _View,
+    view: ProgressView,
     actors: int,
     concurrency: int,
     batch_size: int | None,
@@ -239,45 +239,33 @@ def _note(label: str, style: str, message: str) -> Text:
 
 
 async def _drive(
-    run: BatchRun, writer: ResultWriter | ParquetWriter, view: _View, console: Console
+    run: BatchRun, writer: ResultWriter | ParquetWriter, view: ProgressView, console: Console
 ) -> bool:
     """Write records as they settle; first Ctrl-C lets in-flight articles finish, second stops.
 
     SIGTERM (a service manager, `kill`, a CI timeout) is a first Ctrl-C: the answers already
     paid for are saved before the run ends."""
-    loop = asyncio.get_running_loop()
-    main = asyncio.current_task()
-    presses = 0
 
-    def on_interrupt() -> None:
-        nonlocal presses
-        presses += 1
-        if presses == 1:
-            run.stop()
-            console.print(
-                _note(
-                    "stopping:",
-                    "yellow",
-                    f"waiting for {run.stats.in_flight} article(s) in flight; "
-                    "Ctrl-C again to stop at once",
-                )
+    def say() -> None:
+        console.print(
+            _note(
+                "stopping:",
+                "yellow",
+                f"waiting for {run.stats.in_flight} article(s) in flight; "
+                "Ctrl-C again to stop at once",
             )
-        elif main is not None:
-            main.cancel()
+        )
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, on_interrupt)
     view.start()
     try:
-        async for record in run:
-            writer.write(record.to_json())
-            view.tick()
+        with Interrupts(run.stop, say):
+            async for record in run:
+                writer.write(record.to_json())
+                view.tick()
     except asyncio.CancelledError:
         return True
     finally:
         view.stop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
     return run.stopping
 
 
@@ -305,7 +293,7 @@ def _say_resume(console: Console, output: Path, index: OutputIndex, retry_failed
         )
 
 
-class _View:
+class ProgressView:
     """Progress: a rich live display on a terminal, else a plain line every few seconds."""
 
     def __init__(

@@ -7,7 +7,6 @@ printed first), 2 usage or input error, 130 interrupted (the partial scores are 
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 
-from agent.cli.batch import _View
+from agent.cli.batch import ProgressView
+from agent.cli.interrupts import Interrupts
 from agent.cli.options import load_settings, setting_options
 
 if TYPE_CHECKING:
@@ -118,7 +118,9 @@ def eval_command(
     console = Console(highlight=False)
     errors = Console(stderr=True, highlight=False)
     live = errors.is_terminal if progress is None else progress
-    view = _View(errors, evaluation.stats, None, len(evaluation.documents), live, label="eval")
+    view = ProgressView(
+        errors, evaluation.stats, None, len(evaluation.documents), live, label="eval"
+    )
     failure = asyncio.run(_drive(evaluation, errors, view))
     report = evaluation.report()
     if json_path:
@@ -132,38 +134,27 @@ def eval_command(
         sys.exit(EXIT_INTERRUPTED)
 
 
-async def _drive(evaluation: Evaluation, console: Console, view: _View) -> Exception | None:
+async def _drive(evaluation: Evaluation, console: Console, view: ProgressView) -> Exception | None:
     """Run to the end; Ctrl-C lets the documents in flight settle, a second one stops at once.
     An error that stops the run is returned, to be raised once the partial scores are shown."""
     from agent.errors import KhabarError
 
-    loop = asyncio.get_running_loop()
-    main = asyncio.current_task()
-    presses = 0
+    def say() -> None:
+        console.print(
+            f"[yellow]stopping:[/] waiting for {evaluation.stats.in_flight} document(s) in "
+            "flight; Ctrl-C again to stop at once"
+        )
 
-    def on_interrupt() -> None:
-        nonlocal presses
-        presses += 1
-        if presses == 1:
-            evaluation.stop()
-            console.print(
-                f"[yellow]stopping:[/] waiting for {evaluation.stats.in_flight} document(s) in "
-                "flight; Ctrl-C again to stop at once"
-            )
-        elif main is not None:
-            main.cancel()
-
-    loop.add_signal_handler(signal.SIGINT, on_interrupt)
     view.start()
     try:
-        await evaluation.run(on_record=lambda _: view.tick())
+        with Interrupts(evaluation.stop, say):
+            await evaluation.run(on_record=lambda _: view.tick())
     except asyncio.CancelledError:
         evaluation.interrupted = True
     except KhabarError as exc:
         return exc
     finally:
         view.stop()
-        loop.remove_signal_handler(signal.SIGINT)
     return None
 
 
