@@ -232,8 +232,9 @@ def test_stop_lets_articles_in_flight_settle_and_takes_no_more() -> None:
         return records
 
     records = asyncio.run(run())
-    assert 3 <= len(records) <= 5 and all(r.ok for r in records)
-    assert len(script.arrivals) == len(records) and stats.in_flight == 0
+    # at most what was in flight or already settled when it stopped: 2 workers, their results
+    assert 3 <= len(records) <= 3 + 2 * 2 and all(r.ok for r in records)
+    assert len(script.arrivals) == len(records) and stats.in_flight == 0  # nothing sent unsaved
 
 
 def test_folder_and_jsonl_inputs_stream_items(tmp_path: Path) -> None:

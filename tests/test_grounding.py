@@ -197,14 +197,14 @@ def test_time_grows_linearly_with_the_article() -> None:
 
     def run(copies: int) -> float:
         text = para * copies
-        t0 = time.perf_counter()
+        t0 = time.process_time()  # CPU time: other processes on the machine do not count
         grounder = Grounder(text)
         for m in mentions * 20:
             grounder.align(m)
-        return time.perf_counter() - t0
+        return time.process_time() - t0
 
     run(5)
-    small, large = min(run(40) for _ in range(2)), min(run(400) for _ in range(2))
+    small, large = min(run(40) for _ in range(3)), min(run(400) for _ in range(3))
     assert large < 25 * small  # generous for CI noise; the benchmark checks <= 12x
 
 
