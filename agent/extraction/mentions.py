@@ -13,11 +13,13 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from agent.models import Span
+from agent.text.cue_words import POSSESSIVE, WORDS
+from agent.text.grounding import NEAR_MAX_GAP
 from agent.text.normalize import crosses_sentence, fold
 
 if TYPE_CHECKING:
@@ -26,13 +28,11 @@ if TYPE_CHECKING:
 
 Form = Literal["name", "mention", "part", "title"]
 
-TITLE_MAX_GAP = 40  # characters between a title and its holder, e.g. "Ed Miliband, leader of"
+TITLE_MAX_GAP = NEAR_MAX_GAP  # characters between a title and its holder: "Ed Miliband, leader of"
 # A title belongs to the nearest holder; these costs (in characters) break ties the way news
 # writes: people hold titles ("Civil Defense Authority director General Suleiman al-Amr"), and
 # a title after a comma is the apposition of what precedes it, not of what follows.
 NOT_PERSON_COST = 20
-_POSSESSIVE = re.compile(r"\s?['’]s\b")
-_WORDS = re.compile(r"\w+")
 # A title may end with where it holds: "رئيس مجلس اتحاد المحاكم الاسلامية في الصومال الشيخ شريف"
 _TITLE_PLACE = re.compile(r"\s+(?:في|ب|in|of)\s+\w+(?:\s+\w+)?\s*[,،]?\s*")
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -91,9 +91,6 @@ class Mentions:
                 out.append(self.items[i])
             i += 1
         return out
-
-    def of(self, pid: str) -> list[Mention]:
-        return [m for m in self.items if m.pid == pid]
 
     def attached_titles(self, title_spans: Iterable[Span], pid: str) -> list[Span]:
         """The occurrences of a title that stand beside participant `pid`."""
@@ -177,7 +174,7 @@ def _own_titles(
             if from_title and target is source:
                 continue
             gap = _gap(run.article, source, target, inside=not from_title)
-            if gap is None or (source.end <= target.start and _POSSESSIVE.match(text, source.end)):
+            if gap is None or (source.end <= target.start and POSSESSIVE.match(text, source.end)):
                 continue  # "the Afghan team's coach": the coach is not the team
             cost = gap + (0 if kinds[pid] == "person" else NOT_PERSON_COST)
             if target.end <= source.start and re.search(
@@ -227,19 +224,11 @@ def _gap(text: str, anchor: Span, title: Span, *, inside: bool = True) -> int | 
         else text[lo.end : hi.start]
     )
     place = anchor.start > title.start and _TITLE_PLACE.fullmatch(between)
-    if not place and any(w not in TITLE_GAP_WORDS for w in _WORDS.findall(between.casefold())):
+    if not place and any(w not in TITLE_GAP_WORDS for w in WORDS.findall(between.casefold())):
         return None  # "حكومة السنيورة ـ رغم نصيحة رئيس الوزراء": other words stand between
     if "(" in between or "[" in between:
         return None  # "secretary general of CEI (Italian Episcopal Conference)": a gloss
     return gap
 
 
-def iter_ids(mentions: Iterable[Mention]) -> Iterator[str]:
-    seen: set[str] = set()
-    for m in mentions:
-        if m.pid not in seen:
-            seen.add(m.pid)
-            yield m.pid
-
-
-__all__ = ["Mention", "Mentions", "iter_ids"]
+__all__ = ["Mention", "Mentions"]

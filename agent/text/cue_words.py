@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from agent.text.normalize import fold
+from agent.text.segments import folded_words
 
 WORDS = re.compile(r"\w+")
 POSSESSIVE = re.compile(r"\s?['’]s\b")
@@ -26,10 +27,6 @@ PLURAL_PARTICIPLE = re.compile(r"م[\u0621-\u064a]{3,}ين")
 AUXILIARIES = frozenset(["has", "had", "have", "was", "is", "were", "also", "then", "later"])
 # "X and Y", "X and the Y", "X وY", "X و Y"
 COORDINATION = re.compile(r"\s*[,،]?\s*(?:(?:and|&)\s+(?:the\s+)?|و\s*)", re.IGNORECASE)
-
-
-def _folded_words(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
 
 
 def _fold_set(words: str) -> frozenset[str]:
@@ -106,7 +103,7 @@ def word_stem(word: str) -> str:
 
 GENERIC_WORDS = frozenset(
     word_stem(w)
-    for w in _folded_words(
+    for w in folded_words(
         "the of and for in on at to a an الفريق أول اللواء العميد العقيد ركن في من على عن إلى و "
         "مع ل ب"
     )

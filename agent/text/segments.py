@@ -58,14 +58,9 @@ def _inside_quote(position: int, quotes: Sequence[tuple[int, int]], starts: list
     return i >= 0 and quotes[i][0] < position < quotes[i][1] - 1
 
 
-def sentence_index(bounds: Sequence[tuple[int, int]], position: int) -> int:
-    """Index of the sentence holding `position` (the one before it, between sentences)."""
-    return max(0, bisect_right([s for s, _ in bounds], position) - 1)
-
-
 def folded_words(text: str) -> list[str]:
     """The folded words of `text`, for comparing phrases (diacritics, hamza and case ignored)."""
     return _WORD.findall(fold(text))
 
 
-__all__ = ["folded_words", "quotation_spans", "sentence_index", "statement_sentences"]
+__all__ = ["folded_words", "quotation_spans", "statement_sentences"]
