@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 from agent.cli.interrupts import Interrupts
-from agent.cli.options import load_settings, output_option, setting_options
+from agent.cli.options import concurrency_option, load_settings, output_option, setting_options
 from agent.views.plain import console as plain_console
 from agent.views.plain import plain, printable
 
@@ -42,14 +42,7 @@ SHOWN_UNREADABLE = 5
     required=True,
     dir_okay=True,
 )
-@click.option(
-    "--concurrency",
-    "-j",
-    default=8,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Articles in flight at once.",
-)
+@concurrency_option("Articles")
 @click.option("--rpm", type=click.FloatRange(min=0, min_open=True), help="Requests per minute.")
 @click.option("--tpm", type=click.FloatRange(min=0, min_open=True), help="Tokens per minute.")
 @click.option("--retry-failed", is_flag=True, help="Extract again the ids whose last line failed.")

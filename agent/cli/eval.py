@@ -16,7 +16,7 @@ from rich.console import Console
 
 from agent.cli.batch import ProgressView
 from agent.cli.interrupts import Interrupts
-from agent.cli.options import load_settings, setting_options
+from agent.cli.options import concurrency_option, load_settings, setting_options
 
 if TYPE_CHECKING:
     from agent.eval.runner import Evaluation
@@ -33,14 +33,7 @@ EXIT_INTERRUPTED = 130
 )
 @click.option("--limit", type=click.IntRange(min=1), help="Score only N documents.")
 @click.option("--sample-seed", type=int, help="With --limit: a random sample drawn with this seed.")
-@click.option(
-    "--concurrency",
-    "-j",
-    default=8,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Documents in flight at once.",
-)
+@concurrency_option("Documents")
 @click.option(
     "--json",
     "json_path",

@@ -79,6 +79,18 @@ def output_option(
     )
 
 
+def concurrency_option(what: str) -> Callable[[Any], Any]:
+    """`-j/--concurrency N`: how many articles or documents a run keeps in flight at once."""
+    return click.option(
+        "--concurrency",
+        "-j",
+        default=8,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help=f"{what} in flight at once.",
+    )
+
+
 def load_settings(config_path: str | None, flags: dict[str, Any]) -> Any:
     """Settings from flags > environment > config file > defaults (imported late: stays cheap)."""
     from agent.settings import Settings
@@ -86,4 +98,4 @@ def load_settings(config_path: str | None, flags: dict[str, Any]) -> Any:
     return Settings.load(config_path=config_path, **flags)
 
 
-__all__ = ["load_settings", "output_option", "setting_options"]
+__all__ = ["concurrency_option", "load_settings", "output_option", "setting_options"]
