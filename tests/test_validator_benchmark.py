@@ -48,7 +48,7 @@ def test_the_cases_are_there_and_labelled() -> None:
         langs = Counter(c.language for c in CASES if c.split == held_out)
         assert min(langs["ar"], langs["en"]) >= 6, held_out
     for part in vb.SPLITS:
-        for d in (vb.CASES_DIR / part).iterdir():
+        for d in vb.split_dirs(part):
             assert {p.name for p in d.iterdir()} == {
                 "article.txt",
                 "answer.json",
