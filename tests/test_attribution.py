@@ -282,3 +282,53 @@ def test_the_speaker_is_read_past_relatives_quotations_and_objects(
     assert _check(text, answer)[0][i].speakers >= {speaker}
     decision, (problem,) = _swapped(case, content, other)
     assert decision.status == "wrong" and f"not {other}" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "cue", "speaker", "other"),
+    [
+        # "من جانبه، أعرب الفريق أول ركن صدام حفتر عن تقديره الكبير ..." (the seed)
+        (CASES / "seed_military_visit", "تقديره الكبير", "أعرب عن", "p1", "p3"),
+        # "و اعرب شيراك عن امل ه في ان ينجح الحوار ..." (NewsFANE, tokenised)
+        (BENCH / "ar_nf_chirac_sarkozy_iran", "امل ه في ان ينجح", "اعرب عن", "p1", "p5"),
+    ],
+    ids=["seed", "newsfane"],
+)
+def test_a_cue_split_by_its_subject_grounds_at_the_verb(
+    case: Path, content_start: str, cue: str, speaker: str, other: str
+) -> None:
+    # Models copy the verb with its particle ("أعرب عن", the schema's own example) where the
+    # article writes the subject between them: the cue grounds, and its subject is still read.
+    text, answer = _load(case)
+    i = _position(answer, content_start)
+    answer = copy.deepcopy(answer)
+    answer["positions"][i]["cue"] = cue
+    decisions, problems = _check(text, answer)
+    assert not [p for p in problems if p.path.startswith(f"positions[{i}]")]
+    assert decisions[i].status == "confirmed" and decisions[i].speakers == {speaker}
+    found = decisions[i].cue
+    assert found is not None and text[found.start : found.end].endswith(cue.split()[0])
+    answer["positions"][i]["speaker_id"] = other
+    assert _check(text, answer)[0][i].status == "wrong"
+
+
+def test_a_split_cue_stays_within_its_sentence() -> None:
+    (found,) = ground_mentions(
+        "وقال الوزير إن المحادثات مستمرة. ودعا عن قرب", ["قال عن"], kind="cue"
+    )
+    assert not found.grounded
+    (found,) = ground_mentions("He pointed it out to them.", ["pointed out"], kind="cue")
+    assert found.grounded and found.spans[0].end == len("He pointed")
+
+
+def test_a_coordinated_verb_goes_on_with_the_subject_of_the_verb_before() -> None:
+    # "و انتقد ... ل مواقف ها اثناء الحرب الاخيرة على لبنان ، و قال ان الطيران الاسرائيلي ...":
+    # the verb joined by و has the subject of its sentence's first verb, Nasrallah.
+    case = BENCH / "ar_nf_nasrallah_government"
+    text, answer = _load(case)
+    i = _position(answer, "ان الطيران الاسرائيلي كان يقصف")
+    decision = _check(text, answer)[0][i]
+    assert decision.status == "confirmed" and decision.speakers == {"p1"}
+    assert decision.evidence == "(subject of the verb before)"
+    swapped, (problem,) = _swapped(case, "ان الطيران الاسرائيلي كان يقصف", "p5")
+    assert swapped.status == "wrong" and "p1 ('حسن نصر الله')" in problem.message

@@ -288,6 +288,10 @@ class Attributor(SubjectReader):
         people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
         if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
             return Subject("continued", frozenset({people[0].pid}), "(subject of the sentence)")
+        if not (self.english or participle or pronoun) and self._coordinated(cue):
+            opening = self._verb_before_subject(lo, cue)  # "انتقدت روسيا الاتفاق ووصفته"
+            if opening is not None:
+                return Subject("continued", frozenset({opening}), "(subject of the verb before)")
         earliest = (
             self.sentences[max(0, sentence - CARRY_MAX_SENTENCES)][0] if self.sentences else 0
         )
@@ -319,6 +323,25 @@ class Attributor(SubjectReader):
                 if self.mentions.kinds.get(m.pid) != "state"
             }
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
+
+    def _coordinated(self, cue: Span) -> bool:
+        """The cue is a verb joined by و or ف to the clause before (ووصفته, فرد)."""
+        words = folded_words(self.text[cue.start : cue.end])
+        if words and bare_verb(words[0]) != words[0]:
+            return True
+        return bool(_JOINED_BEFORE.search(self.text[max(0, cue.start - 3) : cue.start]))
+
+    def _verb_before_subject(self, lo: int, cue: Span) -> str | None:
+        """The subject of the last clause of this sentence that names one (a participant
+        right after its verb, or opening it): a coordinated verb with no subject goes on with
+        it, rather than with a speaker of an earlier sentence."""
+        starts = [lo] + [lo + m.end() for m in _PUNCTUATION.finditer(self.text[lo : cue.start])]
+        subject = None
+        for start, end in zip(starts, [*starts[1:], cue.start], strict=True):
+            heads = self.heads(self.mentions.within(start, end))
+            if heads and self.lead_words(start, heads[0].span.start) <= 1:
+                subject = heads[0].pid
+        return subject
 
     def _right_before(self, lo: int, cue: Span) -> Subject | None:
         """A participant written right before a participle or a possessed noun: its subject
@@ -368,6 +391,8 @@ class Attributor(SubjectReader):
 
 _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
+_PUNCTUATION = re.compile(r"[،,;؛:]")
+_JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s+$")  # the corpus's tokenised "و قال"
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
 

@@ -67,6 +67,8 @@ PREPOSITIONS = _fold_set(
     "في وفي خلال أثناء اثناء لدى عقب بعد قبل أمام امام عبر حول ل لل مع عند إثر اثر in at during "
     "after before on to with from"
 )
+# The particles a cue verb takes, which the subject may stand before (أعرب المنفي عن).
+PARTICLES = _fold_set("عن على إلى الى الي في من مع on to out for about with")
 ADVERBS = _fold_set("بشدة مجددا صراحة أيضا ايضا كذلك اليوم أمس امس ثم كما then also again")
 OBJECT_VERBS = _fold_set("دعا حث طالب ناشد urged")
 # Common attribution verbs, whose dual (اكدا) and plural (اكدوا) forms speak for several.
@@ -121,6 +123,7 @@ __all__ = [
     "OBJECT_VERBS",
     "OPENERS",
     "OPENING_QUOTES",
+    "PARTICLES",
     "PLURAL_VERB",
     "POSSESSIVE",
     "PREPOSITIONS",

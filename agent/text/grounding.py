@@ -33,6 +33,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from agent.models import AlignmentStatus, Span
+from agent.text.cue_words import PARTICLES
 from agent.text.normalize import (
     crosses_sentence,
     edge_marks,
@@ -57,6 +58,9 @@ FUZZY_SCORE_SCALE = 0.85  # fuzzy scores are rapidfuzz ratios scaled below every
 CLITIC_MIN_STEM = 3  # a proclitic is never split off a one-word name shorter than this ...
 CLITIC_MIN_STEM_IN_PHRASE = 2  # ... or off the first word of a longer name (بحي المفرق)
 SHORT_CUE_MIN_LEN = 2  # a cue verb this short (حث, رد) may still be split off و or ف
+SPLIT_CUE_SCORE = 0.8  # a verb and its particle with the subject written between them
+SPLIT_CUE_MAX_GAP = 8  # tokens allowed between them: أعرب وزير الخارجية المصري سامح شكري عن
+_SENTENCE_END = re.compile(r"[.!?؟\n]")
 NAME_FUZZY_MIN_TOKENS = 2  # one-word names are never matched fuzzily
 NAME_FUZZY_MIN_TOKEN_LEN = 6  # only a long word may differ, by one vowel letter, in one word:
 NAME_FUZZY_VOWELS = frozenset("اويaeiouy")  # فرنسيسكو / فرانسيسكو, but not افريقيا / افريقية
@@ -150,6 +154,8 @@ class Grounder:
             return self._fuzzy_text(mention, " ".join(tokens))
         if kind == "cue" and len(tokens) == 1:
             return self._short_cue(mention, tokens[0])
+        if kind == "cue" and len(tokens) >= 2 and tokens[-1] in PARTICLES:
+            return self._split_cue(mention, tokens)
         if len(tokens) >= NAME_FUZZY_MIN_TOKENS:
             return self._fuzzy_name(mention, tokens)
         return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
@@ -163,6 +169,27 @@ class Grounder:
         if not hits:
             return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
         return self._result(mention, AlignmentStatus.CLITIC, hits, CLITIC_SCORE)
+
+    def _split_cue(self, mention: str, tokens: list[str]) -> Alignment:
+        """A verb and its particle with the subject between them ("أعرب عن" written "أعرب
+        المنفي عن", "pointed out" written "pointed it out"): the span covers the verb alone, so
+        the subject after it is still read as the verb's."""
+        head = tokens[:-1]
+        starts = self._sequence(head) + self._glued(head)
+        if not starts and len(head) == 1:
+            starts = [(i, i + 1, 1) for c in ("و", "ف") for i in self._index.get(c + head[0], ())]
+        hits = []
+        for hit in starts:
+            stop = min(len(self._tokens), hit[1] + SPLIT_CUE_MAX_GAP + 1)
+            k = next((k for k in range(hit[1], stop) if self._tokens[k] == tokens[-1]), None)
+            if k is None:
+                continue
+            between = self.text[self._source(hit)[1] : self._source((k, k + 1, 0))[0]]
+            if not _SENTENCE_END.search(between):  # the particle is in the verb's sentence
+                hits.append(hit)
+        if not hits:
+            return Alignment(mention, AlignmentStatus.UNALIGNED, (), 0.0)
+        return self._result(mention, AlignmentStatus.FUZZY, hits, SPLIT_CUE_SCORE)
 
     def _strict(self, mention: str, core: str, tokens: list[str]) -> Alignment | None:
         """Tiers 1-3: the folded words occur as they are, joined, or behind proclitics."""
