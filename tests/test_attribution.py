@@ -332,3 +332,20 @@ def test_a_coordinated_verb_goes_on_with_the_subject_of_the_verb_before() -> Non
     assert decision.evidence == "(subject of the verb before)"
     swapped, (problem,) = _swapped(case, "ان الطيران الاسرائيلي كان يقصف", "p5")
     assert swapped.status == "wrong" and "p1 ('حسن نصر الله')" in problem.message
+
+
+def test_a_relaying_verb_gives_the_words_to_its_source_or_its_relayer() -> None:
+    # "و نقل موفد الجزيرة نت الى الصومال عن صلاد حسن قول ه ان الشعب الاثيوبي ...": Salad Hassan
+    # spoke and Al Jazeera Net relays; with the cue "نقل" either may be given, no one else.
+    case = BENCH / "ar_nf_somalia_courts"
+    text, answer = _load(case)
+    i = _position(answer, "ان الشعب الاثيوبي شعب طيب")
+    answer = copy.deepcopy(answer)
+    answer["positions"][i]["cue"] = "نقل"
+    verdicts = {}
+    for speaker in ("p7", "p6", "p4"):
+        answer["positions"][i]["speaker_id"] = speaker
+        decision = _check(text, answer)[0][i]
+        verdicts[speaker] = decision.status
+        assert decision.speakers == {"p6", "p7"}
+    assert verdicts == {"p7": "confirmed", "p6": "confirmed", "p4": "wrong"}

@@ -35,6 +35,7 @@ from agent.text.cue_words import (
     PLURAL_PARTICIPLE,
     PLURAL_VERB,
     QUOTED_AS,
+    RELAY_VERBS,
     SOURCE_AFTER,
     VERBS,
     WORDS,
@@ -181,6 +182,10 @@ class Attributor(SubjectReader):
                 found = self.before(self.clause_start(cue.start, sentence), cue.start) or found
         if found is not None and found.how == "collective":
             return self._collective(cue, sentence, history, found.evidence)
+        if found is not None and found.how == "named" and cue.end <= content.start:
+            relayed = self._relayed_source(cue, content.start)  # "نقلت الصحيفة عن مصادر أن"
+            if relayed is not None:
+                return Subject("named", found.speakers | {relayed}, found.evidence)
         if found is not None and found.how not in ("continued", "none"):
             if self._may_be_object(cue, found):
                 carried = self._continued(cue, sentence, history, pronoun=False)
@@ -324,6 +329,19 @@ class Attributor(SubjectReader):
             }
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
 
+    def _relayed_source(self, cue: Span, end: int) -> str | None:
+        """Who a relaying verb quotes ("نقلت وكالة رويترز عن مسؤول عراقي أن": the official
+        spoke, the agency relays; either may be given as the speaker)."""
+        if self.english or not any(
+            bare_verb(w) in RELAY_VERBS for w in folded_words(self.text[cue.start : cue.end])
+        ):
+            return None
+        for at in _FROM.finditer(self.text, cue.end, end):  # not "الى الصومال", a place
+            heads = self.heads(self.mentions.within(at.end(), end))
+            if heads and self.lead_words(at.end(), heads[0].span.start) == 0:
+                return heads[0].pid
+        return None
+
     def _coordinated(self, cue: Span) -> bool:
         """The cue is a verb joined by و or ف to the clause before (ووصفته, فرد)."""
         words = folded_words(self.text[cue.start : cue.end])
@@ -392,6 +410,7 @@ class Attributor(SubjectReader):
 _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 _PUNCTUATION = re.compile(r"[،,;؛:]")
+_FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
 _JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s+$")  # the corpus's tokenised "و قال"
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")

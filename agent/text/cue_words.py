@@ -71,6 +71,8 @@ PREPOSITIONS = _fold_set(
 PARTICLES = _fold_set("عن على إلى الى الي في من مع on to out for about with")
 ADVERBS = _fold_set("بشدة مجددا صراحة أيضا ايضا كذلك اليوم أمس امس ثم كما then also again")
 OBJECT_VERBS = _fold_set("دعا حث طالب ناشد urged")
+# Verbs that relay another's words (نقلت الصحيفة عن مصادر ...): the source after عن speaks too.
+RELAY_VERBS = _fold_set("نقل نقلت نسب نسبت أورد أوردت روى روت")
 # Common attribution verbs, whose dual (اكدا) and plural (اكدوا) forms speak for several.
 VERBS = _fold_set(
     "قال أكد شدد أعرب أشار أوضح أعلن حث طالب رحب ندد أدان اعتبر رأى لفت نفى كشف ذكر أفاد صرح "
@@ -130,6 +132,7 @@ __all__ = [
     "PRONOUNS",
     "QUOTED_AS",
     "RELATIVES",
+    "RELAY_VERBS",
     "SOURCE_AFTER",
     "VERBS",
     "WORDS",
