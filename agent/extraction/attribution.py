@@ -78,6 +78,7 @@ class Attributor(SubjectReader):
         decisions: dict[int, Decision] = {}
         history: list[tuple[int, frozenset[str]]] = []  # (cue start, speakers) decided so far
         self._background: set[int] = set()  # cues of background statements ("و كان X قال")
+        self._contents = [pair[1] for pair in governed if pair is not None]
         for i in order:
             pair = governed[i]
             if pair is None:
@@ -186,12 +187,13 @@ class Attributor(SubjectReader):
             relayed = self._relayed_source(cue, content.start)  # "نقلت الصحيفة عن مصادر أن"
             if relayed is not None:
                 return Subject("named", found.speakers | {relayed}, found.evidence)
-        if found is not None and found.how not in ("continued", "none"):
+        if found is not None and found.how not in ("continued", "none", "unknown"):
             if self._may_be_object(cue, found):
                 carried = self._continued(cue, sentence, history, pronoun=False)
                 speakers = found.speakers | carried.carried  # either may go on speaking
                 return Subject("named", speakers, found.evidence)
             return found
+        # an unlisted description ("وقال الدبلوماسي المخضرم") refers back, as a pronoun does
         return self._continued(cue, sentence, history, pronoun=found is not None)
 
     def _quotation_before(self, lo: int, cue: Span) -> int | None:
@@ -279,6 +281,11 @@ class Attributor(SubjectReader):
         """A dropped subject: the speaker of this sentence's or the last attribution."""
         lo = self.sentences[sentence][0] if self.sentences else 0
         same = [(at, speakers) for at, speakers in history if lo <= at < cue.start]
+        participle = self._is_continuation(cue)
+        if not (self.english or participle or pronoun) and self._coordinated(cue):
+            opening = self._verb_before_subject(same[-1][0] if same else lo, cue)
+            if opening is not None:  # "انتقدت روسيا الاتفاق ووصفته", "فيما نفت تل أبيب ذلك وقالت"
+                return Subject("continued", frozenset({opening}), "(subject of the verb before)")
         if same:  # the clause goes on from the last attribution, or from someone named since
             at, last = same[-1]
             since = {
@@ -288,15 +295,10 @@ class Attributor(SubjectReader):
             }
             subject = self._sentence_subject(lo, cue)  # "و انتقدت صحف ... الذي اتهم ... ورات"
             return Subject("continued", last | since | subject, "(same sentence)", primary=last)
-        participle = self._is_continuation(cue)
         clause = self.heads(self.mentions.within(lo, cue.start))
         people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
         if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
             return Subject("continued", frozenset({people[0].pid}), "(subject of the sentence)")
-        if not (self.english or participle or pronoun) and self._coordinated(cue):
-            opening = self._verb_before_subject(lo, cue)  # "انتقدت روسيا الاتفاق ووصفته"
-            if opening is not None:
-                return Subject("continued", frozenset({opening}), "(subject of the verb before)")
         earliest = (
             self.sentences[max(0, sentence - CARRY_MAX_SENTENCES)][0] if self.sentences else 0
         )
@@ -350,12 +352,15 @@ class Attributor(SubjectReader):
         return bool(_JOINED_BEFORE.search(self.text[max(0, cue.start - 3) : cue.start]))
 
     def _verb_before_subject(self, lo: int, cue: Span) -> str | None:
-        """The subject of the last clause of this sentence that names one (a participant
-        right after its verb, or opening it): a coordinated verb with no subject goes on with
-        it, rather than with a speaker of an earlier sentence."""
-        starts = [lo] + [lo + m.end() for m in _PUNCTUATION.finditer(self.text[lo : cue.start])]
+        """The subject of the last clause since `lo` (the sentence's start, or its last
+        statement's cue) that names one (a participant right after its verb, or opening it): a
+        coordinated verb with no subject goes on with it, rather than with an earlier speaker."""
+        clauses = _CLAUSE_OPENING.finditer(self.text, lo, cue.start)
+        starts = [lo] + [m.end() for m in clauses]
         subject = None
         for start, end in zip(starts, [*starts[1:], cue.start], strict=True):
+            if any(c.start <= start < c.end for c in self._contents):
+                continue  # "إن العلاقات ممتازة، وإن مصر ستدعم": a clause of what was stated
             heads = self.heads(self.mentions.within(start, end))
             if heads and self.lead_words(start, heads[0].span.start) <= 1:
                 subject = heads[0].pid
@@ -399,7 +404,7 @@ class Attributor(SubjectReader):
 
     def _judge(self, pos: DraftPosition, cue: Span, content: Span, subject: Subject) -> Decision:
         if not subject.speakers:
-            status: Status = "wrong" if subject.how == "unknown" else "unresolved"
+            status: Status = "unresolved"
         elif pos.speaker_id in subject.speakers:
             status = "confirmed"
         else:
@@ -409,7 +414,8 @@ class Attributor(SubjectReader):
 
 _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
-_PUNCTUATION = re.compile(r"[،,;؛:]")
+# Where a clause of its own begins: after a comma, or after فيما / بينما (while).
+_CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
 _FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
 _JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s+$")  # the corpus's tokenised "و قال"
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")

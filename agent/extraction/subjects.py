@@ -22,6 +22,7 @@ from agent.text.cue_words import (
     COLLECTIVES,
     CONTINUATIONS,
     COORDINATION,
+    DOCUMENTS,
     ENGLISH_PRONOUN_SUBJECTS,
     FILLERS,
     GENERIC_WORDS,
@@ -273,7 +274,7 @@ class SubjectReader:
             return Subject("continued", evidence=words[0])
         if any(w in COLLECTIVES for w in words[:3]):
             return Subject("collective", evidence=" ".join(words[:3]))
-        if words[0] in PRONOUNS:
+        if words[0] in PRONOUNS or words[0] in DOCUMENTS:  # "وأضاف البيان": its author
             return Subject("continued", evidence=words[0])
         stems = {word_stem(w) for w in words[:SUBJECT_HEAD_WORDS]}
         scores = {pid: len(stems & d) for pid, d in self._descriptors.items()}

@@ -204,13 +204,8 @@ def structure_problems(draft: ExtractionDraft, run: ValidationRun) -> Iterator[P
 
 
 def _who_the_text_names(decision: Decision, people: dict[str, DraftParticipant]) -> str:
-    if decision.speakers:
-        named = ", ".join(f"{pid} ({people[pid].name!r})" for pid in sorted(decision.speakers))
-        return f"the article attributes this to {named}"
-    return (
-        f"the article attributes this to {decision.evidence!r}, which is no name, mention or "
-        "title of any participant"
-    )
+    named = ", ".join(f"{pid} ({people[pid].name!r})" for pid in sorted(decision.speakers))
+    return f"the article attributes this to {named}"
 
 
 def attached_title_spans(

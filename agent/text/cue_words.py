@@ -62,6 +62,11 @@ COLLECTIVES = _fold_set(
     "both two leaders sides pair they"
 )
 PRONOUNS = _fold_set("he she it his her هو هي")
+# Documents that "say" what their author said (وأضاف البيان أن): the author speaks.
+DOCUMENTS = _fold_set(
+    "بيان البيان تقرير التقرير رسالة الرسالة وثيقة الوثيقة مذكرة المذكرة الإعلان تصريح التصريح "
+    "الدراسة الخطاب النص statement report letter document memo"
+)
 # A verb's subject comes right after it in Arabic: a preposition there means it was dropped.
 PREPOSITIONS = _fold_set(
     "في وفي خلال أثناء اثناء لدى عقب بعد قبل أمام امام عبر حول ل لل مع عند إثر اثر in at during "
@@ -119,6 +124,7 @@ __all__ = [
     "COLLECTIVES",
     "CONTINUATIONS",
     "COORDINATION",
+    "DOCUMENTS",
     "ENGLISH_PRONOUN_SUBJECTS",
     "FILLERS",
     "GENERIC_WORDS",
