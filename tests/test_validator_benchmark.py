@@ -47,6 +47,9 @@ def test_the_cases_are_there_and_labelled() -> None:
     for held_out in ("fresh", "fresh2"):
         langs = Counter(c.language for c in CASES if c.split == held_out)
         assert min(langs["ar"], langs["en"]) >= 6, held_out
+    langs = Counter(c.language for c in CASES if c.split == "fresh3")  # Arabic first
+    assert langs["ar"] >= 8 and langs["en"] >= 4
+    assert sum(len(c.answer["positions"]) for c in CASES if c.split == "fresh3") >= 70
     for part in vb.SPLITS:
         for d in vb.split_dirs(part):
             assert {p.name for p in d.iterdir()} == {
@@ -162,7 +165,11 @@ def _sources(d: Path) -> set[str]:
 
 
 # Each held-out split against every split written before it, and the fixtures.
-_EARLIER = {"fresh": ("dev", "test"), "fresh2": ("dev", "test", "fresh")}
+_EARLIER = {
+    "fresh": ("dev", "test"),
+    "fresh2": ("dev", "test", "fresh"),
+    "fresh3": ("dev", "test", "fresh", "fresh2"),
+}
 
 
 @pytest.mark.parametrize("split", sorted(_EARLIER))
@@ -181,21 +188,18 @@ def test_held_out_cases_use_text_no_other_case_uses(split: str) -> None:
         assert ids and all(any(i.endswith(m) or m in i for m in mine) for i in ids), d.name
 
 
-def test_fresh2_articles_share_no_sentence_with_any_other_case() -> None:
-    """Beyond the ids: no line of a fresh2 article occurs in another case's or fixture's text."""
-    others = [
-        d / "article.txt"
-        for part in ("dev", "test", "fresh")
-        for d in (vb.CASES_DIR / part).iterdir()
-    ]
+@pytest.mark.parametrize("split", ["fresh2", "fresh3"])
+def test_held_out_articles_share_no_sentence_with_any_other_case(split: str) -> None:
+    """Beyond the ids: no line of a held-out article occurs in an earlier case or a fixture."""
+    others = [d / "article.txt" for part in _EARLIER[split] for d in vb.split_dirs(part)]
     others += list(vb.FIXTURES_DIR.glob("*/article.txt"))
     corpus = "\n".join(p.read_text(encoding="utf-8") for p in others)
-    for d in (vb.CASES_DIR / "fresh2").iterdir():
+    for d in vb.split_dirs(split):
         lines = [x.strip() for x in (d / "article.txt").read_text(encoding="utf-8").splitlines()]
         assert not [x for x in lines if len(x) > 40 and x in corpus], d.name
 
 
-@pytest.mark.parametrize("split", ["fresh", "fresh2"])
+@pytest.mark.parametrize("split", ["fresh", "fresh2", "fresh3"])
 def test_a_held_out_split_is_its_own_split_and_part_of_all(split: str, tmp_path: Path) -> None:
     fresh = vb.load_cases(split)
     assert fresh and {c.split for c in fresh} == {split}  # no fixtures, no other split
