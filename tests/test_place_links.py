@@ -14,7 +14,7 @@ import agent.places.gazetteer as gazetteer_module
 from agent.cassettes.replay import Cassette
 from agent.cli.main import main
 from agent.extraction.draft import ExtractionDraft
-from agent.extraction.places import link_draft
+from agent.extraction.places import link_draft, wrong_countries
 from agent.fixtures.diff import diff_results, strip_volatile
 from agent.fixtures.reference import reference_settings, write_reference_cassette
 from agent.models import IssueKind, LinkStatus, PlaceFeature
@@ -199,3 +199,25 @@ def test_the_fixture_diff_names_a_changed_place_link() -> None:
     assert change.line() == (
         "changed: location القاهرة · place: linked EG Cairo (capital, geonames 360630) → unlinked"
     )
+
+
+def test_a_place_found_only_behind_a_split_off_proclitic_contradicts_no_code() -> None:
+    # "توجهتا الى قرية بوادي على بعد 15 كيلومترا غرب بعلبك" (NewsFANE): Bodai, a Lebanese
+    # village, is no ب + الوادي (El Oued, Algeria); the gazetteer does not know it, so the
+    # model's LB must not be sent back. The name as written still contradicts.
+    def draft(name: str) -> ExtractionDraft:
+        location = {"id": "l1", "name": name, "kind": "city", "role": "venue"}
+        return ExtractionDraft.model_validate(
+            {
+                "language": "ar",
+                "participants": [],
+                "locations": [{**location, "country_code": "LB"}],
+                "positions": [],
+            }
+        )
+
+    bodai = draft("بوادي")
+    assert list(wrong_countries(bodai, link_draft(bodai))) == []
+    el_oued = draft("الوادي")
+    (wrong,) = wrong_countries(el_oued, link_draft(el_oued))
+    assert wrong.reason == "El Oued is in DZ"

@@ -81,7 +81,12 @@ class WrongCountry:
 
 
 def wrong_countries(draft: ExtractionDraft, links: DraftLinks) -> Iterator[WrongCountry]:
+    """Only a name the gazetteer has as written contradicts: one found only behind a split-off
+    proclitic may be another place that is not in the gazetteer at all."""
+    gazetteer = load_gazetteer()
     for loc in draft.locations:
+        if not gazetteer.as_written(loc.name):
+            continue
         reason = contradiction(links.locations[loc.id], loc.country_code, _FEATURE.get(loc.kind))
         if reason is not None and loc.country_code is not None:
             yield WrongCountry(loc.id, loc.name, loc.country_code, reason)

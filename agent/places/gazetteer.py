@@ -135,6 +135,12 @@ class Gazetteer:
                 return tuple(self._place(int(n)) for n in found.split(","))
         return ()
 
+    def as_written(self, mention: str) -> bool:
+        """Whether the mention names a place as it is written, not only once a proclitic is
+        split off (بوادي, a Lebanese village, is no ب + الوادي, El Oued)."""
+        keys = query_keys(mention)
+        return bool(keys) and keys[0] in self._index
+
     def demonym(self, mention: str) -> frozenset[str]:
         """Country codes a demonym or adjective names (الليبية → LY), under the first key found."""
         for key in query_keys(mention):
