@@ -3,7 +3,7 @@
 Attribution is decided inside a sentence: the cue, its speaker and its content. A plain sentence
 splitter cuts «... الأمن. ونحن ...» or "... peace. We will ..." in two at the full stop inside
 the quotation, and the speaker named before the quotation is lost to the words after it. So a
-quotation («…», “…”, „…“, "…") is never split; it may not cross a paragraph, and an unclosed
+quotation («…», “…”, „…“, "…", ``…'') is never split; it may not cross a paragraph, and an unclosed
 mark quotes nothing (a stray " must not swallow the rest of the article).
 """
 
@@ -15,8 +15,9 @@ from collections.abc import Sequence
 
 from agent.text.normalize import fold, paragraph_bounds, sentence_bounds
 
-_PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
-_OPENING = re.compile('[«“„‹"]')
+# `` '' is the ASCII pair of typewriter text and of tokenised corpora (PTB, QA-SRL).
+_PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›", "``": "''"}
+_OPENING = re.compile('``|[«“„‹"]')
 _WORD = re.compile(r"\w+")
 
 
@@ -29,13 +30,13 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
             m = _OPENING.search(text, at, p_end)
             if m is None:
                 break
-            ch = m.group()
-            end = text.find(_PAIRS.get(ch, ch), m.end(), p_end)
+            closing = _PAIRS.get(m.group(), m.group())
+            end = text.find(closing, m.end(), p_end)
             if end < 0:
                 at = m.end()  # an unclosed mark quotes nothing
                 continue
-            spans.append((m.start(), end + 1))
-            at = end + 1
+            spans.append((m.start(), end + len(closing)))
+            at = end + len(closing)
     return spans
 
 
@@ -45,17 +46,24 @@ def statement_sentences(text: str) -> list[tuple[int, int]]:
     starts = [s for s, _ in quotes]
     merged: list[tuple[int, int]] = []
     for start, end in sentence_bounds(text):
-        if merged and _inside_quote(merged[-1][1], quotes, starts):
+        if merged and _inside_quote(text, merged[-1][1], quotes, starts):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
     return merged
 
 
-def _inside_quote(position: int, quotes: Sequence[tuple[int, int]], starts: list[int]) -> bool:
-    """True when `position` (a sentence end) lies strictly inside a quotation."""
+def _inside_quote(
+    text: str, position: int, quotes: Sequence[tuple[int, int]], starts: list[int]
+) -> bool:
+    """True when `position` (a sentence end) lies inside a quotation, words of it still to come
+    (not "… about . '' She said": there the quotation ends with the sentence)."""
     i = bisect_right(starts, position - 1) - 1
-    return i >= 0 and quotes[i][0] < position < quotes[i][1] - 1
+    return (
+        i >= 0
+        and quotes[i][0] < position < quotes[i][1] - 1
+        and bool(_WORD.search(text, position, quotes[i][1]))
+    )
 
 
 def folded_words(text: str) -> list[str]:
