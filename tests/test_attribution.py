@@ -58,6 +58,7 @@ def _swapped(case: Path, content_start: str, speaker: str) -> tuple[Decision, li
 
 SPLITS = ROOT / "benchmarks" / "validator_cases"
 FRESH = SPLITS / "fresh"
+FRESH3 = SPLITS / "fresh3"
 
 
 @pytest.mark.parametrize(
@@ -68,6 +69,8 @@ FRESH = SPLITS / "fresh"
         *sorted(BENCH.iterdir()),
         *sorted((SPLITS / "test").iterdir()),
         *sorted(FRESH.iterdir()),
+        *sorted((SPLITS / "fresh2").iterdir()),
+        *sorted(FRESH3.iterdir()),
     ],
     ids=lambda c: f"{c.parent.name}/{c.name}",
 )
@@ -349,3 +352,47 @@ def test_a_relaying_verb_gives_the_words_to_its_source_or_its_relayer() -> None:
         verdicts[speaker] = decision.status
         assert decision.speakers == {"p6", "p7"}
     assert verdicts == {"p7": "confirmed", "p6": "confirmed", "p4": "wrong"}
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start"),
+    [
+        # "... و بعد ها ك ما افادت الشرطة الالبنانية ." (NewsFANE's tokenised كما)
+        ("ar_nf_bodai_raid_spokesmen", "الطيران الاسرائيلي قد حلق"),
+        # "... اكثر من 10 الاف شخص حسب تقديرات السلطات الامنية في نيويورك ."
+        ("ar_nf_september_attacks_sources", "بلغ عدد القتلى"),
+        # "President Barack Obama paid tribute to Williams : `` ... . The Obama family ... ''"
+        ("en_qasrl_robin_williams_tributes", "The Obama family offers"),
+    ],
+)
+def test_content_before_its_source_or_deep_in_a_quotation_is_attached(
+    case: str, content_start: str
+) -> None:
+    text, answer = _load(FRESH3 / case)
+    i = _position(answer, content_start)
+    decision = _check(text, answer)[0][i]
+    assert decision.status == "confirmed"
+
+
+def test_a_bodys_statement_speaks_for_it_and_the_person_after_is_its_object() -> None:
+    # "وصف بيان ل هيئة الافتاء في المغرب الشيخ يوسف القرضاوي بان ه مغرور": the body's statement
+    # describes Qaradawi; he is not the subject because he follows a body after a head noun.
+    case = FRESH3 / "ar_nf_morocco_ifta_qaradawi"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "مغرور و متنطع")]
+    assert decision.status == "confirmed" and decision.speakers == {"p1"}
+    swapped, (problem,) = _swapped(case, "مغرور و متنطع", "p2")
+    assert swapped.status == "wrong" and "p1 ('هيئة الافتاء في المغرب')" in problem.message
+
+
+def test_a_listed_dual_mention_stands_for_each_of_the_two() -> None:
+    # "اعرب المسؤولان الدوليان عن قلق هما": listed as the UN delegation's mention, the dual also
+    # counts Terje Roed-Larsen and Vijay Gharekhan, named in the sentence before.
+    case = FRESH3 / "ar_nf_bodai_raid_spokesmen"
+    text, answer = _load(case)
+    i = _position(answer, "قلق هما")
+    for speaker in ("p18", "p19", "p20"):
+        answer["positions"][i]["speaker_id"] = speaker
+        assert _check(text, answer)[0][i].status == "confirmed", speaker
+    swapped, (problem,) = _swapped(case, "قلق هما", "p1")  # the army spokesman, paragraphs before
+    assert swapped.status == "wrong" and "p19 ('تيري رود لارسن')" in problem.message

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Literal
 from agent.extraction.subjects import How, Subject, SubjectReader
 from agent.models import Span
 from agent.text.cue_words import (
+    COLLECTIVES,
     CONTINUATIONS,
     OBJECT_VERBS,
     OPENING_QUOTES,
@@ -37,6 +38,7 @@ from agent.text.cue_words import (
     QUOTED_AS,
     RELAY_VERBS,
     SOURCE_AFTER,
+    SOURCE_CUE,
     VERBS,
     WORDS,
     bare_verb,
@@ -130,6 +132,8 @@ class Attributor(SubjectReader):
             return True
         closing = "\"'”’»"
         between = self.text[max(0, content.end - 1) : cue.start]
+        if SOURCE_CUE.match(fold(self.text[cue.start : cue.end])):
+            return True
         return any(ch in closing for ch in between) or bool(SOURCE_AFTER.search(between))
 
     def _opens_previous(self, cue: Span, content: Span, sentence: int) -> bool:
@@ -183,6 +187,9 @@ class Attributor(SubjectReader):
                 found = self.before(self.clause_start(cue.start, sentence), cue.start) or found
         if found is not None and found.how == "collective":
             return self._collective(cue, sentence, history, found.evidence)
+        if found is not None and found.how == "named" and _is_collective(found.evidence):
+            several = self._collective(cue, sentence, history, found.evidence)  # a listed mention
+            return Subject("collective", found.speakers | several.speakers, found.evidence)
         if found is not None and found.how == "named" and cue.end <= content.start:
             relayed = self._relayed_source(cue, content.start)  # "نقلت الصحيفة عن مصادر أن"
             if relayed is not None:
@@ -410,6 +417,12 @@ class Attributor(SubjectReader):
         else:
             status = "wrong"
         return Decision(status, cue, content, subject.speakers, subject.evidence or "", subject.how)
+
+
+def _is_collective(words: str) -> bool:
+    """A mention that is itself dual or plural ("المسؤولان الدوليان", listed for the UN
+    delegation) stands for each of those it counts as well."""
+    return any(w in COLLECTIVES for w in folded_words(words))
 
 
 _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")

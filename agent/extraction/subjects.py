@@ -102,7 +102,7 @@ class SubjectReader:
         if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
             return Subject("continued", evidence=words[0])
         if items:
-            first = self._genitive_head(items)
+            first = self._genitive_head(items, cue.end)
             lead = self.text[cue.end : first.span.start]
             apposition = lead.rstrip().endswith((",", "،")) and len(folded_words(lead)) <= 6
             if self.lead_words(cue.end, first.span.start) <= SUBJECT_MAX_LEAD or apposition:
@@ -309,11 +309,14 @@ class SubjectReader:
         words = folded_words("".join(text))
         return sum(1 for w in words if w not in FILLERS and w != "s")
 
-    def _genitive_head(self, items: Sequence[Mention]) -> Mention:
+    def _genitive_head(self, items: Sequence[Mention], start: int) -> Mention:
         """وقال وزير خارجية مصر سامح شكري: a state or body after a head noun is its genitive;
-        the person written right after is the subject."""
+        the person written right after is the subject. Not after a document ("وصف بيان ل هيئة
+        الافتاء الشيخ القرضاوي": the body's statement speaks, the person is its object)."""
         first = items[0]
         if self.mentions.kinds.get(first.pid) == "person" or len(items) < 2:
+            return first
+        if any(w in DOCUMENTS for w in folded_words(self.text[start : first.span.start])):
             return first
         nxt = items[1]
         gap = self.lead_words(first.span.end, nxt.span.start)

@@ -20,7 +20,10 @@ QUOTED_AS = re.compile(r"\bas\s*$")
 PLURAL_VERB = re.compile(r"[\u0621-\u064a]{2,}(?:وا|وه|وها|وهم|وهما|ونا)")
 OPENING_QUOTES = frozenset("\"“«„'‘`")
 # "… ـ حسب ما ردده المتظاهرون ـ": Arabic reported content followed by its source
-SOURCE_AFTER = re.compile(r"(?:حسب|بحسب|وفق|وفقا|طبقا|على حد|كما)\s*(?:ل\s*)?(?:ما)?\s*$")
+# (and in the tokenised spelling of some corpora: "ك ما افادت الشرطة")
+SOURCE_AFTER = re.compile(r"(?:حسب|بحسب|وفق|وفقا|طبقا|على حد|ك\s?ما)\s*(?:ل\s*)?(?:ما)?\s*$")
+# A cue that is itself such a phrase: "... 10 الاف شخص حسب تقديرات السلطات"
+SOURCE_CUE = re.compile(r"(?:و\s?)?(?:حسب|بحسب|وفق|وفقا|طبقا|نقلا)(?!\w)")
 # Arabic plural participles (مطالبين, مؤكدين): the statement is several people's
 PLURAL_PARTICIPLE = re.compile(r"م[\u0621-\u064a]{3,}ين")
 # English words between a name and its verb that leave the name the verb's subject
@@ -140,6 +143,7 @@ __all__ = [
     "RELATIVES",
     "RELAY_VERBS",
     "SOURCE_AFTER",
+    "SOURCE_CUE",
     "VERBS",
     "WORDS",
     "bare_verb",
