@@ -396,3 +396,22 @@ def test_a_listed_dual_mention_stands_for_each_of_the_two() -> None:
         assert _check(text, answer)[0][i].status == "confirmed", speaker
     swapped, (problem,) = _swapped(case, "قلق هما", "p1")  # the army spokesman, paragraphs before
     assert swapped.status == "wrong" and "p19 ('تيري رود لارسن')" in problem.message
+
+
+def test_a_plural_verb_with_no_subject_of_its_own_has_the_group_named_before() -> None:
+    # "واتهم المتظاهرون الشرطة باستخدام القوة ضدهم، ووصفوا ذلك بأنه انتهاك للدستور": the
+    # plural verb goes on with the crowd, not with the police it accuses.
+    case = FRESH3 / "ar_gsr_khartoum_mawlid_square"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "انتهاك للدستور")]
+    assert decision.status == "confirmed" and decision.speakers == {"p1"}
+    swapped, (problem,) = _swapped(case, "انتهاك للدستور", "p3")
+    assert swapped.status == "wrong" and "p1 ('سكان احياء وسط الخرطوم')" in problem.message
+
+
+def test_he_carries_a_person_never_a_body_named_since() -> None:
+    # "NSW Liberal MP Gareth Ward told Wikinews , `` ... '' . He acknowledged the devices ...":
+    # "he" is Ward; Wikinews, named since, is no "he".
+    case = SPLITS / "fresh2" / "en_qasrl_mosquito_anti_graffiti"
+    swapped, (problem,) = _swapped(case, "the devices will be situated", "p2")
+    assert swapped.status == "wrong" and "p4 ('Gareth Ward')" in problem.message

@@ -31,6 +31,7 @@ from agent.models import Span
 from agent.text.cue_words import (
     COLLECTIVES,
     CONTINUATIONS,
+    ENGLISH_PRONOUN_SUBJECTS,
     OBJECT_VERBS,
     OPENING_QUOTES,
     PLURAL_PARTICIPLE,
@@ -167,6 +168,9 @@ class Attributor(SubjectReader):
         if not self.english and self._plural_verb(cue):
             found_plural = self.after(cue, content.start if cue.end <= content.start else None)
             if found_plural is None or found_plural.how != "named":
+                groups = self._groups_before(cue, sentence)
+                if groups:  # "واتهم المتظاهرون الشرطة ... ووصفوا": the crowd, not the police
+                    return Subject("collective", groups, "(plural verb: the group named before)")
                 return self._collective(cue, sentence, history, "(dual or plural verb)")
         quote_end = None if participle else self._quotation_before(lo, cue)
         if cue.start >= content.end or quote_end is not None:  # '…,' Smith said / said Smith
@@ -201,7 +205,8 @@ class Attributor(SubjectReader):
                 return Subject("named", speakers, found.evidence)
             return found
         # an unlisted description ("وقال الدبلوماسي المخضرم") refers back, as a pronoun does
-        return self._continued(cue, sentence, history, pronoun=found is not None)
+        personal = found is not None and found.evidence in ENGLISH_PRONOUN_SUBJECTS  # he, she
+        return self._continued(cue, sentence, history, pronoun=found is not None, personal=personal)
 
     def _quotation_before(self, lo: int, cue: Span) -> int | None:
         """Where a quotation of this sentence closes right before the cue ('"…", said
@@ -255,6 +260,22 @@ class Attributor(SubjectReader):
                 return True  # وصفوه, مطالبين
         return False
 
+    def _groups_before(self, cue: Span, sentence: int) -> frozenset[str]:
+        """The groups this sentence names before a plural verb (after it, for a participle:
+        "تظاهر نحو 60 مسيحيا ... مطالبين"): a plural verb with no subject of its own has
+        theirs. Not for a dual (اكدا: two persons) and not in English."""
+        words = [bare_verb(w) for w in folded_words(self.text[cue.start : cue.end])]
+        if not any(PLURAL_VERB.fullmatch(w) or PLURAL_PARTICIPLE.fullmatch(w) for w in words):
+            return frozenset()
+        lo = self.sentences[sentence][0] if self.sentences else 0
+        participle = any(PLURAL_PARTICIPLE.fullmatch(w) for w in words)
+        end = self.sentence_end(cue.start) if participle else cue.start
+        return frozenset(
+            m.pid
+            for m in self.mentions.within(lo, end)
+            if self.mentions.kinds.get(m.pid) == "group"
+        )
+
     def _collective(
         self,
         cue: Span,
@@ -284,8 +305,10 @@ class Attributor(SubjectReader):
         history: Sequence[tuple[int, frozenset[str]]],
         *,
         pronoun: bool,
+        personal: bool = False,
     ) -> Subject:
-        """A dropped subject: the speaker of this sentence's or the last attribution."""
+        """A dropped subject: the speaker of this sentence's or the last attribution (`personal`:
+        the pronoun is "he" or "she", so only a person named since may take over)."""
         lo = self.sentences[sentence][0] if self.sentences else 0
         same = [(at, speakers) for at, speakers in history if lo <= at < cue.start]
         participle = self._is_continuation(cue)
@@ -331,10 +354,11 @@ class Attributor(SubjectReader):
             main = [speakers for at, speakers in before if at not in self._background]
             candidates |= main[-1] if main else set()  # speaker may take up again
         if pronoun:  # "he" may be anyone named since, "they" any body: keep them as candidates
+            kinds = ("person",) if personal else ("person", "organization", "group")
             candidates |= {
                 m.pid
                 for m in self.mentions.within(before[-1][0], cue.start)
-                if self.mentions.kinds.get(m.pid) != "state"
+                if self.mentions.kinds.get(m.pid) in kinds
             }
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
 
