@@ -50,6 +50,9 @@ def test_the_cases_are_there_and_labelled() -> None:
     langs = Counter(c.language for c in CASES if c.split == "fresh3")  # Arabic first
     assert langs["ar"] >= 8 and langs["en"] >= 4
     assert sum(len(c.answer["positions"]) for c in CASES if c.split == "fresh3") >= 70
+    langs = Counter(c.language for c in CASES if c.split == "fresh4")
+    assert langs["ar"] >= 8 and langs["en"] >= 4
+    assert sum(len(c.answer["positions"]) for c in CASES if c.split == "fresh4") >= 70
     for part in vb.SPLITS:
         for d in vb.split_dirs(part):
             assert {p.name for p in d.iterdir()} == {
@@ -169,14 +172,16 @@ _EARLIER = {
     "fresh": ("dev", "test"),
     "fresh2": ("dev", "test", "fresh"),
     "fresh3": ("dev", "test", "fresh", "fresh2"),
+    # fresh3 was written at the same time, from a disjoint part of the sources: earlier for fresh4.
+    "fresh4": ("dev", "test", "fresh", "fresh2", "fresh3"),
 }
 
 
 @pytest.mark.parametrize("split", sorted(_EARLIER))
 def test_held_out_cases_use_text_no_other_case_uses(split: str) -> None:
     """A held-out split shares no source sentence or document with earlier splits or fixtures."""
-    mine_dirs = [d for d in (vb.CASES_DIR / split).iterdir()]
-    others = [d for part in _EARLIER[split] for d in (vb.CASES_DIR / part).iterdir()]
+    mine_dirs = vb.split_dirs(split)
+    others = [d for part in _EARLIER[split] for d in vb.split_dirs(part)]
     others += [f.parent for f in vb.FIXTURES_DIR.glob("*/SOURCE.md")]
     used = set().union(*(_sources(d) for d in others))
     assert len(mine_dirs) >= 12
@@ -188,18 +193,20 @@ def test_held_out_cases_use_text_no_other_case_uses(split: str) -> None:
         assert ids and all(any(i.endswith(m) or m in i for m in mine) for i in ids), d.name
 
 
-@pytest.mark.parametrize("split", ["fresh2", "fresh3"])
+@pytest.mark.parametrize("split", ["fresh2", "fresh3", "fresh4"])
 def test_held_out_articles_share_no_sentence_with_any_other_case(split: str) -> None:
-    """Beyond the ids: no line of a held-out article occurs in an earlier case or a fixture."""
+    """Beyond the ids: no line of a held-out article is in an earlier case's or fixture's text."""
     others = [d / "article.txt" for part in _EARLIER[split] for d in vb.split_dirs(part)]
     others += list(vb.FIXTURES_DIR.glob("*/article.txt"))
     corpus = "\n".join(p.read_text(encoding="utf-8") for p in others)
-    for d in vb.split_dirs(split):
+    mine = vb.split_dirs(split)
+    assert mine
+    for d in mine:
         lines = [x.strip() for x in (d / "article.txt").read_text(encoding="utf-8").splitlines()]
         assert not [x for x in lines if len(x) > 40 and x in corpus], d.name
 
 
-@pytest.mark.parametrize("split", ["fresh", "fresh2", "fresh3"])
+@pytest.mark.parametrize("split", ["fresh", "fresh2", "fresh3", "fresh4"])
 def test_a_held_out_split_is_its_own_split_and_part_of_all(split: str, tmp_path: Path) -> None:
     fresh = vb.load_cases(split)
     assert fresh and {c.split for c in fresh} == {split}  # no fixtures, no other split
