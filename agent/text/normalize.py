@@ -39,6 +39,7 @@ __all__ = [
     "edge_marks",
     "fold",
     "fold_char",
+    "is_caption",
     "normalize",
     "paragraph_bounds",
     "same_marks",
@@ -192,7 +193,21 @@ def same_marks(a: str, b: str) -> bool:
 
 # -- where sentences and paragraphs end, for the structural checks ---------------------------
 
-_BREAK = re.compile(r"[.!?؟…]+[\"'”’»)\]]*(?=\s|$)|\n[ \t\r\f\v]*\n")
+# A photo credit ends the caption before it ("… مراقبي ها ( الفرنسية ) و اعرب ..."): wire
+# copy carries captions glued to the story, and the next verb is not the caption's.
+_CREDIT = (
+    r"\(\s*(?:الفرنسية|رويترز|الاوروبية|الأوروبية|الجزيرة|الجزيرة نت|[اأ] ف ب|اف ب|د ب [اأ]"
+    r"|[اأ]سوشيتد برس|[اأ] ب|AFP|AP|Reuters|EPA|Getty Images)(?:\s*-\s*[اأ]رشيف)?\s*\)"
+)
+_BREAK = re.compile(r"[.!?؟…]+[\"'”’»)\]]*(?=\s|$)|\n[ \t\r\f\v]*\n|" + _CREDIT + r"(?=\s|$)")
+_ENDS_WITH_CREDIT = re.compile(_CREDIT + r"\s*$")
+
+
+def is_caption(sentence: str) -> bool:
+    """A sentence that ends with a photo credit is a caption, not the story's narration."""
+    return bool(_ENDS_WITH_CREDIT.search(sentence))
+
+
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -229,10 +244,15 @@ _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    """A full stop after an initial (U.S.) or a title abbreviation (Mr.) does not end a sentence."""
+    """A full stop after an initial (U.S.) or a title abbreviation (Mr.) does not end a sentence,
+    nor one inside letters spelt out with spaces (tokenised "سي . ان . ان", "اف . بي . اي")."""
     mark = match.group()
     if not mark.startswith(".") or len(mark.rstrip("\"'”’»)]")) > 1:
         return True
+    around = text[max(0, match.start() - 12) : match.end() + 12]
+    at = match.start() - max(0, match.start() - 12)
+    if any(m.start() < at < m.end() for m in _SPELT_LETTERS.finditer(around)):
+        return False
     word = re.search(r"(\w+)$", text[max(0, match.start() - 12) : match.start()])
     if word is None:
         return True
@@ -241,6 +261,9 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
         return False
     nxt = re.match(r"\s*(\S)", text[match.end() : match.end() + 8])
     return not (nxt is not None and nxt.group(1).islower())
+
+
+_SPELT_LETTERS = re.compile(r"(?<!\S)(?:[^\W\d_]{1,2} \. ){2,}[^\W\d_]{1,2}(?!\S)")
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
