@@ -19,6 +19,7 @@ from agent.extraction.draft import ExtractionDraft
 from agent.extraction.validate import Problem, ValidationRun, find_problems
 from agent.models import IssueKind
 from agent.text.grounding import ground_mentions
+from agent.text.segments import quotation_spans
 from tests.conftest import CASES, ROOT
 
 BENCH = ROOT / "benchmarks" / "validator_cases" / "dev"
@@ -415,3 +416,66 @@ def test_he_carries_a_person_never_a_body_named_since() -> None:
     case = SPLITS / "fresh2" / "en_qasrl_mosquito_anti_graffiti"
     swapped, (problem,) = _swapped(case, "the devices will be situated", "p2")
     assert swapped.status == "wrong" and "p4 ('Gareth Ward')" in problem.message
+
+
+FRESH4 = SPLITS / "fresh4"
+
+
+def test_hamza_quotation_marks_hold_a_quotation_over_lines() -> None:
+    # NewsFANE writes quotation marks as a lone hamza: "و قال فيرجسون ء ء لقد طلب نيستلروي ...
+    # .\nثم طلب الرحيل مجددا ...\nو اخيرا اكد ...\nو بصراحة ... ء ." is one quotation.
+    case = FRESH4 / "ar_nf_ferguson_keane_nistelrooy"
+    text, answer = _load(case)
+    decisions = _check(text, answer)[0]
+    for start in ("ثم طلب الرحيل مجددا", "و بصراحة اذا كان اللاعب"):
+        assert decisions[_position(answer, start)].status == "confirmed", start
+    swapped, (problem,) = _swapped(case, "ثم طلب الرحيل مجددا", "p6")
+    assert swapped.status == "wrong" and "p1 ('اليكس فيرجسون')" in problem.message
+
+
+def test_an_unclosed_quotation_mark_does_not_swallow_the_next_lines_quotation() -> None:
+    text, _ = _load(FRESH4 / "ar_nf_un_observers_killed")
+    quoted = [text[a:b] for a, b in quotation_spans(text)]
+    assert '" ضمانات شخصية "' in quoted  # not '" انا مصدوم ... تلقى "'
+    assert not [q for q in quoted if "انا مصدوم" in q]
+
+
+def test_a_photo_credit_ends_a_caption_whose_words_go_on_to_nobody() -> None:
+    # "الصين طالبت اسرائيل بالاعتذار لمقتل احد مراقب ي ها ( الفرنسية ) و اعرب عن " اسف ه الشديد
+    # "": the caption's verb is China's; "و اعرب" goes on with Bolton, who spoke before it.
+    case = FRESH4 / "ar_nf_un_observers_killed"
+    text, answer = _load(case)
+    decisions = _check(text, answer)[0]
+    for start in ("اسف ه الشديد", "ه سيسعى للحصول"):
+        decision = decisions[_position(answer, start)]
+        assert decision.status == "confirmed" and decision.speakers == {"p15"}, start
+    swapped, (problem,) = _swapped(case, "اسف ه الشديد", "p10")
+    assert swapped.status == "wrong" and "p15 ('جون بولتون')" in problem.message
+
+
+def test_the_subject_of_a_pluperfect_stands_after_kana() -> None:
+    # "و كان انان الموجود في روما لحضور مؤتمر حول لبنان قد عبر في بيان عن " صدمة ه ""
+    case = FRESH4 / "ar_nf_un_observers_killed"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, 'صدمة ه " ازاء')]
+    assert (decision.status, decision.how) == ("confirmed", "named")
+    assert decision.speakers == {"p4"}
+
+
+def test_letters_spelt_with_full_stops_end_no_sentence() -> None:
+    # "قائلا في مقابلة مع شبكة سي . ان . ان " ان المنطقة ستكون امنية ...": one sentence.
+    text, answer = _load(FRESH4 / "ar_nf_rice_syria_rome_conference")
+    decision = _check(text, answer)[0][_position(answer, "المنطقة ستكون امنية")]
+    assert decision.status == "confirmed" and decision.speakers == {"p13"}
+
+
+def test_a_state_speaking_through_its_minister_is_either_of_them() -> None:
+    # "و ابدت سوريا عبر فيصل المقداد نائب وزير خارجية ها استعداد ها لحوار مع واشنطن"
+    case = FRESH4 / "ar_nf_rice_syria_rome_conference"
+    text, answer = _load(case)
+    i = _position(answer, "استعداد ها لحوار")
+    for speaker in ("p6", "p11"):
+        answer["positions"][i]["speaker_id"] = speaker
+        assert _check(text, answer)[0][i].speakers == {"p6", "p11"}
+    swapped, _ = _swapped(case, "استعداد ها لحوار", "p10")
+    assert swapped.status == "wrong"

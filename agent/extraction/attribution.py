@@ -44,7 +44,7 @@ from agent.text.cue_words import (
     WORDS,
     bare_verb,
 )
-from agent.text.normalize import fold
+from agent.text.normalize import fold, is_caption
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ class Attributor(SubjectReader):
             cue, content = pair
             subject = self._subject(cue, content, history)
             decisions[i] = self._judge(self.draft.positions[i], cue, content, subject)
-            if subject.carried:
-                history.append((cue.start, subject.carried))
+            if subject.carried and not self._in_caption(cue):  # a caption's words go on
+                history.append((cue.start, subject.carried))  # to nobody's next verb
                 if self._pluperfect(cue):
                     self._background.add(cue.start)
         return [decisions[i] for i in range(len(governed))]
@@ -189,6 +189,8 @@ class Attributor(SubjectReader):
             found = self.after(cue, after_end)
             if (found is None or found.how == "continued") and not participle:
                 found = self.before(self.clause_start(cue.start, sentence), cue.start) or found
+            if (found is None or found.how == "continued") and not participle:
+                found = self._pluperfect_subject(cue) or found  # "و كان انان ... قد عبر"
         if found is not None and found.how == "collective":
             return self._collective(cue, sentence, history, found.evidence)
         if found is not None and found.how == "named" and _is_collective(found.evidence):
@@ -196,7 +198,9 @@ class Attributor(SubjectReader):
             return Subject("collective", found.speakers | several.speakers, found.evidence)
         if found is not None and found.how == "named" and cue.end <= content.start:
             relayed = self._relayed_source(cue, content.start)  # "نقلت الصحيفة عن مصادر أن"
-            if relayed is not None:
+            if relayed is None:
+                relayed = self._first_after(_MOUTHPIECE, cue.end, content.start)  # "سوريا عبر
+            if relayed is not None:  # فيصل المقداد": the state speaks through its minister
                 return Subject("named", found.speakers | {relayed}, found.evidence)
         if found is not None and found.how not in ("continued", "none", "unknown"):
             if self._may_be_object(cue, found):
@@ -316,6 +320,33 @@ class Attributor(SubjectReader):
             opening = self._verb_before_subject(same[-1][0] if same else lo, cue)
             if opening is not None:  # "انتقدت روسيا الاتفاق ووصفته", "فيما نفت تل أبيب ذلك وقالت"
                 return Subject("continued", frozenset({opening}), "(subject of the verb before)")
+            named = frozenset(  # "... دانت الصين التي قتل احد مراقبيها و طالبت": the verb
+                m.pid  # before has its subject somewhere in the sentence, or dropped it too
+                for m in self.mentions.within(lo, cue.start)
+                if self.mentions.kinds.get(m.pid) in _SPEAKER_KINDS
+            )
+            if named and not same:
+                carried = self._carried(cue, sentence, history, lo, same, participle, pronoun)
+                return Subject(
+                    "continued",
+                    carried.speakers | named,
+                    "(a subject of the sentence)",
+                    primary=carried.primary or carried.speakers or None,
+                )
+        return self._carried(cue, sentence, history, lo, same, participle, pronoun, personal)
+
+    def _carried(
+        self,
+        cue: Span,
+        sentence: int,
+        history: Sequence[tuple[int, frozenset[str]]],
+        lo: int,
+        same: Sequence[tuple[int, frozenset[str]]],
+        participle: bool,
+        pronoun: bool,
+        personal: bool = False,
+    ) -> Subject:
+        """The speaker carried on from this sentence's last statement or an earlier one."""
         if same:  # the clause goes on from the last attribution, or from someone named since
             at, last = same[-1]
             since = {
@@ -369,11 +400,22 @@ class Attributor(SubjectReader):
             bare_verb(w) in RELAY_VERBS for w in folded_words(self.text[cue.start : cue.end])
         ):
             return None
-        for at in _FROM.finditer(self.text, cue.end, end):  # not "الى الصومال", a place
+        return self._first_after(_FROM, cue.end, end)
+
+    def _first_after(self, marker: re.Pattern[str], start: int, end: int) -> str | None:
+        """The participant written right after the first `marker` in [start, end) that has
+        one (not "الى الصومال", a place, before "عن صلاد حسن")."""
+        for at in marker.finditer(self.text, start, end):
             heads = self.heads(self.mentions.within(at.end(), end))
             if heads and self.lead_words(at.end(), heads[0].span.start) == 0:
                 return heads[0].pid
         return None
+
+    def _in_caption(self, cue: Span) -> bool:
+        if not self.sentences:
+            return False
+        lo, hi = self.sentences[self.sentence_of(cue.start)]
+        return is_caption(self.text[lo:hi])
 
     def _coordinated(self, cue: Span) -> bool:
         """The cue is a verb joined by و or ف to the clause before (ووصفته, فرد)."""
@@ -417,6 +459,18 @@ class Attributor(SubjectReader):
         joined = "".join(words)
         return not self.english and bool(_POSSESSED_SAYING.fullmatch(joined))
 
+    def _pluperfect_subject(self, cue: Span) -> Subject | None:
+        """The subject right after كان in "و كان X الموجود في روما ... قد عبر"."""
+        lo = self.clause_start(cue.start, self.sentence_of(cue.start))
+        was = _PLUPERFECT.search(self.text, lo, cue.start)  # as written: offsets must hold
+        if was is None:
+            return None
+        start = was.end()
+        items = self.heads(self.mentions.within(start, cue.start))
+        if items and self.lead_words(start, items[0].span.start) == 0:
+            return self.named(items[0], items)
+        return None
+
     def _pluperfect(self, cue: Span) -> bool:
         """ "و كان X قد قال / و كان X قال": a background statement inside someone else's story."""
         lo = self.clause_start(cue.start, self.sentence_of(cue.start))
@@ -453,7 +507,9 @@ _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
+_SPEAKER_KINDS = ("person", "state", "organization", "group")
 _FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
+_MOUTHPIECE = re.compile(r"(?<!\w)(?:عبر|على لسان|علي لسان|بلسان)(?!\w)")
 _JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s+$")  # the corpus's tokenised "و قال"
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")

@@ -316,8 +316,9 @@ class SubjectReader:
         first = items[0]
         if self.mentions.kinds.get(first.pid) == "person" or len(items) < 2:
             return first
-        if any(w in DOCUMENTS for w in folded_words(self.text[start : first.span.start])):
-            return first
+        head = folded_words(self.text[start : first.span.start])
+        if not self.lead_words(start, first.span.start) or any(w in DOCUMENTS for w in head):
+            return first  # "و ابدت سوريا عبر فيصل المقداد": no head noun, the state speaks
         nxt = items[1]
         gap = self.lead_words(first.span.end, nxt.span.start)
         if self.mentions.kinds.get(nxt.pid) == "person" and gap <= 1:
