@@ -479,3 +479,25 @@ def test_a_state_speaking_through_its_minister_is_either_of_them() -> None:
         assert _check(text, answer)[0][i].speakers == {"p6", "p11"}
     swapped, _ = _swapped(case, "استعداد ها لحوار", "p10")
     assert swapped.status == "wrong"
+
+
+def test_a_document_speaks_for_its_authors_not_for_whom_it_is_addressed_to() -> None:
+    # "ورفع المتظاهرون مذكرة الى والي الولاية ...، وطالبت المذكرة الموجهة الى الرئيس عمر البشير
+    # الاخير بتدخله": the protesters demand it; Bashir is the addressee.
+    case = FRESH4 / "ar_gsr_kadugli_accused_protest"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "الاخير بتدخله")]
+    assert decision.status == "confirmed" and "p9" not in decision.speakers
+    swapped, _ = _swapped(case, "الاخير بتدخله", "p9")
+    assert swapped.status == "wrong"
+
+
+def test_a_dual_of_a_verb_that_starts_with_waw_is_a_dual() -> None:
+    # "مشيرا الى ان الالاعبين وافقا بالاجماع على ان استفزازات ماتيراتزي تمس بالشرف": وافقا is
+    # the dual of وافق (not و + افقا), so both players agreed.
+    case = FRESH4 / "ar_nf_fifa_zidane_materazzi"
+    text, answer = _load(case)
+    i = _position(answer, "استفزازات ماتيراتزي تمس بالشرف")
+    decision = _check(text, answer)[0][i]
+    assert decision.status == "confirmed" and decision.how == "collective"
+    assert {"p2", "p4"} <= decision.speakers

@@ -257,9 +257,10 @@ class Attributor(SubjectReader):
     def _plural_verb(self, cue: Span) -> bool:
         """اكدا / قالوا / وصفوه: a dual or plural attribution verb speaks for several."""
         for w in folded_words(self.text[cue.start : cue.end]):
+            for stem in {w, bare_verb(w)}:  # وافقا is no و + افقا
+                if stem.endswith("ا") and stem[:-1] in VERBS:  # dual: اكدا
+                    return True
             stem = bare_verb(w)
-            if stem.endswith("ا") and stem[:-1] in VERBS:  # dual: اكدا
-                return True
             if PLURAL_VERB.fullmatch(stem) or PLURAL_PARTICIPLE.fullmatch(stem):  # قالوا,
                 return True  # وصفوه, مطالبين
         return False

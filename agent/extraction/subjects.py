@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 How = Literal["named", "collective", "continued", "described", "unknown", "unnamed", "none"]
 
+_ADDRESSED = re.compile(r"(?<!\w)(?:الى|إلى|الي)(?!\w)")
 _CLAUSE_BREAK = re.compile(r"[،,;؛:»”\"\n]|(?<!\w)(?:أن|ان|إن|بأن|بان)(?!\w)")
 _RAW_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 DETERMINERS = frozenset(
@@ -101,6 +102,9 @@ class SubjectReader:
             words.pop(0)
         if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
             return Subject("continued", evidence=words[0])
+        if words and words[0] in DOCUMENTS and items and self._addressed(cue.end, items[0]):
+            return Subject("continued", evidence=words[0])  # "وطالبت المذكرة الموجهة الى
+            # الرئيس": the memorandum's authors speak, not the president it is addressed to
         if items:
             first = self._genitive_head(items, cue.end)
             lead = self.text[cue.end : first.span.start]
@@ -111,6 +115,11 @@ class SubjectReader:
         if found is not None and found.how == "unknown" and not definite_noun(words, self.english):
             return None  # not clearly a subject: decide nothing from it
         return found
+
+    def _addressed(self, start: int, item: Mention) -> bool:
+        """The participant is written right after الى: whom a document is addressed to."""
+        to = list(_ADDRESSED.finditer(self.text, start, item.span.start))
+        return bool(to) and self.lead_words(to[-1].end(), item.span.start) == 0
 
     def before(self, start: int, end: int) -> Subject | None:
         """The subject written before the verb (SVO: "Smith said", "the two leaders said")."""

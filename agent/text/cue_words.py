@@ -84,7 +84,8 @@ RELAY_VERBS = _fold_set("نقل نقلت نسب نسبت أورد أوردت ر�
 # Common attribution verbs, whose dual (اكدا) and plural (اكدوا) forms speak for several.
 VERBS = _fold_set(
     "قال أكد شدد أعرب أشار أوضح أعلن حث طالب رحب ندد أدان اعتبر رأى لفت نفى كشف ذكر أفاد صرح "
-    "تابع أضاف وصف حذر اتفق عبر جدد أبدى قرر أبلغ أكدت"
+    "تابع أضاف وصف حذر اتفق عبر جدد أبدى قرر أبلغ أكدت وافق رفض اتهم انتقد هاجم استنكر شجب أيد "
+    "عارض اقترح هدد توقع رجح استبعد تساءل علق اعترف أقر بين نبه ناشد أشاد ثمن زعم أصر تعهد"
 )
 RELATIVES = _fold_set("الذي الذى التي اللذين اللتين الذين اللواتي who which that")
 # English subjects that are pronouns for the speaker (the subject of "he said").
