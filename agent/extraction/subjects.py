@@ -175,6 +175,9 @@ class SubjectReader:
         if owners:
             return Subject("described", owners, " ".join(words[:SUBJECT_HEAD_WORDS]))
         described = self.describe(words[-SUBJECT_HEAD_WORDS:])
+        head = folded_words(self.text[seg_start:seg_end])[-1:]  # fillers kept: "statement"
+        if head and head[0] in DOCUMENTS:  # "The statement explained": its authors, named before
+            return Subject("continued", evidence=head[0])
         if described is None or described.how == "unknown":
             return Subject("unnamed", evidence=" ".join(words[-SUBJECT_HEAD_WORDS:]))
         return described
