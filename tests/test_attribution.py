@@ -501,3 +501,63 @@ def test_a_dual_of_a_verb_that_starts_with_waw_is_a_dual() -> None:
     decision = _check(text, answer)[0][i]
     assert decision.status == "confirmed" and decision.how == "collective"
     assert {"p2", "p4"} <= decision.speakers
+
+
+FRESH5 = SPLITS / "fresh5"
+
+
+def test_a_title_standing_alone_is_its_holders_named_next() -> None:
+    # "و في نيويورك دعا الامين العام للامم المتحدة الى وقف فوري لاطلاق النار ... . و قال كوفي
+    # انان": the title is the subject on its own, its holder named in the next sentence.
+    case = FRESH5 / "ar_nf_solana_annan_bolton_plan"
+    text, answer = _load(case)
+    decisions, problems = _check(text, answer)
+    assert not [p for p in problems if p.kind is IssueKind.DETACHED_TITLE]
+    # "رفض السفير الاميركي ب مجلس الامن اقتراح انان": Bolton, not the Security Council
+    decision = decisions[_position(answer, "اقتراح انان بوقف فوري")]
+    assert decision.status == "confirmed" and decision.speakers == {"p8"}
+    answer["participants"][0]["titles"].append(
+        {"text": "السفير الاميركي ب مجلس الامن", "kind": "office", "organization": None}
+    )  # held by two: the title alone decides for neither
+    assert [p.path for p in _check(text, answer)[1] if p.kind is IssueKind.DETACHED_TITLE]
+
+
+def test_a_plural_title_after_two_names_is_both_of_theirs() -> None:
+    # "تيري رود لارسن ، و فيجاي نامبيار موفدي الامم المتحدة"
+    text, answer = _load(FRESH5 / "ar_nf_baalbek_raid_hezbollah")
+    assert not [p for p in _check(text, answer)[1] if p.kind is IssueKind.DETACHED_TITLE]
+
+
+def test_the_verb_of_a_relative_on_the_statement_has_the_sentences_subject() -> None:
+    # "و في موسكو اصدرت الخارجية الروسية بيانا دعت في ه الى وقف فوري لاطلاق النار": past the
+    # place before the verb, the ministry; not Siniora, who spoke in the sentence before.
+    case = FRESH5 / "ar_nf_siniora_lavrov_sabliere_ceasefire"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "وقف فوري لاطلاق النار")]
+    assert decision.status == "confirmed" and decision.speakers == {"p6"}
+    swapped, (problem,) = _swapped(case, "وقف فوري لاطلاق النار", "p1")
+    assert swapped.status == "wrong" and "p6 ('الخارجية الروسية')" in problem.message
+
+
+def test_what_stands_before_a_verb_joined_by_waw_is_not_its_subject() -> None:
+    # "انتقد وزير الخارجية السعودي سعود الفيصل ... " عجرفة " اسرائيل وات هم ها " ب تدمير "
+    # لبنان": Israel is what al-Faisal criticised, not who accuses.
+    case = FRESH5 / "ar_nf_siniora_lavrov_sabliere_ceasefire"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, '" ب تدمير "')]
+    assert decision.status == "confirmed" and decision.speakers == {"p17"}
+
+
+def test_the_two_men_are_the_two_named_before() -> None:
+    # "واكد الرجلان ان الوضع القائم الحالي في العراق لا يمكن ان يستمر" (Bush and Blair)
+    case = FRESH5 / "ar_nf_bush_blair_camp_david"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "الوضع القائم الحالي")]
+    assert decision.status == "confirmed" and {"p1", "p2"} <= decision.speakers
+
+
+def test_content_before_a_relative_clause_is_what_its_verb_states() -> None:
+    # "شاركوا في اللقاء الذي رحب به المسؤولون الاميركيون"
+    text, answer = _load(FRESH5 / "ar_nf_yedioth_olmert_saudi_meeting")
+    i = next(i for i, p in enumerate(answer["positions"]) if p["cue"] == "رحب")
+    assert _check(text, answer)[0][i].status == "confirmed"

@@ -49,6 +49,7 @@ from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
     from agent.extraction.draft import DraftPosition
+    from agent.extraction.mentions import Mention
 
 Status = Literal["confirmed", "wrong", "unresolved", "detached"]
 
@@ -135,6 +136,8 @@ class Attributor(SubjectReader):
         between = self.text[max(0, content.end - 1) : cue.start]
         if SOURCE_CUE.match(fold(self.text[cue.start : cue.end])):
             return True
+        if _ONLY_RELATIVE.fullmatch(self.text[content.end : cue.start]):
+            return True  # "اللقاء الذي رحب به المسؤولون": what the relative's verb is about
         return any(ch in closing for ch in between) or bool(SOURCE_AFTER.search(between))
 
     def _opens_previous(self, cue: Span, content: Span, sentence: int) -> bool:
@@ -187,7 +190,10 @@ class Attributor(SubjectReader):
         else:  # Arabic is VSO; a subject before the verb opens its clause
             after_end = content.start if cue.end <= content.start else cue.end
             found = self.after(cue, after_end)
-            if (found is None or found.how == "continued") and not participle:
+            # not before a verb joined by و: "... " عجرفة " اسرائيل وات هم ها" is no
+            # "اسرائيل اتهم"; what precedes و belongs to the verb before
+            joined = self._joined_by_waw(cue)
+            if (found is None or found.how == "continued") and not participle and not joined:
                 found = self.before(self.clause_start(cue.start, sentence), cue.start) or found
             if (found is None or found.how == "continued") and not participle:
                 found = self._pluperfect_subject(cue) or found  # "و كان انان ... قد عبر"
@@ -317,10 +323,12 @@ class Attributor(SubjectReader):
         lo = self.sentences[sentence][0] if self.sentences else 0
         same = [(at, speakers) for at, speakers in history if lo <= at < cue.start]
         participle = self._is_continuation(cue)
-        if not (self.english or participle or pronoun) and self._coordinated(cue):
+        if not (self.english or participle or pronoun) and (
+            self._coordinated(cue) or (not same and self._resumptive(cue))
+        ):
             opening = self._verb_before_subject(same[-1][0] if same else lo, cue)
-            if opening is not None:  # "انتقدت روسيا الاتفاق ووصفته", "فيما نفت تل أبيب ذلك وقالت"
-                return Subject("continued", frozenset({opening}), "(subject of the verb before)")
+            if opening:  # "انتقدت روسيا الاتفاق ووصفته", "فيما نفت تل أبيب ذلك وقالت"
+                return Subject("continued", opening, "(subject of the verb before)")
             named = frozenset(  # "... دانت الصين التي قتل احد مراقبيها و طالبت": the verb
                 m.pid  # before has its subject somewhere in the sentence, or dropped it too
                 for m in self.mentions.within(lo, cue.start)
@@ -418,27 +426,51 @@ class Attributor(SubjectReader):
         lo, hi = self.sentences[self.sentence_of(cue.start)]
         return is_caption(self.text[lo:hi])
 
+    def _resumptive(self, cue: Span) -> bool:
+        """ "اصدرت الخارجية بيانا دعت فيه" / "عقد مؤتمرا صحفيا نفى فيه": the verb of a relative
+        clause on the statement or the event, whose subject is the sentence's."""
+        after = self.text[cue.start : cue.end + 12]
+        return bool(_IN_IT.search(after))
+
     def _coordinated(self, cue: Span) -> bool:
         """The cue is a verb joined by و or ف to the clause before (ووصفته, فرد)."""
+        return self._joined_by(cue, "وف")
+
+    def _joined_by_waw(self, cue: Span) -> bool:
+        """Joined by و only: ف also closes "أما X ف قال", where X before it is the subject."""
+        return self._joined_by(cue, "و")
+
+    def _joined_by(self, cue: Span, conjunctions: str) -> bool:
         words = folded_words(self.text[cue.start : cue.end])
         if words and bare_verb(words[0]) != words[0]:
-            return True
-        return bool(_JOINED_BEFORE.search(self.text[max(0, cue.start - 3) : cue.start]))
+            return words[0][0] in conjunctions
+        before = _JOINED_BEFORE.search(self.text[max(0, cue.start - 3) : cue.start])
+        return before is not None and before.group().strip() in conjunctions
 
-    def _verb_before_subject(self, lo: int, cue: Span) -> str | None:
+    def _verb_before_subject(self, lo: int, cue: Span) -> frozenset[str]:
         """The subject of the last clause since `lo` (the sentence's start, or its last
         statement's cue) that names one (a participant right after its verb, or opening it): a
-        coordinated verb with no subject goes on with it, rather than with an earlier speaker."""
+        coordinated verb with no subject goes on with it, rather than with an earlier speaker.
+        A relative clause between them may hold the verb instead ("تصريحات وزير الشؤون الدينية
+        اعجاز الحق التي ادلى بها ... وقال فيها"): then the relative's antecedent may speak too."""
         clauses = _CLAUSE_OPENING.finditer(self.text, lo, cue.start)
         starts = [lo] + [m.end() for m in clauses]
-        subject = None
+        subject: Mention | None = None
         for start, end in zip(starts, [*starts[1:], cue.start], strict=True):
             if any(c.start <= start < c.end for c in self._contents):
                 continue  # "إن العلاقات ممتازة، وإن مصر ستدعم": a clause of what was stated
+            start = _skip_locative(self.text, start, end)  # "و في موسكو اصدرت الخارجية"
             heads = self.heads(self.mentions.within(start, end))
             if heads and self.lead_words(start, heads[0].span.start) <= 1:
-                subject = heads[0].pid
-        return subject
+                subject = heads[0]
+        if subject is None:
+            return frozenset()
+        speakers = {subject.pid}
+        for rel in _RELATIVE.finditer(self.text, subject.span.end, cue.start):
+            before = self.heads(self.mentions.within(subject.span.end, rel.start()))
+            if before:
+                speakers.add(before[-1].pid)
+        return frozenset(speakers)
 
     def _right_before(self, lo: int, cue: Span) -> Subject | None:
         """A participant written right before a participle or a possessed noun: its subject
@@ -508,10 +540,23 @@ _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
+_RELATIVE = re.compile(r"(?<!\w)(?:الذي|الذى|التي|الذين|اللذين|اللتين)(?!\w)")
+_ONLY_RELATIVE = re.compile(r"\s*(?:الذي|الذى|التي|الذين|اللذين|اللتين)\s*")
+_IN_IT = re.compile(r"(?<!\w)(?:في\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
 _SPEAKER_KINDS = ("person", "state", "organization", "group")
 _FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
 _MOUTHPIECE = re.compile(r"(?<!\w)(?:عبر|على لسان|علي لسان|بلسان)(?!\w)")
-_JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s+$")  # the corpus's tokenised "و قال"
+_JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s*$")  # "و قال" tokenised, or و before a cue
+# that grounded inside its word ("وات هم ها")
+# A place fronted before the verb ("و في موسكو اصدرت الخارجية الروسية"): no word of the clause.
+_LOCATIVE = re.compile(r"\s*(?:و\s*)?(?:في|فى)\s+[^\s،,]+\s*[،,]?\s*")
+
+
+def _skip_locative(text: str, start: int, end: int) -> int:
+    m = _LOCATIVE.match(text, start, end)
+    return m.end() if m else start
+
+
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from agent.models import Span
-from agent.text.cue_words import POSSESSIVE, WORDS
+from agent.text.cue_words import COORDINATION, POSSESSIVE, WORDS
 from agent.text.grounding import NEAR_MAX_GAP
 from agent.text.normalize import crosses_sentence, fold
 
@@ -40,6 +40,8 @@ _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".
 TITLE_GAP_WORDS = frozenset({"the", "a", "an", "its", "his", "her", "their", "and", "و"})
 TITLE_BEFORE_COMMA_COST = 30
+_PLURAL_HEAD = re.compile(r"[\u0621-\u064a]{3,}ي|[a-z]{3,}s")  # موفدي, ممثلي; envoys
+STANDING_TITLE_MIN_WORDS = 2  # a title written alone stands for its holder from this length
 NAME_PART_MIN_LEN = 3  # shorter name parts (بن, al) never stand for the person alone
 # Parts of names that never identify a person on their own.
 _STOPWORDS = (
@@ -72,6 +74,8 @@ class Mentions:
                 anchors += [Mention(s, p.id, "mention") for s in run.spans(m)]
         anchors += _name_parts(draft, run, anchors)
         self.title_owners = _own_titles(draft, run, anchors)
+        self.title_owners.update(_standing_titles(draft, run, anchors, self.title_owners))
+        self.title_owners.update(_shared_titles(run.article, anchors, self.title_owners))
         titles = [
             Mention(span, owner, "title")
             for span, owners in self.title_owners.items()
@@ -198,6 +202,71 @@ def _own_titles(
         if first:
             reach(target, pid, from_title=True)
     return {span: frozenset(pids) for span, pids in owners.items()}
+
+
+def _standing_titles(
+    draft: ExtractionDraft,
+    run: ValidationRun,
+    anchors: list[Mention],
+    owned: dict[Span, frozenset[str]],
+) -> dict[Span, frozenset[str]]:
+    """A title written beside no one stands for its holder ("دعا الامين العام للامم المتحدة الى
+    ... . و قال كوفي انان"): it is the one participant who holds it, if they are named in that
+    sentence or the one before or after. Only a title of several words, written on its own (not
+    inside another title or name): "الرئيس" or "الفريق" alone could be anyone's."""
+    holders: dict[Span, set[str]] = {}
+    for p in draft.participants:
+        for t in p.titles:
+            if len(fold(t.text).split()) < STANDING_TITLE_MIN_WORDS:
+                continue
+            for span in run.spans(t.text):
+                holders.setdefault(span, set()).add(p.id)
+    every = [*anchors, *(Mention(s, "", "title") for s in owned)]
+    sentences = run.sentences()
+    starts = [a for a, _ in sentences]
+    out: dict[Span, frozenset[str]] = {}
+    for span, pids in holders.items():
+        if span in owned or len(pids) != 1 or not sentences:
+            continue
+        if any(_inside(span, m.span) for m in every):
+            continue  # a part of a longer title or of a name: not on its own
+        (pid,) = pids
+        k = bisect_right(starts, span.start) - 1
+        lo = sentences[max(0, k - 1)][0]
+        hi = sentences[min(len(sentences) - 1, k + 1)][1]
+        if any(a.pid == pid and lo <= a.span.start < hi for a in anchors):
+            out[span] = frozenset({pid})
+    return out
+
+
+def _shared_titles(
+    text: str, anchors: list[Mention], owned: dict[Span, frozenset[str]]
+) -> dict[Span, frozenset[str]]:
+    """A plural title after two names joined by "and" is both of theirs: "تيري رود لارسن ، و
+    فيجاي نامبيار موفدي الامم المتحدة", "Smith and Jones, the two envoys". Only a plural head
+    (موفدي، ممثلي, envoys): "السنيورة و بري رئيس مجلس النواب" is Berri's alone."""
+    people = sorted(anchors, key=lambda m: m.span.start)
+    out: dict[Span, frozenset[str]] = {}
+    for span, pids in owned.items():
+        head = fold(text[span.start : span.end]).split()[:1]
+        if len(pids) != 1 or not head or not _PLURAL_HEAD.fullmatch(head[0]):
+            continue
+        (pid,) = pids
+        i = next(
+            (k for k, m in enumerate(people) if m.pid == pid and 0 <= span.start - m.span.end <= 3),
+            None,
+        )
+        if i is None or i == 0:
+            continue
+        other, holder = people[i - 1], people[i]
+        if other.pid != pid and COORDINATION.fullmatch(text[other.span.end : holder.span.start]):
+            out[span] = frozenset({pid, other.pid})
+    return out
+
+
+def _inside(a: Span, b: Span) -> bool:
+    """`a` lies within `b` and is not `b` itself."""
+    return b.start <= a.start and a.end <= b.end and a != b
 
 
 def _gap(text: str, anchor: Span, title: Span, *, inside: bool = True) -> int | None:
