@@ -140,7 +140,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | fresh3 | fresh4 | fresh5 | fixture
+    split: str  # dev | test | fresh | fresh2 | fresh3 | fresh4 | fresh5 | fresh6 | fixture
     language: str
     article: str
     answer: dict[str, Any]
