@@ -561,3 +561,29 @@ def test_content_before_a_relative_clause_is_what_its_verb_states() -> None:
     text, answer = _load(FRESH5 / "ar_nf_yedioth_olmert_saudi_meeting")
     i = next(i for i, p in enumerate(answer["positions"]) if p["cue"] == "رحب")
     assert _check(text, answer)[0][i].status == "confirmed"
+
+
+FRESH6 = SPLITS / "fresh6"
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker"),
+    [
+        # "في وقت نفت في ه حركة المقاومة الاسلامية ( حماس ) انباء اسرائيلية": "in which Hamas
+        # denied"; the subject follows the pronoun of the relative clause
+        ("ar_nf_gaza_hamad_agreements_rafah", "انباء اسرائيلية عن قبول", "p3"),
+        # "التعليقات التي ادعي في ها البابا بنديكيت السادس عشر بان الاسلام انتشر"
+        ("ar_nf_lisbon_cardinal_merkel_opera", "بان الاسلام انتشر", "p6"),
+        # "و لكن رابطة اصحاب محطات الوقود قالت ان": a subject before the verb after و لكن
+        ("ar_nf_nepal_fuel_stations_strike", "ان نحو 12 مضخة", "p6"),
+        # "صدق وزراء خارجية منظمة المؤتمر الاسلامي ... علي بيان يدعو الفاتيكان الي سحب":
+        # the statement speaks for those who endorse it
+        ("ar_nf_lisbon_cardinal_merkel_opera", "الفاتيكان الي سحب", "p4"),
+    ],
+)
+def test_subjects_behind_a_relatives_pronoun_an_opener_or_a_statement(
+    case: str, content_start: str, speaker: str
+) -> None:
+    text, answer = _load(FRESH6 / case)
+    decision = _check(text, answer)[0][_position(answer, content_start)]
+    assert decision.status == "confirmed" and speaker in decision.speakers

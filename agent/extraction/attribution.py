@@ -31,6 +31,7 @@ from agent.models import Span
 from agent.text.cue_words import (
     COLLECTIVES,
     CONTINUATIONS,
+    DOCUMENTS,
     ENGLISH_PRONOUN_SUBJECTS,
     OBJECT_VERBS,
     OPENING_QUOTES,
@@ -197,6 +198,8 @@ class Attributor(SubjectReader):
                 found = self.before(self.clause_start(cue.start, sentence), cue.start) or found
             if (found is None or found.how == "continued") and not participle:
                 found = self._pluperfect_subject(cue) or found  # "و كان انان ... قد عبر"
+            if (found is None or found.how == "continued") and not participle:
+                found = self._document_authors(cue, sentence) or found
         if found is not None and found.how == "collective":
             return self._collective(cue, sentence, history, found.evidence)
         if found is not None and found.how == "named" and _is_collective(found.evidence):
@@ -491,6 +494,24 @@ class Attributor(SubjectReader):
         words = folded_words(self.text[cue.start : cue.end])
         joined = "".join(words)
         return not self.english and bool(_POSSESSED_SAYING.fullmatch(joined))
+
+    def _document_authors(self, cue: Span, sentence: int) -> Subject | None:
+        """ "صدق وزراء خارجية المنظمة علي بيان يدعو الفاتيكان الي": a statement that calls,
+        right before the verb, speaks for those its sentence names before it (any of them)."""
+        before = folded_words(self.text[max(0, cue.start - 20) : cue.start])[-1:]
+        if not before or not ({before[0], before[0].removesuffix("ا")} & DOCUMENTS):
+            return None
+        lo = self.sentences[sentence][0] if self.sentences else 0
+        authors = frozenset(  # names inside others' too: "وزراء خارجية منظمة المؤتمر الاسلامي"
+            p.id
+            for p in self.draft.participants
+            if p.kind.value in _SPEAKER_KINDS
+            for span in self.run.spans(p.name)
+            if lo <= span.start
+            and span.end <= cue.start
+            and not any(c.start <= span.start < c.end for c in self._contents)
+        )
+        return Subject("described", authors, "(the statement's authors)") if authors else None
 
     def _pluperfect_subject(self, cue: Span) -> Subject | None:
         """The subject right after كان in "و كان X الموجود في روما ... قد عبر"."""

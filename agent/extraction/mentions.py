@@ -223,6 +223,7 @@ def _standing_titles(
                 holders.setdefault(span, set()).add(p.id)
     every = [*anchors, *(Mention(s, "", "title") for s in owned)]
     sentences = run.sentences()
+    quotes = run.quotations()
     starts = [a for a, _ in sentences]
     out: dict[Span, frozenset[str]] = {}
     for span, pids in holders.items():
@@ -230,6 +231,8 @@ def _standing_titles(
             continue
         if any(_inside(span, m.span) for m in every):
             continue  # a part of a longer title or of a name: not on its own
+        if any(a < span.start < b for a, b in quotes):
+            continue  # "proud to be the first member for cook": words, not a reference
         (pid,) = pids
         k = bisect_right(starts, span.start) - 1
         lo = sentences[max(0, k - 1)][0]

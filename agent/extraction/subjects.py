@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 
 How = Literal["named", "collective", "continued", "described", "unknown", "unnamed", "none"]
 
+# "نفت في ه حماس", "ادعى فيها البابا": the pronoun of a relative clause before the subject
+_RESUMPTIVE = re.compile(r"\s*(?:في\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))(?!\w)")
+# Words after which a clause, and its subject, begins: "و لكن X قالت", "بينما X قال"
+_SUBJECT_OPENER = re.compile(r"(?<!\w)(?:و\s?لكن|لكن|بينما|فيما|حيث|ان|إن|أن)(?!\w)")
 _ADDRESSED = re.compile(r"(?<!\w)(?:الى|إلى|الي)(?!\w)")
 _CLAUSE_BREAK = re.compile(r"[،,;؛:»”\"\n]|(?<!\w)(?:أن|ان|إن|بأن|بان)(?!\w)")
 _RAW_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -96,20 +100,24 @@ class SubjectReader:
         if end is None:  # after a quotation: up to the next clause break
             m = re.search(r"[،,;؛.!?؟\n]", self.text[cue.end : stop])
             stop = cue.end + m.start() if m else stop
-        items = self.heads(self.mentions.within(cue.end, stop))
-        words = folded_words(self.text[cue.end : stop])
+        begin = cue.end
+        resumptive = _RESUMPTIVE.match(self.text, begin, stop)  # "نفت فيه حماس": "in which
+        if resumptive is not None:  # Hamas denied"; the subject follows the pronoun
+            begin = resumptive.end()
+        items = self.heads(self.mentions.within(begin, stop))
+        words = folded_words(self.text[begin:stop])
         while words and words[0] in ADVERBS:
             words.pop(0)
         if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
             return Subject("continued", evidence=words[0])
-        if words and words[0] in DOCUMENTS and items and self._addressed(cue.end, items[0]):
+        if words and words[0] in DOCUMENTS and items and self._addressed(begin, items[0]):
             return Subject("continued", evidence=words[0])  # "وطالبت المذكرة الموجهة الى
             # الرئيس": the memorandum's authors speak, not the president it is addressed to
         if items:
-            first = self._genitive_head(items, cue.end)
-            lead = self.text[cue.end : first.span.start]
+            first = self._genitive_head(items, begin)
+            lead = self.text[begin : first.span.start]
             apposition = lead.rstrip().endswith((",", "،")) and len(folded_words(lead)) <= 6
-            if self.lead_words(cue.end, first.span.start) <= SUBJECT_MAX_LEAD or apposition:
+            if self.lead_words(begin, first.span.start) <= SUBJECT_MAX_LEAD or apposition:
                 return self.named(first, items)
         found = self.describe(words[: SUBJECT_HEAD_WORDS + 2])
         if found is not None and found.how == "unknown" and not definite_noun(words, self.english):
@@ -132,7 +140,25 @@ class SubjectReader:
         items = self.heads(self.mentions.within(seg_start, seg_end))
         if items and not self.lead_words(seg_start, end):  # "الرئيس المصري أكد": the clause
             return self.named(items[-1], items)  # before the verb is nothing but its subject
-        return self._pronoun_like(self.content_words(seg_start, seg_end), seg_start, end)
+        found = self._pronoun_like(self.content_words(seg_start, seg_end), seg_start, end)
+        if found is not None:
+            return found
+        # "و تراجعت الحكومة ... و لكن رابطة اصحاب محطات الوقود قالت": after و لكن, بينما or
+        # ان the clause begins again, and what stands before the verb there is its subject
+        opener = list(_SUBJECT_OPENER.finditer(self.text, seg_start, end))
+        if not opener:
+            return None
+        np_start = opener[-1].end()
+        heads = self.heads(self.mentions.within(np_start, end))
+        if heads and not self.lead_words(np_start, end):
+            return self.named(heads[-1], heads)
+        words = self.content_words(np_start, end)
+        if heads or not 0 < len(words) <= SUBJECT_HEAD_WORDS:
+            return None
+        if not any(w.startswith("ال") for w in words):  # a definite noun phrase
+            return None
+        described = self.describe(words)  # an unlisted form of a name
+        return described if described is not None and described.how == "described" else None
 
     def _english_subject(self, segments: list[tuple[int, int]], end: int) -> Subject | None:
         """The first noun group of the clause before the verb.
