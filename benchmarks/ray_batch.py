@@ -30,10 +30,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,76 +40,60 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TICKS = os.sysconf("SC_CLK_TCK")
+from benchmarks._proc_cpu import ProcSampler  # noqa: E402
 
 
 @contextmanager
-def endpoint(latency: float) -> Iterator[str]:
+def endpoint(latency: float, lean: bool = True) -> Iterator[tuple[str, int]]:
+    """The endpoint's base URL and pid."""
     args = [sys.executable, str(ROOT / "benchmarks" / "_endpoint.py"), "--latency", str(latency)]
+    args += ["--lean"] if lean else []
     process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
-        yield process.stdout.readline().strip()
+        yield process.stdout.readline().strip(), process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def tree_cpu(root: int) -> float:
-    """CPU seconds (user + system) of `root` and every process below it, from /proc."""
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry)
-        parents[pid] = int(fields[1])
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / TICKS
-    total = 0.0
-    for pid, seconds in cpu.items():
-        walk = pid
-        while walk > 1 and walk != root:
-            walk = parents.get(walk, 0)
-        if walk == root:
-            total += seconds
-    return total
-
-
-class CpuSampler(threading.Thread):
-    """Samples (wall clock, CPU seconds of this process tree) every 0.1 s while a run lasts."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.samples: list[tuple[float, float]] = []
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.wait(0.1):
-            self.samples.append((time.time(), tree_cpu(os.getpid())))
-
-    def stop(self) -> None:
-        self.done.set()
-        self.join()
-        self.samples.append((time.time(), tree_cpu(os.getpid())))
-
-
-def measure(base_url: str, sampler: CpuSampler, settled: int, done: int) -> dict[str, Any]:
-    """Steady throughput and CPU: from the endpoint's first request to the last result."""
+def endpoint_stats(base_url: str) -> dict[str, Any]:
     with urllib.request.urlopen(base_url.removesuffix("/v1") + "/stats") as answer:
-        first_at = float(json.load(answer)["first_at"])
-    end, cpu_end = sampler.samples[-1]
-    start_cpu = next((c for t, c in sampler.samples if t >= first_at), cpu_end)
-    return {
-        "done": done,
-        "failed": settled - done,
-        "per_second": settled / (end - first_at),
-        "cpu_ms_per_article": 1000 * (cpu_end - start_cpu) / settled,
-    }
+        stats: dict[str, Any] = json.load(answer)
+    return stats
+
+
+def group_of(driver: int) -> Callable[[int, str, str], str]:
+    """Names a process by what it is: the endpoint, the engine's driver, an actor, Ray's own."""
+
+    def label(pid: int, root: str, command: str) -> str:
+        if root == "endpoint":
+            return "endpoint"
+        if pid == driver:
+            return "driver"
+        if "MapWorker" in command:
+            return "actors"
+        for daemon in ("raylet", "gcs_server"):
+            if daemon in command.split(" ", 1)[0]:
+                return daemon.removesuffix("_server")
+        if command.startswith("ray::IDLE"):
+            return "idle workers"
+        if command.startswith("ray::") and "Agent" not in command:
+            return "other ray workers"  # Ray Data's stats actor, read tasks
+        return "ray daemons"  # dashboard head and agents, autoscaler monitor, log monitor
+
+    return label
+
+
+def each_actor(driver: int) -> Callable[[int, str, str], str]:
+    """`group_of`, with each actor on its own (by pid)."""
+    group = group_of(driver)
+
+    def label(pid: int, root: str, command: str) -> str:
+        name = group(pid, root, command)
+        return f"actor {pid}" if name == "actors" else name
+
+    return label
 
 
 def articles(n: int) -> list[dict[str, str]]:
@@ -142,25 +125,24 @@ def child_process(base_url: str, n: int, concurrency: int) -> dict[str, Any]:
                 writer.write(record.to_json())
         return stats
 
-    sampler = CpuSampler()
-    sampler.start()
     with tempfile.TemporaryDirectory() as tmp:
         stats = asyncio.run(run(Path(tmp) / "out.jsonl"))
-    sampler.stop()
-    return measure(base_url, sampler, stats.settled, stats.done)
+    return {"end": time.time(), "settled": stats.settled, "done": stats.done}
 
 
 def child_ray(base_url: str, n: int, concurrency: int, actors: int) -> dict[str, Any]:
     import ray
 
     from agent.batch.transport import BatchStats
-    from agent.ray.run import run_ray_batch
+    from agent.ray.run import run_ray_batch, start_ray
 
-    ray.init(num_cpus=actors + 1, include_dashboard=False, log_to_driver=False)
-    ray.data.DataContext.get_current().enable_progress_bars = False
+    start_ray(None, actors)  # as `khabar batch --engine ray --actors N` starts it
     stats = BatchStats()
-    sampler = CpuSampler()
-    sampler.start()
+    written = [0.0]  # when the last block was written (Ray Data's teardown comes after)
+
+    def on_block() -> None:
+        written[0] = time.time()
+
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.jsonl"
         source.write_text("".join(json.dumps(a) + "\n" for a in articles(n)), encoding="utf-8")
@@ -172,11 +154,13 @@ def child_ray(base_url: str, n: int, concurrency: int, actors: int) -> dict[str,
             stats=stats,
             actors=actors,
             concurrency=concurrency,
-            batch_size=256,
+            on_block=on_block,
         )
-    sampler.stop()
+        returned = time.time()
+    time.sleep(0.3)  # the parent's sampler sees every process alive at the end
     ray.shutdown()
-    return measure(base_url, sampler, stats.settled, stats.done)
+    result = {"end": written[0], "settled": stats.settled, "done": stats.done}
+    return result | {"teardown_s": returned - written[0]}
 
 
 def limiter_cost(calls: int = 2000) -> dict[str, float]:
@@ -210,14 +194,101 @@ def limiter_cost(calls: int = 2000) -> dict[str, float]:
     return result
 
 
-def run_child(engine: str, base_url: str, n: int, concurrency: int, actors: int) -> dict[str, Any]:
-    args = [sys.executable, __file__, "--child", engine, "--base-url", base_url]
-    args += ["-n", str(n), "--concurrency", str(concurrency), "--actors", str(actors)]
+def run_engine(
+    engine: str,
+    latency: float,
+    n: int,
+    concurrency: int,
+    actors: int,
+    *,
+    lean: bool = True,
+    detail: bool = False,
+) -> dict[str, Any]:
+    """One engine in a fresh interpreter against a fresh endpoint; throughput and CPU are taken
+    from the endpoint's first request to the last result written."""
+    with endpoint(latency, lean) as (base_url, endpoint_pid):
+        args = [sys.executable, __file__, "--child", engine, "--base-url", base_url]
+        args += ["-n", str(n), "--concurrency", str(concurrency), "--actors", str(actors)]
+        child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sampler = ProcSampler({endpoint_pid: "endpoint", child.pid: "engine"})
+        sampler.start()
+        out, err = child.communicate()
+        sampler.stop()
+        if child.returncode != 0:
+            raise SystemExit(f"{engine} run failed:\n{err[-3000:]}")
+        result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+        first_at = float(endpoint_stats(base_url)["first_at"])
+    wall, groups = sampler.split(first_at, result["end"], group_of(child.pid))
+    settled = result["settled"]
+    result["per_second"] = settled / (result["end"] - first_at)
+    machine = groups.pop("machine")
+    groups["other processes"] = max(0.0, machine - sum(groups.values()))  # not this benchmark's
+    result["cores"] = {name: seconds / wall for name, seconds in groups.items()}
+    result["ms_per_article"] = {name: 1000 * s / settled for name, s in groups.items()}
+    if detail:  # every process on its own line
+        _, each = sampler.split(first_at, result["end"], lambda pid, _, cmd: f"{pid} {cmd[:70]}")
+        for name, seconds in sorted(each.items(), key=lambda item: -item[1]):
+            if seconds > 0:
+                print(f"  {engine} x{actors}: {seconds / wall:5.2f} cores  {name}")
+        step, at = 0.5, first_at  # and the cores each group used, half a second at a time
+        while at < result["end"]:
+            span, part = sampler.split(at, min(at + step, result["end"]), each_actor(child.pid))
+            part["other processes"] = part.pop("machine") - sum(part.values())
+            cells = " ".join(f"{g}={c / span:.2f}" for g, c in sorted(part.items()) if c > 0.005)
+            print(f"  {engine} x{actors} +{at - first_at:4.1f}s: {cells}")
+            at += step
+    return result
+
+
+def run_child(engine: str) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--child", engine]
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{engine} run failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+ORDER = (
+    "endpoint",
+    "driver",
+    "actors",
+    "raylet",
+    "gcs",
+    "ray daemons",
+    "other ray workers",
+    "idle workers",
+    "sampler",
+    "other processes",
+)
+ENGINE_SIDE = frozenset(ORDER) - {"endpoint", "sampler", "other processes"}
+
+
+def print_split(runs: dict[str, dict[str, Any]]) -> None:
+    """CPU per process group: cores used over the measured interval, and ms per article."""
+    names = list(runs)
+    print("\nCPU per process, cores used (ms per article):")
+    print(f"{'':<20}" + "".join(f"{name:>26}" for name in names))
+    for group in ORDER:
+        if not any(group in run["cores"] for run in runs.values()):
+            continue
+        cells = []
+        for run in runs.values():
+            cores = run["cores"].get(group, 0.0)
+            ms = run["ms_per_article"].get(group, 0.0)
+            cells.append(f"{cores:>14.2f} ({ms:>5.2f} ms)")
+        print(f"{group:<20}" + "".join(f"{cell:>26}" for cell in cells))
+    totals = []
+    for run in runs.values():
+        cores = sum(c for g, c in run["cores"].items() if g in ENGINE_SIDE)
+        ms = sum(m for g, m in run["ms_per_article"].items() if g in ENGINE_SIDE)
+        totals.append(f"{cores:>14.2f} ({ms:>5.2f} ms)")
+    print(f"{'engine, all':<20}" + "".join(f"{cell:>26}" for cell in totals))
+    ours = [
+        f"{sum(c for g, c in run['cores'].items() if g != 'other processes'):>14.2f}{'':>11}"
+        for run in runs.values()
+    ]
+    print(f"{'this benchmark':<20}" + "".join(f"{cell:>26}" for cell in ours))
 
 
 def main() -> None:
@@ -229,6 +300,10 @@ def main() -> None:
     parser.add_argument("--actors", type=int, default=1, help="(child runs)")
     parser.add_argument("--child", choices=["process", "ray", "limiter"])
     parser.add_argument("--base-url")
+    parser.add_argument("--detail", action="store_true", help="print every process's CPU")
+    parser.add_argument(
+        "--aiohttp-endpoint", action="store_true", help="the aiohttp endpoint, not the lean one"
+    )
     args = parser.parse_args()
     if args.child == "process":
         print(json.dumps(child_process(args.base_url, args.n, args.concurrency)))
@@ -242,7 +317,8 @@ def main() -> None:
     n = 1000 if args.quick else args.n
     print(
         f"{n} articles per engine, endpoint latency {args.latency * 1000:.0f} ms, "
-        f"concurrency {args.concurrency} per process/actor, {os.cpu_count()} CPUs"
+        f"concurrency {args.concurrency} per process/actor, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.2f}"
     )
     runs: dict[str, dict[str, Any]] = {}
     for name, engine, actors in (
@@ -250,21 +326,30 @@ def main() -> None:
         ("ray, 1 actor", "ray", 1),
         ("ray, 2 actors", "ray", 2),
     ):
-        with endpoint(args.latency) as base_url:  # a fresh endpoint: its first request starts
-            runs[name] = run_child(engine, base_url, n, args.concurrency, actors)
+        runs[name] = run_engine(
+            engine,
+            args.latency,
+            n,
+            args.concurrency,
+            actors,
+            lean=not args.aiohttp_endpoint,
+            detail=args.detail,
+        )
     base = runs["khabar batch (1 process)"]["per_second"]
-    print(f"{'engine':<26} {'articles/s':>11} {'vs 1 process':>13} {'CPU ms/article':>15}")
+    print(f"{'engine':<26} {'articles/s':>11} {'vs 1 process':>13} {'engine CPU ms/article':>22}")
     for name, result in runs.items():
-        lost = n - result["done"] - result["failed"]
-        assert lost == 0 and result["failed"] == 0, (name, result)
+        lost = n - result["settled"]
+        assert lost == 0 and result["settled"] == result["done"], (name, result)
+        engine_ms = sum(m for g, m in result["ms_per_article"].items() if g in ENGINE_SIDE)
         print(
             f"{name:<26} {result['per_second']:>11.1f} {result['per_second'] / base:>12.2f}x "
-            f"{result['cpu_ms_per_article']:>15.2f}"
+            f"{engine_ms:>22.2f}"
         )
+    print_split(runs)
     ratio = runs["ray, 2 actors"]["per_second"] / base
-    print(f"2 actors / 1 process: {ratio:.2f}x (goal >= 1.7x)")
-    cost = run_child("limiter", "", 0, 0, 0)
-    per_article = runs["ray, 1 actor"]["cpu_ms_per_article"]
+    print(f"\n2 actors / 1 process: {ratio:.2f}x (goal >= 1.7x)")
+    cost = run_child("limiter")
+    per_article = runs["ray, 1 actor"]["ms_per_article"].get("actors", 0.0)
     print(
         f"a shared limiter actor would cost {cost['ms_per_call']:.2f} ms and "
         f"{cost['caller_cpu_ms_per_call']:.2f} ms of the actor's CPU per request "
