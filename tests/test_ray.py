@@ -32,10 +32,11 @@ from agent.batch.parquet import iter_records, iter_rows, scan_parquet_output
 from agent.batch.transport import BatchStats
 from agent.cassettes.replay import Cassette, ReplayTransport
 from agent.cli.main import cli
-from agent.errors import EndpointUnreachable
+from agent.errors import ConfigError, EndpointUnreachable
 from agent.fixtures.fake_endpoint import FakeEndpoint
 from agent.fixtures.reference import reference_settings
 from agent.ray import KhabarStage
+from agent.ray import stage as stage_module
 from agent.ray.run import run_ray_batch
 from agent.settings import Settings
 from tests.conftest import CASES, ROOT
@@ -341,6 +342,161 @@ class Arrivals(FakeEndpoint):
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.arrivals.append(time.monotonic())
         return await super()._handle(request)
+
+
+class InFlight(FakeEndpoint):
+    """The fake endpoint, noting the most requests it held at once."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.now = 0
+        self.most = 0
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.now += 1
+        self.most = max(self.most, self.now)
+        try:
+            return await super()._handle(request)
+        finally:
+            self.now -= 1
+
+
+def batch_of(ids: list[str]) -> pa.Table:
+    return pa.Table.from_pylist([{"id": i, "text": ARTICLE, "metadata": "{}"} for i in ids])
+
+
+def test_an_actors_batches_share_one_run_of_workers() -> None:
+    """Two batches at once on one actor: `concurrency` requests in flight in all, never twice
+    that, and the second batch's articles start as the first's slots free up (not after it)."""
+    fake = InFlight(answers=[CLEAN_ANSWER], latency=0.3)
+    with fake:
+        stage = KhabarStage(reference_settings(base_url=fake.base_url), concurrency=4)
+
+        async def two_batches() -> tuple[list[pa.Table], float]:
+            started = time.monotonic()
+            first = asyncio.ensure_future(stage(batch_of([f"a{i}" for i in range(6)])))
+            second = asyncio.ensure_future(stage(batch_of([f"b{i}" for i in range(2)])))
+            tables = await asyncio.gather(first, second)
+            await stage.aclose()
+            return list(tables), time.monotonic() - started
+
+        tables, took = asyncio.run(two_batches())
+    assert fake.most == 4 and fake.requests == 8
+    # 8 articles, 4 at a time, 0.3 s each: two rounds, not a round and a half per batch
+    assert took < 3 * 0.3 + 0.5
+    assert [t.column("id").to_pylist() for t in tables] == [
+        [f"a{i}" for i in range(6)],
+        ["b0", "b1"],
+    ]
+    assert all(s == "ok" for t in tables for s in t.column("status").to_pylist())
+
+
+def test_the_same_id_in_two_batches_at_once_gets_a_row_in_each() -> None:
+    """The actor's run takes each article under a key of its own: an id in two blocks (two
+    Parquet files may share one) is not dropped as a duplicate, nor left waiting."""
+    with FakeEndpoint(answers=[CLEAN_ANSWER]) as fake:
+        stage = KhabarStage(reference_settings(base_url=fake.base_url), concurrency=2)
+
+        async def both() -> list[pa.Table]:
+            tables = await asyncio.gather(stage(batch_of(["x", "y"])), stage(batch_of(["x"])))
+            await stage.aclose()
+            return list(tables)
+
+        first, second = asyncio.run(asyncio.wait_for(both(), 60))
+    assert first.column("id").to_pylist() == ["x", "y"] and second.column("id").to_pylist() == ["x"]
+    assert (
+        set(first.column("status").to_pylist())
+        == set(second.column("status").to_pylist())
+        == {"ok"}
+    )
+
+
+def test_an_actor_run_rolls_over_and_settles_every_article(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The run remembers each key it took, so the actor starts a new one every `ROLL_OVER`
+    articles; the old one finishes what it holds."""
+    monkeypatch.setattr(stage_module, "ROLL_OVER", 3)
+    with FakeEndpoint(answers=[CLEAN_ANSWER], latency=0.05) as fake:
+        stage = KhabarStage(reference_settings(base_url=fake.base_url), concurrency=2)
+
+        async def many() -> tuple[list[pa.Table], int]:
+            runs = set()
+            calls = []
+            for n in range(4):
+                calls.append(asyncio.ensure_future(stage(batch_of([f"{n}-{i}" for i in range(2)]))))
+                await asyncio.sleep(0)
+                runs.add(id(stage.actor_run()))
+            tables = await asyncio.gather(*calls)
+            await stage.aclose()
+            return list(tables), len(runs)
+
+        tables, runs = asyncio.run(many())
+    assert runs >= 2
+    assert [t.column("id").to_pylist() for t in tables] == [
+        [f"{n}-{i}" for i in range(2)] for n in range(4)
+    ]
+    assert all(s == "ok" for t in tables for s in t.column("status").to_pylist())
+
+
+class NamesItsActor(KhabarStage):
+    """Adds the actor's pid to each row (it comes back in the record's metadata)."""
+
+    async def __call__(self, batch: pa.Table) -> pa.Table:
+        table = await super().__call__(batch)
+        return table.append_column("actor", pa.array([os.getpid()] * table.num_rows))
+
+
+def test_every_actor_gets_a_block_of_a_short_run(tmp_path: Path) -> None:
+    """Blocks are handed out once every actor is up: two blocks for two actors go one each,
+    not both to whichever actor started first."""
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(source, [{"id": f"a{i}", "text": ARTICLE} for i in range(8)])
+    with FakeEndpoint(answers=[CLEAN_ANSWER], latency=0.5) as fake:
+        run_ray_batch(
+            str(source),
+            out,
+            reference_settings(base_url=fake.base_url),
+            skip=frozenset(),
+            stats=BatchStats(),
+            actors=2,
+            concurrency=4,
+            batch_size=4,
+            stage=NamesItsActor,
+        )
+    lines = read_jsonl(out)
+    assert sorted(line["id"] for line in lines) == [f"a{i}" for i in range(8)]
+    by_actor: dict[int, int] = {}
+    for line in lines:
+        by_actor[line["metadata"]["actor"]] = by_actor.get(line["metadata"]["actor"], 0) + 1
+    assert sorted(by_actor.values()) == [4, 4]
+
+
+class SlowToStart(KhabarStage):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        time.sleep(3)
+        super().__init__(*args, **kwargs)
+
+
+def test_actors_that_do_not_start_in_time_stop_the_run_with_one_line(tmp_path: Path) -> None:
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(source, [{"id": "a", "text": ARTICLE}])
+    context = ray.data.DataContext.get_current()
+    context.wait_for_min_actors_s = 1  # the user's own wait is kept
+    try:
+        with pytest.raises(ConfigError, match=r"did not start every actor in 1 s.*try fewer"):
+            run_ray_batch(
+                str(source),
+                out,
+                reference_settings(base_url="http://127.0.0.1:9/v1"),
+                skip=frozenset(),
+                stats=BatchStats(),
+                actors=1,
+                stage=SlowToStart,
+            )
+    finally:
+        context.wait_for_min_actors_s = -1
+    assert not out.exists() or out.read_text() == ""
 
 
 def test_requests_per_minute_are_the_whole_runs_budget_across_actors(tmp_path: Path) -> None:

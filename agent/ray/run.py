@@ -45,6 +45,15 @@ if TYPE_CHECKING:
 
 INSTALL_HINT = "--engine ray needs Ray: pip install 'khabar[ray]'"
 
+# Batches an actor works on at once, and is given at once. With one, the actor's event loop
+# drains to zero at the end of every batch (the last articles wait for the endpoint while nothing
+# new starts) and the next batch's rows come in only after; with two, the next batch's articles
+# are queued for the actor's workers (`ActorRun`) while this one ends, so the loop stays full
+# between batches. None waits beyond those two (Ray's default queues two more per actor): at the
+# end of a run an actor with blocks still queued works alone while the others have none.
+BATCHES_PER_ACTOR = 2
+ACTOR_START_SECONDS = 600  # a cluster may add nodes for the actors; past this, one clear error
+
 
 def import_ray() -> Any:
     """The ray module with Ray Data, or a one-line error naming the extra."""
@@ -139,7 +148,13 @@ def build_dataset(
     ray = import_ray()
     # An actor's KhabarError reaches the driver as itself (inside Ray's RayTaskError), not as
     # Ray Data's generic "UDF failed", so the CLI can print its one line and exit with its code.
-    ray.data.DataContext.get_current().raise_original_map_exception = True
+    context = ray.data.DataContext.get_current()
+    context.raise_original_map_exception = True
+    # Every actor up before the first block is handed out: else the first actor to start takes
+    # its blocks while the others are still importing, and a short run is done mostly by one
+    # actor (Ray's default dispatches to whichever actor is ready). A wait the user set is kept.
+    if context.wait_for_min_actors_s <= 0:
+        context.wait_for_min_actors_s = ACTOR_START_SECONDS
     if is_parquet(source) and source != "-":
         if not Path(source).exists() and "://" not in source:
             from agent.errors import InputError
@@ -166,7 +181,11 @@ def build_dataset(
             "outage_seconds": outage_seconds,
             **(stage_options or {}),
         },
-        compute=ray.data.ActorPoolStrategy(size=actors),
+        compute=ray.data.ActorPoolStrategy(
+            size=actors,
+            max_concurrent_calls_per_actor=BATCHES_PER_ACTOR,
+            max_tasks_in_flight_per_actor=BATCHES_PER_ACTOR,
+        ),
         batch_size=batch_size,
         batch_format="pyarrow",
         num_cpus=actor_cpus(ray, actors),
@@ -190,6 +209,12 @@ def iter_result_blocks(dataset: Any) -> Iterator[pa.Table]:
     except KhabarError:
         raise
     except Exception as exc:
+        if type(exc).__name__ == "GetTimeoutError" and "starting actors" in str(exc):
+            waited = import_ray().data.DataContext.get_current().wait_for_min_actors_s
+            raise ConfigError(
+                f"Ray did not start every actor in {waited} s: the cluster may not have a "
+                "CPU for each of --actors; try fewer"
+            ) from None
         cause = _khabar_cause(exc)
         if cause is None:
             raise

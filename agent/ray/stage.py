@@ -7,17 +7,21 @@
     ds = ds.map_batches(
         KhabarStage,
         fn_constructor_kwargs={"settings": settings, "concurrency": 32},
-        compute=ray.data.ActorPoolStrategy(size=8),
-        batch_size=256,
+        # two batches per actor: the next one fills the actor's workers as this one ends
+        compute=ray.data.ActorPoolStrategy(size=8, max_concurrent_calls_per_actor=2),
+        batch_size=128,
         batch_format="pyarrow",
     )
     ds.write_parquet("s3://archive/extractions/")
 
 Each actor builds one `Extractor` over one async client in `__init__` (one connection pool and one
-retry policy, so a 429 pauses that actor's workers), and extracts each batch with the
-single-process engine (`BatchRun`), `concurrency` articles at a time. `__call__` is a coroutine:
-Ray runs it on the actor's own event loop, which lives as long as the actor, so the client's
-connections are reused from batch to batch.
+retry policy, so a 429 pauses that actor's workers), and extracts with the single-process engine
+(`BatchRun`), `concurrency` articles at a time. `__call__` is a coroutine: Ray runs it on the
+actor's own event loop, which lives as long as the actor, so the client's connections are reused
+from batch to batch. The batches an actor is given at once (`max_concurrent_calls_per_actor=2`,
+as `khabar batch --engine ray` sets it) share one run of `concurrency` workers
+(`ActorRun`): a worker that finishes an article takes the next one, of whichever batch, at once,
+so the actor's loop stays full between batches instead of draining at the end of each.
 
 Rows out: `id`, `status`, `problems_left`, `result` (the ArticleExtraction as JSON text),
 `error` (JSON text or null), `provenance` (JSON text), then the input's other columns unchanged
@@ -31,9 +35,12 @@ re-run to resume).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import hashlib
+import itertools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +49,6 @@ from agent.batch.io import BatchItem, item_from_mapping
 from agent.batch.transport import batch_client
 from agent.errors import EndpointError, EndpointUnreachable
 from agent.llm.pipeline import Extractor, khabar_version
-from agent.models import ArticleExtraction
 from agent.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,6 +58,7 @@ if TYPE_CHECKING:
 PROBLEM_COLUMN = "khabar_input_problem"
 OUTPUT_COLUMNS = ("id", "status", "problems_left", "result", "error", "provenance")
 DROPPED_COLUMNS = frozenset({"text", PROBLEM_COLUMN})
+ROLL_OVER = 10_000  # articles per actor run (see ActorRun)
 
 
 class KhabarStage:
@@ -81,8 +88,9 @@ class KhabarStage:
             tokens_per_minute=tokens_per_minute,
             transport=transport() if transport is not None else None,
         )
-        self.extractor = _GatedExtractor(self.settings, client=client)
-        self.extractor.gate = asyncio.Semaphore(concurrency)
+        self.client = client
+        self.extractor = Extractor(self.settings, client=client)
+        self._run: ActorRun | None = None
 
     async def __call__(self, batch: pa.Table) -> pa.Table:
         import pyarrow as pa
@@ -100,20 +108,8 @@ class KhabarStage:
         pending = list(items)
         waited, pause = 0.0, 1.0
         while True:
-            run = BatchRun(
-                pending,
-                self.extractor,
-                concurrency=self.concurrency,
-                skip=frozenset(),
-                stats=self.stats,
-            )
-            try:
-                async for record in run:
-                    records[record.id] = record
-            except FATAL:
-                raise
-            except EndpointError:  # every article failed at the endpoint: hold and retry
-                pass
+            settled = await self.actor_run().extract(pending)
+            records.update((record.id, record) for record in settled if record is not None)
             pending = [item for item in items if _retryable(records.get(item.id))]
             if not pending:
                 return records
@@ -147,16 +143,100 @@ class KhabarStage:
         }
         return BatchRecord(item.id, None, error, item.metadata, provenance)
 
+    async def aclose(self) -> None:
+        """Stop the actor's run and close its connections (for a stage used outside Ray; an
+        actor's end takes both with it)."""
+        if self._run is not None:
+            await self._run.aclose()
+        await self.client.close()
 
-class _GatedExtractor(Extractor):
-    """Ray may run several batches of one actor at once (async UDFs overlap): one gate keeps
-    the actor's articles in flight at `concurrency` in all, so its connection pool suffices."""
+    def actor_run(self) -> ActorRun:
+        """The actor's run of workers: a new one after an outage ended it, after `ROLL_OVER`
+        articles (the last one finishes its own), or on another event loop."""
+        run = self._run
+        if run is None or not run.open or run.loop is not asyncio.get_running_loop():
+            run = self._run = ActorRun(
+                self.extractor, concurrency=self.concurrency, stats=self.stats
+            )
+        return run
 
-    gate: asyncio.Semaphore
 
-    async def aextract(self, text: str) -> ArticleExtraction:
-        async with self.gate:
-            return await super().aextract(text)
+class ActorRun:
+    """One `BatchRun` for the actor's lifetime, fed by every batch the actor is working on.
+
+    Each batch's items go into one queue, under fresh keys (an id may come in two batches: the
+    run would take the second for a duplicate); each batch awaits its own records. Two batches
+    through two runs behind one semaphore were measured worse: each finished article handed
+    its slot to a waiter that then sat in the busy loop's ready queue, leaving connections idle
+    (httpcore probes each idle connection on every request), about 0.8 ms more CPU per article.
+    """
+
+    def __init__(self, extractor: Extractor, *, concurrency: int, stats: BatchStats) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue[BatchItem | None] = asyncio.Queue()
+        self.waiting: dict[str, tuple[str, asyncio.Future[BatchRecord | None]]] = {}
+        self.keys = itertools.count()
+        self.taken = 0
+        self.ended = False
+        self.closed = False
+        self.run = BatchRun(
+            self._items(), extractor, concurrency=concurrency, skip=frozenset(), stats=stats
+        )
+        self.task = asyncio.ensure_future(self._settle())
+
+    @property
+    def open(self) -> bool:
+        return not (self.ended or self.closed)
+
+    async def extract(self, items: Sequence[BatchItem]) -> list[BatchRecord | None]:
+        """The record of each item, or None for an item the run ended before settling."""
+        futures = []
+        for item in items:
+            key = f"{next(self.keys)}"
+            future: asyncio.Future[BatchRecord | None] = self.loop.create_future()
+            self.waiting[key] = (item.id, future)
+            futures.append(future)
+            self.queue.put_nowait(dataclasses.replace(item, id=key))
+        self.taken += len(items)
+        if self.taken >= ROLL_OVER:  # the run remembers every key it took: bounded memory
+            self.closed = True
+            self.queue.put_nowait(None)
+        return list(await asyncio.gather(*futures))
+
+    async def aclose(self) -> None:
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+
+    async def _items(self) -> AsyncIterator[BatchItem]:
+        while (item := await self.queue.get()) is not None:
+            yield item
+
+    async def _settle(self) -> None:
+        error: BaseException | None = None
+        try:
+            async for record in self.run:
+                own_id, future = self.waiting.pop(record.id)
+                if not future.done():
+                    future.set_result(dataclasses.replace(record, id=own_id))
+        except FATAL as exc:
+            error = exc
+        except EndpointError:  # every article failed at the endpoint: the batches hold and retry
+            pass
+        except BaseException as exc:  # a bug: each batch's call raises it
+            error = exc
+        finally:
+            self.ended = True
+            for _, future in self.waiting.values():
+                if not future.done():
+                    if error is None:
+                        future.set_result(None)
+                    else:
+                        future.set_exception(error)
+            self.waiting.clear()
+            with contextlib.suppress(asyncio.QueueEmpty):
+                while True:
+                    self.queue.get_nowait()
 
 
 def _retryable(record: BatchRecord | None) -> bool:
