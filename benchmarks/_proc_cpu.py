@@ -57,10 +57,10 @@ class Sample:
 
 @dataclass(eq=False)  # a thread: hashed by identity
 class ProcSampler(threading.Thread):
-    """Samples the CPU of every process under `roots` (pid -> label of the root) every 0.1 s."""
+    """Samples the CPU of every process under `roots` (pid -> label of the root) every 0.2 s."""
 
     roots: dict[int, str]
-    interval: float = 0.1
+    interval: float = 0.2
     samples: list[Sample] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)  # last command line seen per pid
     under: dict[int, int] = field(default_factory=dict)  # pid -> its root

@@ -223,6 +223,8 @@ class ActorRun:
             error = exc
         except EndpointError:  # every article failed at the endpoint: the batches hold and retry
             pass
+        except asyncio.CancelledError:  # aclose: whoever still waits gets None
+            raise
         except BaseException as exc:  # a bug: each batch's call raises it
             error = exc
         finally:
