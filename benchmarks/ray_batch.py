@@ -7,19 +7,24 @@ capacity, far above what one event loop extracts). Each engine runs in its own f
 - process: `extract_many` writing every record through `ResultWriter` (`khabar batch` without
   the display), concurrency 64.
 - ray-N: `agent.ray.run.run_ray_batch` (`khabar batch --engine ray --actors N`) on a local Ray
-  with N + 1 CPUs, each actor at concurrency 64, batches of 256, results written by the driver.
+  started as the CLI starts it, each actor at concurrency 64, batches of 256 (two at a time per
+  actor), results written by the driver.
 
-Each engine gets a fresh endpoint; throughput is counted from the first request the endpoint
-received to the last result written (imports, Ray's start and the actors' start excluded, for
-every engine). CPU per article is the CPU time of the engine's whole process tree (driver, Ray's
-raylet and GCS, the actors; not the endpoint), sampled every 0.1 s, over the same interval,
-divided by the articles settled.
+Each engine gets a fresh endpoint (`_endpoint.py --lean`: the same answers, serialised once, so
+the endpoint takes as little of the shared cores as it can; its CPU is printed); throughput is
+counted from the first request the endpoint received to the last result written (imports, Ray's
+start, the actors' start and Ray Data's teardown excluded, for every engine). The CPU of every
+process (endpoint, driver, each actor, raylet, GCS, Ray's daemons and helper actors) and of the
+rest of the machine is sampled from /proc by this process, outside the trees it measures, over
+the same interval (`_proc_cpu.py`), and printed in cores and ms per article settled.
 
-    .venv/bin/python benchmarks/ray_batch.py            # 3,000 articles per engine
-    .venv/bin/python benchmarks/ray_batch.py --quick    # 1,000 articles
+    .venv/bin/python benchmarks/ray_batch.py                     # 3,000 articles per engine
+    .venv/bin/python benchmarks/ray_batch.py --quick --repeat 3  # 1,000 articles, three rounds
+    .venv/bin/python benchmarks/ray_batch.py --quick --detail    # each process, timelines
 
-On the 2-core machine the endpoint and Ray's own processes compete with the actors for the two
-cores, so the second actor cannot add a whole core; the ratio is the figure to watch.
+Two actors on the 2-core machine need both cores whole: the endpoint, the driver and Ray's own
+processes take their share, and so does anything else running; the printed `other processes`
+says how much a round lost to the rest of the machine.
 """
 
 from __future__ import annotations
