@@ -587,3 +587,14 @@ def test_subjects_behind_a_relatives_pronoun_an_opener_or_a_statement(
     text, answer = _load(FRESH6 / case)
     decision = _check(text, answer)[0][_position(answer, content_start)]
     assert decision.status == "confirmed" and speaker in decision.speakers
+
+
+def test_a_participle_goes_on_with_a_state_that_opens_its_sentence() -> None:
+    # "شنت كوريا الشمالية هجوما حادا علي الولايات المتحدة قائلة ان ها يجب الا تتصرف كولي امر
+    # العالم": قائلة (any participle of this shape) goes on with North Korea, a state.
+    case = FRESH6 / "ar_nf_north_korea_six_party_sanctions"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "ان ها يجب الا تتصرف")]
+    assert decision.status == "confirmed" and decision.speakers == {"p1"}
+    swapped, _ = _swapped(case, "ان ها يجب الا تتصرف", "p4")
+    assert swapped.status == "wrong"

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Literal
 from agent.extraction.subjects import How, Subject, SubjectReader
 from agent.models import Span
 from agent.text.cue_words import (
+    CIRCUMSTANTIAL,
     COLLECTIVES,
     CONTINUATIONS,
     DOCUMENTS,
@@ -247,6 +248,8 @@ class Attributor(SubjectReader):
         words = folded_words(self.text[cue.start : cue.end])
         if any(w in CONTINUATIONS for w in words):
             return True
+        if not self.english and words and CIRCUMSTANTIAL.fullmatch(words[0]):
+            return True
         if not (self.english and words and words[0].endswith("ing")):
             return False
         lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
@@ -368,6 +371,10 @@ class Attributor(SubjectReader):
             }
             subject = self._sentence_subject(lo, cue)  # "و انتقدت صحف ... الذي اتهم ... ورات"
             return Subject("continued", last | since | subject, "(same sentence)", primary=last)
+        if participle and not pronoun and not self.english:
+            opening = self._verb_before_subject(lo, cue)  # "شنت كوريا الشمالية هجوما
+            if opening:  # حادا علي الولايات المتحدة قائلة": a state may be the subject too
+                return Subject("continued", opening, "(subject of the sentence)")
         clause = self.heads(self.mentions.within(lo, cue.start))
         people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
         if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject

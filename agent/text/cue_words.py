@@ -55,8 +55,14 @@ CONTINUATIONS = _fold_set(
     "أضاف وأضاف أضافت وأضافت تابع وتابع تابعت وتابعت استطرد واستطرد مضى ومضى أردف وأردف ختم وختم "
     "مشيرا مؤكدا معتبرا مضيفا لافتا موضحا مشددا معربا داعيا منوها مبينا محذرا متابعا مطالبا "
     "مشيرة مؤكدة معتبرة مضيفة لافتة موضحة مشددة معربة داعية منوهة مبينة محذرة "
+    "قائلا قائلة واصفا واصفة متهما متهمة منتقدا منتقدة مرحبا مرحبة مستنكرا مستنكرة رافضا رافضة "
+    "نافيا نافية معلنا معلنة كاشفا كاشفة مبديا مبدية معبرا معبرة متسائلا متسائلة مذكرا مذكرة "
+    "مطالبة متابعة مبرزا مشيدا مشيدة مستدركا ملمحا مرجحا متوقعا مقترحا مناشدا مختتما معلقا "
     "added continued adding noting saying stressing warning"
 )
+# The accusative participle that goes on with the sentence's subject (مستنكرا، مشيرة): a cue of
+# one word of this shape is one, whatever its root.
+CIRCUMSTANTIAL = re.compile(r"م[\u0621-\u064a]{3,6}[اه]")
 # Plural and dual references to several participants, and plural participles.
 COLLECTIVES = _fold_set(
     "الزعيمان الزعيمين الجانبان الجانبين الطرفان الطرفين الوزيران الوزيرين الرئيسان الرئيسين "
@@ -127,6 +133,7 @@ GENERIC_WORDS = frozenset(
 
 __all__ = [
     "ADVERBS",
+    "CIRCUMSTANTIAL",
     "COLLECTIVES",
     "CONTINUATIONS",
     "COORDINATION",
