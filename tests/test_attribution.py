@@ -598,3 +598,40 @@ def test_a_participle_goes_on_with_a_state_that_opens_its_sentence() -> None:
     assert decision.status == "confirmed" and decision.speakers == {"p1"}
     swapped, _ = _swapped(case, "ان ها يجب الا تتصرف", "p4")
     assert swapped.status == "wrong"
+
+
+FRESH7 = SPLITS / "fresh7"
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker"),
+    [
+        # "... 22 مليون برميل يوميا خلال اغسطس اب استنادا الى احدث تقدير من وزارة الطاقة"
+        ("ar_nf_bowen_report_iraq_oil_losses", "انتاج النفط العراقي بلغ", "p5"),
+        # "... لعقد اول " اجتماع رسمي " لمناقشة مسالة العقوبات ، ك ما قال ناطق باسم الخارجية"
+        ("ar_nf_iran_sanctions_burns_new_york_times", "من المتوقع ان يلتقي بيرنز", "p8"),
+        # "عن ما كانت علي ه قبل الحرب حينما كان خبراء الطاقة يقدرون ان": the last كان
+        ("ar_nf_bowen_report_iraq_oil_losses", "ان العراق كان ينتج", "p6"),
+        # "لكن ها نقلت عن الحكومة الكورية الجنوبية نفي ها امس استخدام المساعدات"
+        ("ar_nf_times_ban_ki_moon_korea_aid_campaign", "استخدام المساعدات الخارجية", "p3"),
+        # "و اكدت ان هذا هو الذي جعل ...": a feminine verb after Ban Ki-moon spoke; the Times
+        ("ar_nf_times_ban_ki_moon_korea_aid_campaign", "ان هذا هو الذي جعل", "p2"),
+    ],
+)
+def test_sources_after_the_content_owners_of_verbal_nouns_and_feminine_verbs(
+    case: str, content_start: str, speaker: str
+) -> None:
+    text, answer = _load(FRESH7 / case)
+    decision = _check(text, answer)[0][_position(answer, content_start)]
+    assert decision.status == "confirmed" and speaker in decision.speakers
+
+
+def test_a_name_in_brackets_after_a_title_is_its_holder() -> None:
+    # "و رئيس الوزراء الاسرائيلي ( ايهود اولمرت ) يقول شيئا اخر"; but "The secretary general of
+    # CEI (Italian Episcopal Conference)" glosses the body, it names no holder.
+    for case in (
+        FRESH7 / "ar_nf_south_lebanon_withdrawal_un_source_haaretz",
+        BENCH / "en_gum_italy_taxes",
+    ):
+        text, answer = _load(case)
+        assert not [p for p in _check(text, answer)[1] if p.kind is IssueKind.DETACHED_TITLE]

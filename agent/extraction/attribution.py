@@ -410,6 +410,13 @@ class Attributor(SubjectReader):
                 for m in self.mentions.within(before[-1][0], cue.start)
                 if self.mentions.kinds.get(m.pid) in kinds
             }
+        if self._feminine(cue) and all(self.mentions.kinds.get(c) == "person" for c in candidates):
+            candidates |= {  # "و اكدت ان" after a man spoke: a body (the paper, the state)
+                pid  # that spoke before him may take up again; a verb does not say which
+                for _, speakers in before
+                for pid in speakers
+                if self.mentions.kinds.get(pid) != "person"
+            }
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
 
     def _relayed_source(self, cue: Span, end: int) -> str | None:
@@ -429,6 +436,16 @@ class Attributor(SubjectReader):
             if heads and self.lead_words(at.end(), heads[0].span.start) == 0:
                 return heads[0].pid
         return None
+
+    def _feminine(self, cue: Span) -> bool:
+        """A feminine past verb (قالت، اكدت، اضافت): its subject is a woman or, far more often
+        in news, a body or a state."""
+        words = folded_words(self.text[cue.start : cue.end])
+        return (
+            not self.english
+            and bool(words)
+            and any(w.endswith("ت") and w[:-1] in VERBS for w in {words[0], bare_verb(words[0])})
+        )
 
     def _in_caption(self, cue: Span) -> bool:
         if not self.sentences:
@@ -497,10 +514,14 @@ class Attributor(SubjectReader):
         return None
 
     def _possessed_noun(self, cue: Span) -> bool:
-        """قوله / قولها (his, her saying): the noun's owner, written right before, speaks."""
+        """قوله / قولها (his, her saying), and any verbal noun NewsFANE writes apart from its
+        owner ("نفي ها"): the owner, written right before after عن or الى, speaks."""
+        if self.english:
+            return False
         words = folded_words(self.text[cue.start : cue.end])
-        joined = "".join(words)
-        return not self.english and bool(_POSSESSED_SAYING.fullmatch(joined))
+        if len(words) == 2 and words[1] in _OWNER_PRONOUNS:
+            return True  # any verbal noun written apart from its owner: "عن الحكومة نفي ها"
+        return bool(_POSSESSED_SAYING.fullmatch("".join(words)))
 
     def _document_authors(self, cue: Span, sentence: int) -> Subject | None:
         """ "صدق وزراء خارجية المنظمة علي بيان يدعو الفاتيكان الي": a statement that calls,
@@ -523,10 +544,10 @@ class Attributor(SubjectReader):
     def _pluperfect_subject(self, cue: Span) -> Subject | None:
         """The subject right after كان in "و كان X الموجود في روما ... قد عبر"."""
         lo = self.clause_start(cue.start, self.sentence_of(cue.start))
-        was = _PLUPERFECT.search(self.text, lo, cue.start)  # as written: offsets must hold
-        if was is None:
-            return None
-        start = was.end()
+        was = list(_PLUPERFECT.finditer(self.text, lo, cue.start))  # as written: offsets
+        if not was:  # must hold; the last كان ("عن ما كانت عليه قبل الحرب حينما كان خبراء
+            return None  # الطاقة يقدرون")
+        start = was[-1].end()
         items = self.heads(self.mentions.within(start, cue.start))
         if items and self.lead_words(start, items[0].span.start) == 0:
             return self.named(items[0], items)
@@ -586,6 +607,7 @@ def _skip_locative(text: str, start: int, end: int) -> int:
 
 
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
+_OWNER_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
 
 __all__ = ["Attributor", "Decision"]

@@ -35,6 +35,8 @@ TITLE_MAX_GAP = NEAR_MAX_GAP  # characters between a title and its holder: "Ed M
 NOT_PERSON_COST = 20
 # A title may end with where it holds: "رئيس مجلس اتحاد المحاكم الاسلامية في الصومال الشيخ شريف"
 _TITLE_PLACE = re.compile(r"\s+(?:في|ب|in|of)\s+\w+(?:\s+\w+)?\s*[,،]?\s*")
+_OPENS_NAME = re.compile(r"\s*\(\s*")
+_CLOSES_NAME = re.compile(r"\s*\)")
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # The only words that may stand between a title and its holder: "John Kerry, the Secretary of",
 # "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".
@@ -177,7 +179,9 @@ def _own_titles(
         for target in spans[lo:hi]:  # only titles within reach of this anchor
             if from_title and target is source:
                 continue
-            gap = _gap(run.article, source, target, inside=not from_title)
+            gap = _gap(
+                run.article, source, target, inside=not from_title, person=kinds[pid] == "person"
+            )
             if gap is None or (source.end <= target.start and POSSESSIVE.match(text, source.end)):
                 continue  # "the Afghan team's coach": the coach is not the team
             cost = gap + (0 if kinds[pid] == "person" else NOT_PERSON_COST)
@@ -272,7 +276,9 @@ def _inside(a: Span, b: Span) -> bool:
     return b.start <= a.start and a.end <= b.end and a != b
 
 
-def _gap(text: str, anchor: Span, title: Span, *, inside: bool = True) -> int | None:
+def _gap(
+    text: str, anchor: Span, title: Span, *, inside: bool = True, person: bool = False
+) -> int | None:
     """Characters between an anchor and a title in one sentence; None when not beside it.
 
     A title that holds the anchor ("نائب القائد العام للجيش الوطني الليبي" holding an
@@ -288,6 +294,11 @@ def _gap(text: str, anchor: Span, title: Span, *, inside: bool = True) -> int | 
     if hi.start < lo.end:
         return 0
     gap = hi.start - lo.end
+    bracketed = _OPENS_NAME.fullmatch(text[lo.end : hi.start]) and _CLOSES_NAME.match(
+        text, anchor.end
+    )
+    if person and hi is anchor and bracketed:  # "رئيس الوزراء الاسرائيلي ( ايهود اولمرت )":
+        return gap  # a person's name in brackets is the title's holder, not a gloss of it
     if gap > TITLE_MAX_GAP or crosses_sentence(text, lo.end, hi.start):
         return None
     between = (
