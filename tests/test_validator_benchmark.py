@@ -62,6 +62,9 @@ def test_the_cases_are_there_and_labelled() -> None:
     langs = Counter(c.language for c in CASES if c.split == "fresh7")
     assert langs["ar"] >= 11 and langs["en"] >= 4
     assert sum(len(c.answer["positions"]) for c in CASES if c.split == "fresh7") >= 100
+    langs = Counter(c.language for c in CASES if c.split == "fresh8")
+    assert langs["ar"] >= 10 and langs["en"] >= 4
+    assert sum(len(c.answer["positions"]) for c in CASES if c.split == "fresh8") >= 90
     for part in vb.SPLITS:
         for d in vb.split_dirs(part):
             assert {p.name for p in d.iterdir()} == {
@@ -186,6 +189,7 @@ _EARLIER = {
     "fresh5": ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4"),
     "fresh6": ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"),
     "fresh7": ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"),
+    "fresh8": ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"),
 }
 
 
@@ -205,7 +209,9 @@ def test_held_out_cases_use_text_no_other_case_uses(split: str) -> None:
         assert ids and all(any(i.endswith(m) or m in i for m in mine) for i in ids), d.name
 
 
-@pytest.mark.parametrize("split", ["fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"])
+@pytest.mark.parametrize(
+    "split", ["fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"]
+)
 def test_held_out_articles_share_no_sentence_with_any_other_case(split: str) -> None:
     """Beyond the ids: no line of a held-out article is in an earlier case's or fixture's text."""
     others = [d / "article.txt" for part in _EARLIER[split] for d in vb.split_dirs(part)]
@@ -219,7 +225,7 @@ def test_held_out_articles_share_no_sentence_with_any_other_case(split: str) -> 
 
 
 @pytest.mark.parametrize(
-    "split", ["fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"]
+    "split", ["fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"]
 )
 def test_a_held_out_split_is_its_own_split_and_part_of_all(split: str, tmp_path: Path) -> None:
     fresh = vb.load_cases(split)
