@@ -635,3 +635,27 @@ def test_a_name_in_brackets_after_a_title_is_its_holder() -> None:
     ):
         text, answer = _load(case)
         assert not [p for p in _check(text, answer)[1] if p.kind is IssueKind.DETACHED_TITLE]
+
+
+FRESH8 = SPLITS / "fresh8"
+
+
+def test_a_claim_reported_inside_a_denial_does_not_take_over_the_story() -> None:
+    # "نافيا ما ذكر ه مسؤولون اسرائيليون عن تدمير ... . و قال ان هذا كلام غير صحيح . مؤكدا ان
+    # هم ... . كما اكد": the officials' claim lies inside Nasrallah's denial; he goes on.
+    case = FRESH8 / "ar_nf_nasrallah_jazeera_leadership_unharmed"
+    text, answer = _load(case)
+    decisions = _check(text, answer)[0]
+    for start in ("ان هذا كلام غير صحيح", "ان الحزب ما يزال صامدا"):
+        decision = decisions[_position(answer, start)]
+        assert decision.status == "confirmed" and "p1" in decision.speakers, start
+
+
+def test_an_adverbial_after_the_verb_means_its_subject_was_dropped() -> None:
+    # "و قال ردا على تحول دون ستيواات وايت الى عبد الوحيد": Kelly answers; White is the topic.
+    case = FRESH8 / "ar_nf_khalid_kelly_muhajiroun_plot_media"
+    text, answer = _load(case)
+    i = next(i for i, p in enumerate(answer["positions"]) if p["cue"] == "قال")
+    decision = _check(text, answer)[0][i]
+    assert decision.status == "confirmed" and decision.how == "continued"
+    assert "p1" in decision.speakers and "p4" not in decision.speakers

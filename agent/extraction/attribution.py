@@ -95,8 +95,9 @@ class Attributor(SubjectReader):
             decisions[i] = self._judge(self.draft.positions[i], cue, content, subject)
             if subject.carried and not self._in_caption(cue):  # a caption's words go on
                 history.append((cue.start, subject.carried))  # to nobody's next verb
-                if self._pluperfect(cue):
-                    self._background.add(cue.start)
+                if self._pluperfect(cue) or self._nested(cue, content):  # a claim reported
+                    self._background.add(cue.start)  # inside another's statement: either
+                    # may go on ("نافيا ما ذكره مسؤولون اسرائيليون ... . و قال")
         return [decisions[i] for i in range(len(governed))]
 
     # -- which cue governs the content ------------------------------------------------------------
@@ -402,7 +403,9 @@ class Attributor(SubjectReader):
         candidates = set(last)
         if before[-1][0] in self._background:  # "و كان الاسد قال ... . و قال ان": the story's
             main = [speakers for at, speakers in before if at not in self._background]
-            candidates |= main[-1] if main else set()  # speaker may take up again
+            if main:  # speaker may take up again, and then goes on
+                candidates |= main[-1]
+                last = last | main[-1]
         if pronoun:  # "he" may be anyone named since, "they" any body: keep them as candidates
             kinds = ("person",) if personal else ("person", "organization", "group")
             candidates |= {
@@ -445,6 +448,16 @@ class Attributor(SubjectReader):
             not self.english
             and bool(words)
             and any(w.endswith("ت") and w[:-1] in VERBS for w in {words[0], bare_verb(words[0])})
+        )
+
+    def _nested(self, cue: Span, content: Span) -> bool:
+        """The statement lies inside another's content ("نافيا ما ذكره مسؤولون اسرائيليون
+        عن ...": the officials' claim inside Nasrallah's denial)."""
+        return any(
+            c.start <= cue.start < c.end
+            and c != content
+            and not c.start <= content.start < cue.start
+            for c in self._contents
         )
 
     def _in_caption(self, cue: Span) -> bool:

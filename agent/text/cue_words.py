@@ -80,9 +80,11 @@ DOCUMENTS = _fold_set(
     "بيان البيان تقرير التقرير رسالة الرسالة وثيقة الوثيقة مذكرة المذكرة الإعلان تصريح التصريح "
     "الدراسة الخطاب النص statement report letter document memo"
 )
-# A verb's subject comes right after it in Arabic: a preposition there means it was dropped.
+# A verb's subject comes right after it in Arabic: a preposition there (or an adverbial ردا،
+# تعليقا: "و قال ردا على ...") means it was dropped.
 PREPOSITIONS = _fold_set(
-    "في وفي خلال أثناء اثناء لدى عقب بعد قبل أمام امام عبر حول ل لل مع عند إثر اثر in at during "
+    "في وفي خلال أثناء اثناء لدى عقب بعد قبل أمام امام عبر حول ل لل مع عند إثر اثر ردا تعليقا "
+    "تعقيبا in at during "
     "after before on to with from"
 )
 # The particles a cue verb takes, which the subject may stand before (أعرب المنفي عن).
