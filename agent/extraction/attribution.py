@@ -42,6 +42,7 @@ from agent.text.cue_words import (
     RELAY_VERBS,
     SOURCE_AFTER,
     SOURCE_CUE,
+    VERBAL_NOUNS,
     VERBS,
     WORDS,
     bare_verb,
@@ -534,6 +535,10 @@ class Attributor(SubjectReader):
         words = folded_words(self.text[cue.start : cue.end])
         if len(words) == 2 and words[1] in _OWNER_PRONOUNS:
             return True  # any verbal noun written apart from its owner: "عن الحكومة نفي ها"
+        if len(words) == 1:  # "نقلت عن الحكومة نفيها": a verbal noun with its owner glued
+            m = _OWNED.fullmatch(words[0])
+            if m is not None and m.group(1) in VERBAL_NOUNS:
+                return True
         return bool(_POSSESSED_SAYING.fullmatch("".join(words)))
 
     def _document_authors(self, cue: Span, sentence: int) -> Subject | None:
@@ -621,6 +626,7 @@ def _skip_locative(text: str, start: int, end: int) -> int:
 
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
 _OWNER_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
+_OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)")
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
 
 __all__ = ["Attributor", "Decision"]

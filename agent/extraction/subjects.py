@@ -47,7 +47,11 @@ How = Literal["named", "collective", "continued", "described", "unknown", "unnam
 # "نفت في ه حماس", "ادعى فيها البابا": the pronoun of a relative clause before the subject
 _RESUMPTIVE = re.compile(r"\s*(?:في\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))(?!\w)")
 # Words after which a clause, and its subject, begins: "و لكن X قالت", "بينما X قال"
-_SUBJECT_OPENER = re.compile(r"(?<!\w)(?:و\s?لكن|لكن|بينما|فيما|حيث|ان|إن|أن)(?!\w)")
+_SUBJECT_OPENER = re.compile(r"(?<!\w)(?:و\s?|ف\s?)?(?:لكن|بينما|فيما|حيث|ان|إن|أن)(?!\w)")
+# ل before a name right after the verb: the one told ("للشرق الأوسط", "لـ«الحياة»", tokenised
+# "ل الشرق الاوسط"); the span of a name behind لل starts at its second ل
+_DATIVE = re.compile(r"\s*(?:ل{1,2}|لـ)\s*[«\"“]?\s*")
+_CLOSING_MARKS = frozenset('»"”')
 _ADDRESSED = re.compile(r"(?<!\w)(?:الى|إلى|الي)(?!\w)")
 _CLAUSE_BREAK = re.compile(r"[،,;؛:»”\"\n]|(?<!\w)(?:أن|ان|إن|بأن|بان)(?!\w)")
 _RAW_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -105,6 +109,15 @@ class SubjectReader:
         if resumptive is not None:  # Hamas denied"; the subject follows the pronoun
             begin = resumptive.end()
         items = self.heads(self.mentions.within(begin, stop))
+        # "وقال للشرق الأوسط مسؤول", "قال لـ«الحياة»": whom he told is no subject; only after a
+        # verb ("قال بيان لرئاسة الوزراء" is the office's statement)
+        last = folded_words(self.text[cue.start : cue.end])[-1:]
+        told = not self.english and bool(last) and last[0] not in DOCUMENTS
+        if items and told and _DATIVE.fullmatch(self.text[begin : items[0].span.start]):
+            begin = items[0].span.end
+            while begin < stop and self.text[begin] in _CLOSING_MARKS:
+                begin += 1
+            items = self.heads(self.mentions.within(begin, stop))
         words = folded_words(self.text[begin:stop])
         while words and words[0] in ADVERBS:
             words.pop(0)

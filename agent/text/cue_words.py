@@ -91,6 +91,11 @@ PREPOSITIONS = _fold_set(
 PARTICLES = _fold_set("عن على إلى الى الي في من مع on to out for about with")
 ADVERBS = _fold_set("بشدة مجددا صراحة أيضا ايضا كذلك اليوم أمس امس ثم كما then also again")
 OBJECT_VERBS = _fold_set("دعا حث طالب ناشد urged")
+# Verbal nouns a statement is reported by, owned by a pronoun (قوله، نفيها، تأكيده).
+VERBAL_NOUNS = _fold_set(
+    "قول نفي تأكيد تاكيد إعلان اعلان رفض اتهام تحذير دعوة دعوت مطالبة مطالبت تصريح انتقاد "
+    "ترحيب تنديد وصف إشارة اشارة اشارت اعتبار تشديد"
+)
 # Verbs that relay another's words (نقلت الصحيفة عن مصادر ...): the source after عن speaks too.
 RELAY_VERBS = _fold_set("نقل نقلت نسب نسبت أورد أوردت روى روت")
 # Common attribution verbs, whose dual (اكدا) and plural (اكدوا) forms speak for several.
@@ -158,6 +163,7 @@ __all__ = [
     "RELAY_VERBS",
     "SOURCE_AFTER",
     "SOURCE_CUE",
+    "VERBAL_NOUNS",
     "VERBS",
     "WORDS",
     "bare_verb",
