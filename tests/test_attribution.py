@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -659,3 +660,24 @@ def test_an_adverbial_after_the_verb_means_its_subject_was_dropped() -> None:
     decision = _check(text, answer)[0][i]
     assert decision.status == "confirmed" and decision.how == "continued"
     assert "p1" in decision.speakers and "p4" not in decision.speakers
+
+
+def test_a_cue_copied_with_its_subject_names_it() -> None:
+    # "و اضاف قائلا ... قال كوبل": a careful answer may copy the cue as "قال كوبل"
+    case = FRESH8 / "ar_nf_wahda_jazira_derby_saleh_kobel"
+    text, answer = _load(case)
+    i = next(i for i, p in enumerate(answer["positions"]) if p["speaker_id"] == "p4")
+    decision = _check(text, answer)[0][i]
+    cue = decision.cue
+    assert cue is not None
+    subject = re.search(r"\s*(\S+)", text[cue.end :])
+    assert subject is not None
+    answer["positions"][i]["cue"] = text[cue.start : cue.end + subject.end()]
+    assert _check(text, answer)[0][i].status == "confirmed"
+
+
+def test_a_name_part_behind_a_proclitic_is_a_word() -> None:
+    # "و افاد بيان صادر عن يونيفيل": "يان" (of يان ايغلاند) is no mention inside "بيان"
+    text, answer = _load(FRESH8 / "ar_nf_unifil_withdrawal_annan_cluster_bombs")
+    decision = _check(text, answer)[0][_position(answer, "وحدات اسرائيلية انسحبت")]
+    assert decision.status == "confirmed" and "p7" not in decision.speakers

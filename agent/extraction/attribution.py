@@ -167,6 +167,9 @@ class Attributor(SubjectReader):
     ) -> Subject:
         sentence = self.sentence_of(cue.start)
         lo = self.sentences[sentence][0] if self.sentences else 0
+        inside = self.heads(self.mentions.within(cue.start + 1, cue.end))
+        if inside and not self.english:  # the cue copied with its subject: "قال كوبل"،
+            return self.named(inside[0], inside)  # "صرح دين", "تقول بريطانيا"
         participle = self._is_continuation(cue)
         if (participle and self.english) or self._possessed_noun(cue):  # "with X calling for",
             written = self._right_before(lo, cue)  # "نسبت الوكالة الى وزير اسرائيلي قوله"

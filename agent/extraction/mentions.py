@@ -139,6 +139,8 @@ def _name_parts(
             if len(key) < NAME_PART_MIN_LEN or key in NAME_PART_STOPWORDS or words[key] != {p.id}:
                 continue
             for span in run.spans(token):
+                if span.start > 0 and run.article[span.start - 1].isalpha():
+                    continue  # behind a proclitic a part is a word: "يان" in "بيان"
                 if not any(s <= span.start and span.end <= e for s, e in taken):
                     parts.append(Mention(span, p.id, "part"))
     return parts
