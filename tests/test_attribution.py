@@ -681,3 +681,16 @@ def test_a_name_part_behind_a_proclitic_is_a_word() -> None:
     text, answer = _load(FRESH8 / "ar_nf_unifil_withdrawal_annan_cluster_bombs")
     decision = _check(text, answer)[0][_position(answer, "وحدات اسرائيلية انسحبت")]
     assert decision.status == "confirmed" and "p7" not in decision.speakers
+
+
+def test_a_cue_copied_with_the_word_after_its_verb_is_read_from_the_verb() -> None:
+    # "و قال ل الشرق الاوسط ..." copied "قال ل"; "اكدت الصحيفة ان سول ساهمت" copied with the
+    # paper: what follows the verb inside the cue is read as the text after the verb.
+    case = FRESH7 / "ar_nf_times_ban_ki_moon_korea_aid_campaign"
+    text, answer = _load(case)
+    i = next(i for i, p in enumerate(answer["positions"]) if p["cue"] == "اكدت")
+    decision = _check(text, answer)[0][i]
+    cue = decision.cue
+    assert cue is not None and text[cue.end : cue.end + 9] == " الصحيفة "
+    answer["positions"][i]["cue"] = "اكدت الصحيفة"
+    assert _check(text, answer)[0][i].status == "confirmed"

@@ -36,6 +36,7 @@ from agent.text.cue_words import (
     ENGLISH_PRONOUN_SUBJECTS,
     OBJECT_VERBS,
     OPENING_QUOTES,
+    PARTICLES,
     PLURAL_PARTICIPLE,
     PLURAL_VERB,
     QUOTED_AS,
@@ -170,6 +171,9 @@ class Attributor(SubjectReader):
         inside = self.heads(self.mentions.within(cue.start + 1, cue.end))
         if inside and not self.english:  # the cue copied with its subject: "قال كوبل"،
             return self.named(inside[0], inside)  # "صرح دين", "تقول بريطانيا"
+        verb = self._verb_of(cue)  # "اكدت الصحيفة", "قالت في": read from the verb
+        if verb is not None:
+            cue = verb
         participle = self._is_continuation(cue)
         if (participle and self.english) or self._possessed_noun(cue):  # "with X calling for",
             written = self._right_before(lo, cue)  # "نسبت الوكالة الى وزير اسرائيلي قوله"
@@ -200,7 +204,8 @@ class Attributor(SubjectReader):
             # not before a verb joined by و: "... " عجرفة " اسرائيل وات هم ها" is no
             # "اسرائيل اتهم"; what precedes و belongs to the verb before
             joined = self._joined_by_waw(cue)
-            if (found is None or found.how == "continued") and not participle and not joined:
+            undecided = found is None or found.how in ("continued", "unknown")  # "التي رفضت
+            if undecided and not participle and not joined:  # التعليق": the object follows
                 found = self.before(self.clause_start(cue.start, sentence), cue.start) or found
             if (found is None or found.how == "continued") and not participle:
                 found = self._pluperfect_subject(cue) or found  # "و كان انان ... قد عبر"
@@ -226,6 +231,21 @@ class Attributor(SubjectReader):
         # an unlisted description ("وقال الدبلوماسي المخضرم") refers back, as a pronoun does
         personal = found is not None and found.evidence in ENGLISH_PRONOUN_SUBJECTS  # he, she
         return self._continued(cue, sentence, history, pronoun=found is not None, personal=personal)
+
+    def _verb_of(self, cue: Span) -> Span | None:
+        """The verb of an Arabic cue copied with what follows it ("اكدت الصحيفة"): the rest is
+        read as the text after the verb. Not a verb with its particle (أعرب عن)."""
+        if self.english:
+            return None
+        first = re.match(r"\S+", self.text[cue.start : cue.end])
+        rest = folded_words(self.text[cue.start + first.end() : cue.end]) if first else []
+        if first is None or not rest or all(w in PARTICLES | _OWNER_PRONOUNS for w in rest):
+            return None  # "أعرب عن", "نفي ها"
+        word = folded_words(first.group())[:1]
+        stems = {w for v in word for w in (v, bare_verb(v), v[:-1], bare_verb(v)[:-1])}
+        if not stems & VERBS:
+            return None
+        return Span(start=cue.start, end=cue.start + first.end())
 
     def _quotation_before(self, lo: int, cue: Span) -> int | None:
         """Where a quotation of this sentence closes right before the cue ('"…", said
