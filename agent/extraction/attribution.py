@@ -121,7 +121,9 @@ class Attributor(SubjectReader):
                     if cost > CUE_BEFORE_MAX_GAP:
                         continue
                 elif cue.start >= content.end and cue.start < hi and self._quoted(content, cue):
-                    cost = cue.start - content.end
+                    # from the end of the quotation holding the content: part of a quotation
+                    # ('"… . A part of it …," Smith said') is as near to its cue as the whole
+                    cost = cue.start - self._quotation_end(content)
                     if cost > CUE_AFTER_MAX_GAP:
                         continue
                     cost += 1  # a cue before its content is the usual order
@@ -132,6 +134,11 @@ class Attributor(SubjectReader):
                 if best is None or cost < best[0]:
                     best = (cost, cue, content)
         return None if best is None else (best[1], best[2])
+
+    def _quotation_end(self, content: Span) -> int:
+        """Where the quotation holding `content` ends (the content's own end if none does)."""
+        ends = [b for a, b in self.run.quotations() if a <= content.start and content.end <= b]
+        return max(ends, default=content.end)
 
     def _quoted(self, content: Span, cue: Span) -> bool:
         """Content may come before its cue: in English always, in Arabic only a quotation."""
@@ -506,8 +513,8 @@ class Attributor(SubjectReader):
 
     def _joined_by(self, cue: Span, conjunctions: str) -> bool:
         words = folded_words(self.text[cue.start : cue.end])
-        if words and bare_verb(words[0]) != words[0]:
-            return words[0][0] in conjunctions
+        if words and (bare_verb(words[0]) != words[0] or (words[0] in ("و", "ف") and words[1:])):
+            return words[0][0] in conjunctions  # "وقال", or "و قال" copied whole
         before = _JOINED_BEFORE.search(self.text[max(0, cue.start - 3) : cue.start])
         return before is not None and before.group().strip() in conjunctions
 
