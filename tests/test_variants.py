@@ -1,0 +1,34 @@
+"""Correct answers copied differently keep their verdict (benchmarks/validator_variants.py)."""
+
+from __future__ import annotations
+
+from benchmarks import validator as vb
+from benchmarks.validator_variants import KINDS, _variants, measure
+
+
+def test_each_kind_of_recopied_span_is_made() -> None:
+    said = "وقال الوزير إن "
+    content = " ".join(f"كلمة{i}" for i in range(16))
+    text = said + content + " ."
+    cue = (1, 4)  # قال
+    made = {
+        kind: value
+        for kind, _, value in _variants(text, cue, (len(said), len(said) + len(content)))
+    }
+    assert made[KINDS[1]] == "قال الوزير"
+    assert KINDS[2] not in made  # "وقال" is written glued: no separate conjunction
+    assert KINDS[0] not in made  # the minister stands between: not a complementizer alone
+    assert made[KINDS[3]].split() == content.split()[:12]
+    again = {
+        kind: value
+        for kind, _, value in _variants("قال إن " + content, (0, 3), (7, 7 + len(content)))
+    }
+    assert again[KINDS[0]] == "إن " + content
+
+
+def test_recopied_spans_of_correct_answers_are_rarely_flagged() -> None:
+    cases = [c for c in vb.load_cases("fresh7")]
+    result = measure(cases)
+    assert all(n > 0 for n, _ in result.values() if n) and sum(n for n, _ in result.values()) > 100
+    flagged = sum(f for _, f in result.values())
+    assert flagged <= 0.05 * sum(n for n, _ in result.values())
