@@ -694,3 +694,13 @@ def test_a_cue_copied_with_the_word_after_its_verb_is_read_from_the_verb() -> No
     assert cue is not None and text[cue.end : cue.end + 9] == " الصحيفة "
     answer["positions"][i]["cue"] = "اكدت الصحيفة"
     assert _check(text, answer)[0][i].status == "confirmed"
+
+
+def test_unquoted_first_person_words_go_on_from_the_cue_before() -> None:
+    # "قال ان هدف نا في لقاء تايلاند ... .\nكان الهدف الفوز و الحمد لله ان تحقق .\nصحيح كانت هناك
+    # حالة من الارتباك ... لكن نا راضون": the team director's words, no marks, no new cue
+    case = SPLITS / "fresh9" / "ar_nf_qatar_asian_cup_maliki_uzbekistan"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "صحيح كانت هناك")]
+    assert decision.status != "detached" and decision.cue is not None
+    assert text[decision.cue.start : decision.cue.end] == "قال"

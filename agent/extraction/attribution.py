@@ -61,6 +61,7 @@ CUE_BEFORE_MAX_GAP = 1000  # characters from a cue to the content it introduces,
 CUE_AFTER_MAX_GAP = 80  # characters from a quotation's end to the cue after it ('…,' he said)
 CARRY_MAX_SENTENCES = 5  # a dropped subject continues an attribution at most this far back
 COLLECTIVE_SENTENCES_BACK = 3  # a collective stands for those named this far back
+SPEECH_SENTENCES = 2  # unquoted first-person words go on from a cue at most this far back
 
 
 @dataclass(frozen=True)
@@ -129,11 +130,24 @@ class Attributor(SubjectReader):
                     cost += 1  # a cue before its content is the usual order
                 elif self._opens_previous(cue, content, sentence):
                     cost = CUE_BEFORE_MAX_GAP  # "وقال:" then the quotation in the next sentence
+                elif self._speech_goes_on(cue, content, sentence):
+                    cost = CUE_BEFORE_MAX_GAP + 1
                 else:
                     continue
                 if best is None or cost < best[0]:
                     best = (cost, cue, content)
         return None if best is None else (best[1], best[2])
+
+    def _speech_goes_on(self, cue: Span, content: Span, sentence: int) -> bool:
+        """Words in the first person, in the sentence or two after the cue's, go on with what
+        it introduced when no mark closes it ("قال ان هدفنا ... .\nكان الهدف الفوز ... لكننا
+        راضون"): a speaker's unquoted words, not the writer's."""
+        if not self.sentences or sentence == 0:
+            return False
+        cue_sentence = self.sentence_of(cue.start)
+        if not 1 <= sentence - cue_sentence <= SPEECH_SENTENCES or cue.end > content.start:
+            return False
+        return bool(_FIRST_PERSON.search(self.text, content.start, content.end))
 
     def _quotation_end(self, content: Span) -> int:
         """Where the quotation holding `content` ends (the content's own end if none does)."""
@@ -640,6 +654,10 @@ _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حي
 _RELATIVE = re.compile(r"(?<!\w)(?:الذي|الذى|التي|الذين|اللذين|اللتين)(?!\w)")
 _ONLY_RELATIVE = re.compile(r"\s*(?:الذي|الذى|التي|الذين|اللذين|اللتين)\s*")
 _IN_IT = re.compile(r"(?<!\w)(?:في\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
+# First person: "نا"/"ني" written apart (NewsFANE) or glued (هدفنا، لكننا), انا، نحن; we, I, our
+_FIRST_PERSON = re.compile(
+    r"(?<!\S)(?:نا|ني|انا|أنا|نحن)(?!\S)|[\u0621-\u064a]{2,}نا(?!\S)|\b(?:we|our|I)\b"
+)
 _SPEAKER_KINDS = ("person", "state", "organization", "group")
 _FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
 _MOUTHPIECE = re.compile(r"(?<!\w)(?:عبر|على لسان|علي لسان|بلسان)(?!\w)")
