@@ -21,11 +21,10 @@ PLURAL_VERB = re.compile(r"[\u0621-\u064a]{2,}(?:وا|وه|وها|وهم|وهم�
 OPENING_QUOTES = frozenset("\"“«„'‘`")
 # "… ـ حسب ما ردده المتظاهرون ـ": Arabic reported content followed by its source
 # (and in the tokenised spelling of some corpora: "ك ما افادت الشرطة")
-SOURCE_AFTER = re.compile(
-    r"(?:حسب|بحسب|وفق|وفقا|طبقا|استنادا|على حد|ك\s?ما)\s*(?:ل\s*|الى\s*|إلى\s*)?(?:ما)?\s*$"
-)
+_SOURCE_WORDS = r"حسب|بحسب|وفق|وفقا|طبقا|استنادا|ك\s?ما"
+SOURCE_AFTER = re.compile(rf"(?:{_SOURCE_WORDS}|على حد)\s*(?:ل\s*|الى\s*|إلى\s*)?(?:ما)?\s*$")
 # A cue that is itself such a phrase: "... 10 الاف شخص حسب تقديرات السلطات"
-SOURCE_CUE = re.compile(r"(?:و\s?)?(?:حسب|بحسب|وفق|وفقا|طبقا|نقلا|استنادا|ك\s?ما)(?!\w)")
+SOURCE_CUE = re.compile(rf"(?:و\s?)?(?:{_SOURCE_WORDS}|نقلا)(?!\w)")
 # Arabic plural participles (مطالبين, مؤكدين): the statement is several people's
 PLURAL_PARTICIPLE = re.compile(r"م[\u0621-\u064a]{3,}ين")
 # English words between a name and its verb that leave the name the verb's subject
