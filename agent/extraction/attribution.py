@@ -356,7 +356,7 @@ class Attributor(SubjectReader):
         named = {
             m.pid
             for m in self.mentions.within(start, end)
-            if self.mentions.kinds.get(m.pid) in ("person", "state", "organization", "group")
+            if self.mentions.kinds.get(m.pid) in _SPEAKER_KINDS
         }
         named |= {pid for at, speakers in history if at >= start for pid in speakers}
         return Subject("collective", frozenset(named), evidence)
