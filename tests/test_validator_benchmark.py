@@ -198,9 +198,7 @@ def test_held_out_cases_use_text_no_other_case_uses(split: str) -> None:
         assert ids and all(any(i.endswith(m) or m in i for m in mine) for i in ids), d.name
 
 
-@pytest.mark.parametrize(
-    "split", ["fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"]
-)
+@pytest.mark.parametrize("split", vb.SPLITS[3:])  # fresh2 onwards
 def test_held_out_articles_share_no_sentence_with_any_other_case(split: str) -> None:
     """Beyond the ids: no line of a held-out article is in an earlier case's or fixture's text."""
     others = [d / "article.txt" for part in _EARLIER[split] for d in vb.split_dirs(part)]
@@ -213,10 +211,7 @@ def test_held_out_articles_share_no_sentence_with_any_other_case(split: str) -> 
         assert not [x for x in lines if len(x) > 40 and x in corpus], d.name
 
 
-@pytest.mark.parametrize(
-    "split",
-    ["fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"],
-)
+@pytest.mark.parametrize("split", vb.SPLITS[2:])  # every held-out split
 def test_a_held_out_split_is_its_own_split_and_part_of_all(split: str, tmp_path: Path) -> None:
     fresh = vb.load_cases(split)
     assert fresh and {c.split for c in fresh} == {split}  # no fixtures, no other split
