@@ -704,3 +704,61 @@ def test_unquoted_first_person_words_go_on_from_the_cue_before() -> None:
     decision = _check(text, answer)[0][_position(answer, "صحيح كانت هناك")]
     assert decision.status != "detached" and decision.cue is not None
     assert text[decision.cue.start : decision.cue.end] == "قال"
+
+
+FRESH10 = SPLITS / "fresh10"
+FRESH11 = SPLITS / "fresh11"
+
+
+@pytest.mark.parametrize(
+    "content_start",
+    [
+        "No , because it is in the interest",  # "RK : No , because ...": the label speaks
+        "that , behind the scenes",  # "Indeed , I could imagine that": RK's first person
+        "positively that the scientists",  # "I can say positively", the answer's next paragraph
+    ],
+)
+def test_a_transcript_label_names_the_speaker_of_its_answer(content_start: str) -> None:
+    case = FRESH10 / "en_qasrl_paektu_volcano_kelly_north_korea"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, content_start)]
+    assert decision.status == "confirmed" and decision.speakers == {"p1"}
+    swapped, problems = _swapped(case, content_start, "p2")
+    assert swapped.status == "wrong" and problems
+
+
+def test_first_person_far_from_any_label_is_not_the_labels() -> None:
+    # Four paragraphs after "Titley : I hope not": the writer's own words, nobody's answer
+    from agent.extraction.transcript import ANSWER_PARAGRAPHS, Transcript
+    from agent.models import Span
+
+    text = "Titley : I hope not .\n\n" + "A paragraph .\n\n" * ANSWER_PARAGRAPHS + "I hope so ."
+    transcript = Transcript(text)
+    (label,) = transcript.labels
+    assert text[label.start : label.end] == "Titley"
+    near = text.index("hope")
+    far = text.rindex("hope")
+    assert transcript.answered_by(Span(start=near, end=near + 4)) == label
+    assert transcript.answered_by(Span(start=far, end=far + 4)) is None
+
+
+def test_kana_then_qad_keeps_its_subject_and_the_verbs_joined_after_it() -> None:
+    # "و كانت رايس قد حذرت الحكومة السودانية ... و دعت ها الى" then "و اشارت الى": Rice warns,
+    # the government is the object; her next verbs go on with her, not with it.
+    case = FRESH11 / "ar_nf_sudan_karti_nafie_rice_aboulgheit"
+    text, answer = _load(case)
+    decisions = _check(text, answer)[0]
+    for start in ('من " عواقب', "الى القبول", "ان ه اذا اختار"):
+        decision = decisions[_position(answer, start)]
+        assert decision.status == "confirmed" and decision.speakers == {"p2"}, start
+
+
+def test_a_relative_verb_has_the_antecedent_as_its_subject() -> None:
+    # "بقرار المحكمة العليا الاميركية التي اعتبرت ان الرئيس ... تجاوز": the court held it,
+    # inside an official's announcement
+    case = FRESH11 / "ar_nf_guantanamo_bill_frist_hunter_hamdan_official"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "ان الرئيس جورج بوش")]
+    assert decision.status == "confirmed" and decision.speakers == {"p1"}
+    swapped, problems = _swapped(case, "ان الرئيس جورج بوش", "p7")
+    assert swapped.status == "wrong" and problems

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from agent.extraction.subjects import How, Subject, SubjectReader
+from agent.extraction.transcript import Transcript
 from agent.models import Span
 from agent.text.cue_words import (
     CIRCUMSTANTIAL,
@@ -88,6 +89,7 @@ class Attributor(SubjectReader):
         history: list[tuple[int, frozenset[str]]] = []  # (cue start, speakers) decided so far
         self._background: set[int] = set()  # cues of background statements ("و كان X قال")
         self._contents = [pair[1] for pair in governed if pair is not None]
+        self.transcript = Transcript(self.text)
         for i in order:
             pair = governed[i]
             if pair is None:
@@ -189,6 +191,10 @@ class Attributor(SubjectReader):
     ) -> Subject:
         sentence = self.sentence_of(cue.start)
         lo = self.sentences[sentence][0] if self.sentences else 0
+        label = self.transcript.label_of(cue) or self.transcript.answered_by(cue)
+        named = self.heads(self.mentions.within(label.start, label.end)) if label else []
+        if named:  # "RK : No , because", and "I hope" in RK's answer: the label names who speaks
+            return self.named(named[0], named)
         inside = self.heads(self.mentions.within(cue.start + 1, cue.end))
         if inside and not self.english:  # the cue copied with its subject: "قال كوبل"،
             return self.named(inside[0], inside)  # "صرح دين", "تقول بريطانيا"
@@ -221,7 +227,11 @@ class Attributor(SubjectReader):
                 found = self.after(cue, after_end) or found  # not "telling the Daily Mail"
         else:  # Arabic is VSO; a subject before the verb opens its clause
             after_end = content.start if cue.end <= content.start else cue.end
-            found = self.after(cue, after_end)
+            # "كانت رايس قد حذرت الحكومة", "المحكمة التي اعتبرت ان": the subject is written
+            # before the verb, and what follows the verb is its object
+            found = None if participle else self._pluperfect_subject(cue, adjacent=True)
+            found = found or (None if participle else self._antecedent(cue))
+            found = found or self.after(cue, after_end)
             # not before a verb joined by و: "... " عجرفة " اسرائيل وات هم ها" is no
             # "اسرائيل اتهم"; what precedes و belongs to the verb before
             joined = self._joined_by_waw(cue)
@@ -378,7 +388,8 @@ class Attributor(SubjectReader):
         if not (self.english or participle or pronoun) and (
             self._coordinated(cue) or (not same and self._resumptive(cue))
         ):
-            opening = self._verb_before_subject(same[-1][0] if same else lo, cue)
+            known = same[-1][1] if same and not self._in_relative(same[-1][0]) else None
+            opening = self._verb_before_subject(same[-1][0] if same else lo, cue, known=known)
             if opening:  # "انتقدت روسيا الاتفاق ووصفته", "فيما نفت تل أبيب ذلك وقالت"
                 return Subject("continued", opening, "(subject of the verb before)")
             named = frozenset(  # "... دانت الصين التي قتل احد مراقبيها و طالبت": the verb
@@ -532,27 +543,54 @@ class Attributor(SubjectReader):
         before = _JOINED_BEFORE.search(self.text[max(0, cue.start - 3) : cue.start])
         return before is not None and before.group().strip() in conjunctions
 
-    def _verb_before_subject(self, lo: int, cue: Span) -> frozenset[str]:
+    def _in_relative(self, at: int) -> bool:
+        """A verb opening a relative clause ("خطاب الاسد الذي اتهم فيه"): the verb joined to
+        the next one by و is the main clause's ("... و رات في ذلك تحريضا": the papers saw)."""
+        return bool(_RELATIVE_BEFORE.search(self.text, max(0, at - 12), at))
+
+    def _antecedent(self, cue: Span) -> Subject | None:
+        """The participant named right before a relative whose verb is the cue ("بقرار المحكمة
+        العليا الاميركية التي اعتبرت ان"): the relative clause's subject."""
+        relative = _RELATIVE_BEFORE.search(self.text, max(0, cue.start - 12), cue.start)
+        if relative is None:
+            return None
+        lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
+        heads = self.heads(self.mentions.within(lo, relative.start()))
+        last = max(heads, key=lambda m: (m.span.end, -m.span.start), default=None)
+        if last is None or self.text[last.span.end : relative.start()].strip():
+            return None
+        if self.mentions.kinds.get(last.pid) not in _SPEAKER_KINDS:
+            return None
+        return self.named(last, [last])
+
+    def _verb_before_subject(
+        self, lo: int, cue: Span, known: frozenset[str] | None = None
+    ) -> frozenset[str]:
         """The subject of the last clause since `lo` (the sentence's start, or its last
         statement's cue) that names one (a participant right after its verb, or opening it): a
         coordinated verb with no subject goes on with it, rather than with an earlier speaker.
         A relative clause between them may hold the verb instead ("تصريحات وزير الشؤون الدينية
-        اعجاز الحق التي ادلى بها ... وقال فيها"): then the relative's antecedent may speak too."""
+        اعجاز الحق التي ادلى بها ... وقال فيها"): then the relative's antecedent may speak too.
+        `known`: the speakers decided for the statement whose cue opens the first clause ("و
+        كانت رايس قد حذرت الحكومة ... و دعت ها"), not re-read from the words after its verb."""
         clauses = _CLAUSE_OPENING.finditer(self.text, lo, cue.start)
         starts = [lo] + [m.end() for m in clauses]
         subject: Mention | None = None
         for start, end in zip(starts, [*starts[1:], cue.start], strict=True):
             if any(c.start <= start < c.end for c in self._contents):
                 continue  # "إن العلاقات ممتازة، وإن مصر ستدعم": a clause of what was stated
+            if start == lo and known:
+                continue
             start = _skip_locative(self.text, start, end)  # "و في موسكو اصدرت الخارجية"
             heads = self.heads(self.mentions.within(start, end))
             if heads and self.lead_words(start, heads[0].span.start) <= 1:
                 subject = heads[0]
-        if subject is None:
+        if subject is None and not known:
             return frozenset()
-        speakers = {subject.pid}
-        for rel in _RELATIVE.finditer(self.text, subject.span.end, cue.start):
-            before = self.heads(self.mentions.within(subject.span.end, rel.start()))
+        speakers = {subject.pid} if subject is not None else set(known or ())
+        anchor = subject.span.end if subject is not None else lo
+        for rel in _RELATIVE.finditer(self.text, anchor, cue.start):
+            before = self.heads(self.mentions.within(anchor, rel.start()))
             if before:
                 speakers.add(before[-1].pid)
         return frozenset(speakers)
@@ -603,17 +641,23 @@ class Attributor(SubjectReader):
         )
         return Subject("described", authors, "(the statement's authors)") if authors else None
 
-    def _pluperfect_subject(self, cue: Span) -> Subject | None:
-        """The subject right after كان in "و كان X الموجود في روما ... قد عبر"."""
+    def _pluperfect_subject(self, cue: Span, adjacent: bool = False) -> Subject | None:
+        """The subject right after كان in "و كان X الموجود في روما ... قد عبر"; `adjacent`:
+        only where the subject's last word or قد stands right before the verb ("و كانت رايس
+        قد حذرت الحكومة السودانية"), so what follows the verb is its object."""
         lo = self.clause_start(cue.start, self.sentence_of(cue.start))
         was = list(_PLUPERFECT.finditer(self.text, lo, cue.start))  # as written: offsets
         if not was:  # must hold; the last كان ("عن ما كانت عليه قبل الحرب حينما كان خبراء
             return None  # الطاقة يقدرون")
         start = was[-1].end()
         items = self.heads(self.mentions.within(start, cue.start))
-        if items and self.lead_words(start, items[0].span.start) == 0:
-            return self.named(items[0], items)
-        return None
+        if not items or self.lead_words(start, items[0].span.start) != 0:
+            return None
+        if adjacent:
+            last = max(m.span.end for m in self.mentions.within(start, cue.start))
+            if set(folded_words(self.text[last : cue.start])) - {"قد"}:
+                return None
+        return self.named(items[0], items)
 
     def _pluperfect(self, cue: Span) -> bool:
         """ "و كان X قد قال / و كان X قال": a background statement inside someone else's story."""
@@ -652,6 +696,7 @@ _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
 _RELATIVE = re.compile(r"(?<!\w)(?:الذي|الذى|التي|الذين|اللذين|اللتين)(?!\w)")
+_RELATIVE_BEFORE = re.compile(r"(?<!\w)(?:الذي|الذى|التي|الذين|اللذين|اللتين)\s*$")
 _ONLY_RELATIVE = re.compile(r"\s*(?:الذي|الذى|التي|الذين|اللذين|اللتين)\s*")
 _IN_IT = re.compile(r"(?<!\w)(?:في\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
 # First person: "نا"/"ني" written apart (NewsFANE) or glued (هدفنا، لكننا), انا، نحن; we, I, our
