@@ -762,3 +762,23 @@ def test_a_relative_verb_has_the_antecedent_as_its_subject() -> None:
     assert decision.status == "confirmed" and decision.speakers == {"p1"}
     swapped, problems = _swapped(case, "ان الرئيس جورج بوش", "p7")
     assert swapped.status == "wrong" and problems
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speakers"),
+    [
+        # "و هو لا يامل اكثر من معالجة الملف ، لا حل ه على حد قول ه": the phrase is the cue
+        ("ar_nf_iran_annan_patience_solana_steinmeier", "لا يامل اكثر", {"p6"}),
+        # "ما حمل فان باستن على تفضيل ... هانتيلار علي ه لان ه " الافضل " حسب راي ه": van
+        # Basten's opinion, though Nistelrooy spoke last
+        ("ar_nf_nistelrooy_criticises_van_basten", "الافضل", {"p1", "p2"}),
+    ],
+)
+def test_a_source_phrase_after_the_content_with_a_pronoun_owner(
+    case: str, content_start: str, speakers: set[str]
+) -> None:
+    text, answer = _load(FRESH10 / case)
+    decision = _check(text, answer)[0][_position(answer, content_start)]
+    assert decision.status == "confirmed" and speakers <= decision.speakers
+    assert decision.cue is not None and decision.content is not None
+    assert decision.cue.start > decision.content.start
