@@ -18,7 +18,7 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from agent.batch.engine import BatchRecord, BatchStats, extract_many
+from agent.batch.engine import YOUNG_THRESHOLD, BatchRecord, BatchStats, extract_many
 from agent.batch.io import ResultWriter, iter_input, scan_output
 from agent.batch.pricing import PRICES, parse_price, price_for
 from agent.errors import AuthenticationError, ConfigError
@@ -111,13 +111,15 @@ class FreezeWatch(Script):
     def __init__(self, latency: float = 0.0) -> None:
         super().__init__(latency)
         self.frozen: list[int] = []
+        self.thresholds: list[tuple[int, int, int]] = []
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.frozen.append(gc.get_freeze_count())
+        self.thresholds.append(gc.get_threshold())
         return await super().__call__(request)
 
 
-def test_long_lived_objects_are_hidden_from_the_collector_only_while_runs_last() -> None:
+def test_the_collector_is_tuned_only_while_runs_last() -> None:
     short, long = FreezeWatch(latency=0.01), FreezeWatch(latency=0.05)
 
     async def both() -> None:
@@ -131,8 +133,13 @@ def test_long_lived_objects_are_hidden_from_the_collector_only_while_runs_last()
         await asyncio.gather(run(short, 1), run(long, 12))
 
     assert gc.get_freeze_count() == 0
+    before = gc.get_threshold()
     asyncio.run(both())
     assert gc.get_freeze_count() == 0  # given back when the last run ended
+    # young collections rarer while any run lasts (every article allocates thousands of
+    # containers), the user's own thresholds back after the last
+    assert gc.get_threshold() == before
+    assert {t[0] for t in short.thresholds + long.thresholds} == {max(before[0], YOUNG_THRESHOLD)}
     # the modules, client and schemas: frozen from the first request to the last, including
     # the requests the longer run sent after the shorter one had finished
     assert len(long.frozen) == 12 and min(short.frozen + long.frozen) > 10_000
