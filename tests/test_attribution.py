@@ -782,3 +782,30 @@ def test_a_source_phrase_after_the_content_with_a_pronoun_owner(
     assert decision.status == "confirmed" and speakers <= decision.speakers
     assert decision.cue is not None and decision.content is not None
     assert decision.cue.start > decision.content.start
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start"),
+    [
+        # "قال ان هدف نا في لقاء تايلاند ... .\nكان الهدف الفوز و الحمد لله ان تحقق ."
+        ("ar_nf_qatar_asian_cup_maliki_uzbekistan", "كان الهدف الفوز"),
+        # "و اضاف المتحدث لا توجد عمليات جديدة .\nلكن كانت هناك عملية قبل يومين ..."
+        ("ar_nf_darfur_rebels_kulkul_army_spokesman", "لكن كانت هناك عملية"),
+    ],
+)
+def test_unmarked_speech_goes_on_into_the_next_sentence(case: str, content_start: str) -> None:
+    text, answer = _load(SPLITS / "fresh9" / case)
+    i = _position(answer, content_start)
+    decision = _check(text, answer)[0][i]
+    assert decision.status in ("confirmed", "unresolved") and decision.cue is not None
+    assert decision.cue.end < text.index(content_start)  # the cue of the sentence before
+
+
+def test_unmarked_speech_stops_after_one_sentence_without_first_person_or_but() -> None:
+    # The spokesman's sentence with "لكن" changed to "و" (a composed variant of the real one):
+    # nothing says the speaker goes on, so the content is detached from the cue before.
+    text, answer = _load(SPLITS / "fresh9" / "ar_nf_darfur_rebels_kulkul_army_spokesman")
+    i = _position(answer, "لكن كانت هناك عملية")
+    text = text.replace("لكن كانت هناك عملية", "و كانت هناك عملية")
+    answer["positions"][i]["content"] = answer["positions"][i]["content"].replace("لكن", "و", 1)
+    assert _check(text, answer)[0][i].status == "detached"

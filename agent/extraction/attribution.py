@@ -149,7 +149,15 @@ class Attributor(SubjectReader):
         cue_sentence = self.sentence_of(cue.start)
         if not 1 <= sentence - cue_sentence <= SPEECH_SENTENCES or cue.end > content.start:
             return False
-        return bool(_FIRST_PERSON.search(self.text, content.start, content.end))
+        if _FIRST_PERSON.search(self.text, content.start, content.end):
+            return True
+        if sentence - cue_sentence != 1 or self.english:  # English marks its quotations
+            return False
+        # the very next sentence, after words in the first person ("قال ان هدف نا ... .\nكان
+        # الهدف الفوز"), or opening with "but" ("و اضاف المتحدث لا توجد عمليات جديدة .\nلكن
+        # كانت هناك عملية"): the speaker goes on
+        said = self.text[cue.end : self.sentences[cue_sentence][1]]
+        return bool(_FIRST_PERSON.search(said) or _BUT.match(self.text, content.start))
 
     def _quotation_end(self, content: Span) -> int:
         """Where the quotation holding `content` ends (the content's own end if none does)."""
@@ -733,6 +741,7 @@ _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
 _RELATIVE = re.compile(r"(?<!\w)(?:الذي|الذى|التي|الذين|اللذين|اللتين)(?!\w)")
+_BUT = re.compile(r"(?:و\s?)?لكن(?!\w)")
 _PRONOUN_WORDS = frozenset({"ه", "ها", "هم", "هما"})  # the split-off possessors of NewsFANE
 _RELATIVE_BEFORE = re.compile(r"(?<!\w)(?:الذي|الذى|التي|الذين|اللذين|اللتين)\s*$")
 _ONLY_RELATIVE = re.compile(r"\s*(?:الذي|الذى|التي|الذين|اللذين|اللتين)\s*")
