@@ -809,3 +809,45 @@ def test_unmarked_speech_stops_after_one_sentence_without_first_person_or_but() 
     text = text.replace("لكن كانت هناك عملية", "و كانت هناك عملية")
     answer["positions"][i]["content"] = answer["positions"][i]["content"].replace("لكن", "و", 1)
     assert _check(text, answer)[0][i].status == "detached"
+
+
+FRESH12 = SPLITS / "fresh12"
+FRESH13 = SPLITS / "fresh13"
+
+
+def test_words_a_book_relays_from_him_are_his_and_go_on_as_his() -> None:
+    # "و من الكلمات المضيئة التي تنقل ها لوسي في كتاب ها عن ه : ء ... ء ! و ... ما يعلن ه"
+    case = FRESH13 / "ar_nf_tawfiq_al_hakim_on_women_lucie_book"
+    text, answer = _load(case)
+    decisions = _check(text, answer)[0]
+    relayed = decisions[_position(answer, "ان عقل المراة")]
+    assert relayed.status == "confirmed" and relayed.speakers == {"p1", "p2"}  # either
+    goes_on = decisions[_position(answer, "لقد ناديت دائما")]
+    assert goes_on.status == "confirmed" and goes_on.speakers == {"p1"}
+
+
+def test_a_description_given_as_a_name_lends_no_word_as_a_mention() -> None:
+    # p6 "مصدر اخر في حكومة كوريا الجنوبية": "اوردت وكالة " يونهاب " الكورية الجنوبية ان" is
+    # Yonhap's report, not the source's
+    case = FRESH13 / "ar_nf_kim_jong_il_fourth_wife_yonhap_sources"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "ان الزعيم الكوري الشمالي")]
+    assert decision.status == "confirmed" and decision.speakers == {"p2"}
+
+
+def test_a_masculine_participle_after_a_company_may_go_on_with_the_man_before() -> None:
+    # "و بين اتيجالي ان ... . و تعمل امريكان اكسبريس ، على ...، مؤكدا ان ه يسعى الى"
+    case = FRESH13 / "ar_nf_amex_saudi_expansion_atijali"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "ان ه يسعى")]
+    assert decision.status == "confirmed" and decision.speakers == {"p2", "p3"}
+
+
+def test_speech_does_not_go_on_into_a_sentence_with_a_cue_of_its_own() -> None:
+    # "و علق تيم سيباستيان ... " ... بدانا نلمس ... " .\nو اضاف " ... . الا ان التغيير قد بدا
+    # ... "": the second quotation is the اضاف's, so علق does not introduce it
+    case = FRESH12 / "ar_nf_qtel_doha_conference_sebastian_marafih"
+    text, answer = _load(case)
+    i = _position(answer, "تظهر قطر")
+    answer["positions"][i]["content"] = "الا ان التغيير قد بدا"
+    assert _check(text, answer)[0][i].status == "detached"

@@ -149,6 +149,9 @@ class Attributor(SubjectReader):
         cue_sentence = self.sentence_of(cue.start)
         if not 1 <= sentence - cue_sentence <= SPEECH_SENTENCES or cue.end > content.start:
             return False
+        opening = folded_words(self.text[self.sentences[sentence][0] : content.start])
+        if any(w in VERBS or bare_verb(w) in VERBS for w in opening):
+            return False  # '... . و اضاف " ... . الا ان التغيير قد بدا "': a cue of its own
         if _FIRST_PERSON.search(self.text, content.start, content.end):
             return True
         if sentence - cue_sentence != 1 or self.english:  # English marks its quotations
@@ -263,6 +266,10 @@ class Attributor(SubjectReader):
                 relayed = self._first_after(_MOUTHPIECE, cue.end, content.start)  # "سوريا عبر
             if relayed is not None:  # فيصل المقداد": the state speaks through its minister
                 return Subject("named", found.speakers | {relayed}, found.evidence)
+            if self._relayed_from_pronoun(cue, content.start):  # "التي تنقلها لوسي في كتابها
+                carried = self._continued(cue, sentence, history, pronoun=True)  # عنه": his
+                speakers = found.speakers | carried.carried  # and the words go on as his
+                return Subject("named", speakers, found.evidence, primary=carried.carried or None)
         if found is not None and found.how not in ("continued", "none", "unknown"):
             if self._may_be_object(cue, found):
                 carried = self._continued(cue, sentence, history, pronoun=False)
@@ -475,6 +482,11 @@ class Attributor(SubjectReader):
             return Subject("continued", last | since | subject, "(same sentence)", primary=last)
         if participle and not pronoun and not self.english:
             opening = self._verb_before_subject(lo, cue)  # "شنت كوريا الشمالية هجوما
+            if opening and self._masculine_after_body(cue, opening):  # "و تعمل امريكان
+                earlier = self._carried(cue, sentence, history, lo, same, False, True)  # اكسبريس
+                return Subject(  # ...، مؤكدا ان ه يسعى": the company, or the man before
+                    "continued", opening | earlier.speakers, "(subject of the sentence)"
+                )
             if opening:  # حادا علي الولايات المتحدة قائلة": a state may be the subject too
                 return Subject("continued", opening, "(subject of the sentence)")
         clause = self.heads(self.mentions.within(lo, cue.start))
@@ -531,6 +543,22 @@ class Attributor(SubjectReader):
         ):
             return None
         return self._first_after(_FROM, cue.end, end)
+
+    def _masculine_after_body(self, cue: Span, subjects: frozenset[str]) -> bool:
+        """A masculine participle (مؤكدا, not مؤكدة) after a subject that is no person: a body
+        is most often feminine, so the man who spoke before may be the one going on."""
+        words = folded_words(self.text[cue.start : cue.end])
+        masculine = bool(words) and words[0].endswith("ا") and not words[0].endswith("تا")
+        people = {pid for pid in subjects if self.mentions.kinds.get(pid) == "person"}
+        return masculine and not people
+
+    def _relayed_from_pronoun(self, cue: Span, end: int) -> bool:
+        """A relaying verb whose source is a pronoun: "تنقلها لوسي في كتابها عنه"."""
+        if not any(
+            bare_verb(w) in RELAY_VERBS for w in folded_words(self.text[cue.start : cue.end])
+        ):
+            return False
+        return bool(_FROM_PRONOUN.search(self.text, cue.end, end))
 
     def _first_after(self, marker: re.Pattern[str], start: int, end: int) -> str | None:
         """The participant written right after the first `marker` in [start, end) that has
@@ -751,6 +779,7 @@ _FIRST_PERSON = re.compile(
     r"(?<!\S)(?:نا|ني|انا|أنا|نحن)(?!\S)|[\u0621-\u064a]{2,}نا(?!\S)|\b(?:we|our|I)\b"
 )
 _SPEAKER_KINDS = ("person", "state", "organization", "group")
+_FROM_PRONOUN = re.compile(r"(?<!\w)عن\s?(?:ه|ها|هم)(?!\w)")
 _FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
 _MOUTHPIECE = re.compile(r"(?<!\w)(?:عبر|على لسان|علي لسان|بلسان)(?!\w)")
 _JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s*$")  # "و قال" tokenised, or و before a cue

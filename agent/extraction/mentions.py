@@ -44,6 +44,9 @@ TITLE_GAP_WORDS = frozenset({"the", "a", "an", "its", "his", "her", "their", "an
 TITLE_BEFORE_COMMA_COST = 30
 _PLURAL_HEAD = re.compile(r"[\u0621-\u064a]{3,}ي|[a-z]{3,}s")  # موفدي, ممثلي; envoys
 STANDING_TITLE_MIN_WORDS = 2  # a title written alone stands for its holder from this length
+# Prepositions that make a "name" a description of an unnamed person ("a source in ...").
+_DESCRIPTION = "في من عن على علي الى إلى لدى باسم of in at from for with"
+DESCRIPTION_WORDS = frozenset(fold(w) for w in _DESCRIPTION.split())
 NAME_PART_MIN_LEN = 3  # shorter name parts (بن, al) never stand for the person alone
 # Parts of names that never identify a person on their own.
 _STOPWORDS = (
@@ -134,6 +137,8 @@ def _name_parts(
         tokens = fold(p.name).split()
         if p.kind.value != "person" or len(tokens) < 2:
             continue
+        if any(t in DESCRIPTION_WORDS for t in tokens):  # "مصدر اخر في حكومة كوريا الجنوبية"
+            continue  # is a description: its words ("الجنوبية") are nobody's name
         for token in tokens:
             key = _bare(token)
             if len(key) < NAME_PART_MIN_LEN or key in NAME_PART_STOPWORDS or words[key] != {p.id}:

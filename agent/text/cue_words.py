@@ -96,7 +96,9 @@ VERBAL_NOUNS = _fold_set(
     "ترحيب تنديد وصف إشارة اشارة اشارت اعتبار تشديد"
 )
 # Verbs that relay another's words (نقلت الصحيفة عن مصادر ...): the source after عن speaks too.
-RELAY_VERBS = _fold_set("نقل نقلت نسب نسبت أورد أوردت روى روت")
+RELAY_VERBS = _fold_set(
+    "نقل نقلت نسب نسبت أورد أوردت روى روت ينقل تنقل ينسب تنسب يورد تورد يروي تروي"
+)
 # Common attribution verbs, whose dual (اكدا) and plural (اكدوا) forms speak for several.
 VERBS = _fold_set(
     "قال أكد شدد أعرب أشار أوضح أعلن حث طالب رحب ندد أدان اعتبر رأى لفت نفى كشف ذكر أفاد صرح "
