@@ -50,6 +50,7 @@ _MINIMUMS = {
     "fresh11": (10, 3, 70),
     "fresh12": (10, 3, 52),
     "fresh13": (10, 3, 58),
+    "fresh14": (13, 0, 58),  # English sources used up: all 13 cases Arabic
 }
 
 
