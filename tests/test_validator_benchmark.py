@@ -50,6 +50,7 @@ _MINIMUMS = {
     "fresh11": (10, 3, 70),
     "fresh12": (10, 3, 52),
     "fresh13": (10, 3, 58),
+    "fresh15": (13, 0, 36),  # English sources used up: all Arabic, no English minimum
 }
 
 
