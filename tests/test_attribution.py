@@ -851,3 +851,32 @@ def test_speech_does_not_go_on_into_a_sentence_with_a_cue_of_its_own() -> None:
     i = _position(answer, "تظهر قطر")
     answer["positions"][i]["content"] = "الا ان التغيير قد بدا"
     assert _check(text, answer)[0][i].status == "detached"
+
+
+FRESH14 = SPLITS / "fresh14"
+FRESH15 = SPLITS / "fresh15"
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speakers"),
+    [
+        # "استدعى ... ناصر جودة، السفير الإيراني في عمان محمد الايراني، وأبلغه": the ambassador
+        # between commas is no clause with a subject of its own (the sentence still names both,
+        # so either is accepted; the demonstrators, before, are not)
+        ("ar_gsr_jordan_judeh_summons_iranian_ambassador", "استهجان واستنكار", {"p1", "p2"}),
+        # "... تدفقوا في شوارع كادلقي ... يهتفون ضد الحكومة والولاية ويحملونها مسؤولية": present
+        # plural verbs are the groups named, not the witnesses telling it
+        ("ar_gsr_kadugli_pupils_march_witnesses", "ضد الحكومة", {"p1", "p3"}),
+        # "وندد المتظاهرون الذين قدرت مصادر في الشرطة ان عددهم": the relative has a subject
+        ("ar_gsr_khartoum_cartoons_protest_police_estimate", "ان عددهم", {"p2"}),
+        # "في خطوة يراها المتتبعون ... ، فيما تنفي الحكومة ذلك قائلة ان": the clause since
+        # the last statement names who goes on
+        ("ar_gsr_morocco_graduates_jobs_government_denial", "ان هذا الاجراء", {"p3"}),
+    ],
+)
+def test_clauses_within_one_sentence_name_their_own_subjects(
+    case: str, content_start: str, speakers: set[str]
+) -> None:
+    text, answer = _load(FRESH15 / case)
+    decision = _check(text, answer)[0][_position(answer, content_start)]
+    assert decision.status == "confirmed" and decision.speakers == speakers

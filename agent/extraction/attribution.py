@@ -243,7 +243,7 @@ class Attributor(SubjectReader):
             # "كانت رايس قد حذرت الحكومة", "المحكمة التي اعتبرت ان": the subject is written
             # before the verb, and what follows the verb is its object
             found = None if participle else self._pluperfect_subject(cue, adjacent=True)
-            found = found or (None if participle else self._antecedent(cue))
+            found = found or (None if participle else self._antecedent(cue, after_end))
             found = found or self.after(cue, after_end)
             # not before a verb joined by و: "... " عجرفة " اسرائيل وات هم ها" is no
             # "اسرائيل اتهم"; what precedes و belongs to the verb before
@@ -479,6 +479,10 @@ class Attributor(SubjectReader):
                 if self.mentions.kinds.get(m.pid) == "person"
             }
             subject = self._sentence_subject(lo, cue)  # "و انتقدت صحف ... الذي اتهم ... ورات"
+            if participle and not self.english:  # "... يراها المتتبعون ... ، فيما تنفي الحكومة
+                newer = self._verb_before_subject(at, cue, known=last)  # ذلك قائلة ان": the
+                if newer and not newer & last:  # clause since names its own subject
+                    return Subject("continued", newer, "(subject of the clause before)")
             return Subject("continued", last | since | subject, "(same sentence)", primary=last)
         if participle and not pronoun and not self.english:
             opening = self._verb_before_subject(lo, cue)  # "شنت كوريا الشمالية هجوما
@@ -621,12 +625,16 @@ class Attributor(SubjectReader):
         the next one by و is the main clause's ("... و رات في ذلك تحريضا": the papers saw)."""
         return bool(_RELATIVE_BEFORE.search(self.text, max(0, at - 12), at))
 
-    def _antecedent(self, cue: Span) -> Subject | None:
+    def _antecedent(self, cue: Span, after_end: int) -> Subject | None:
         """The participant named right before a relative whose verb is the cue ("بقرار المحكمة
-        العليا الاميركية التي اعتبرت ان"): the relative clause's subject."""
+        العليا الاميركية التي اعتبرت ان"): the relative clause's subject, unless one follows the
+        verb ("المتظاهرون الذين قدرت مصادر في الشرطة ان عددهم")."""
         relative = _RELATIVE_BEFORE.search(self.text, max(0, cue.start - 12), cue.start)
         if relative is None:
             return None
+        own = self.after(cue, after_end)
+        if own is not None and own.how == "named":
+            return own
         lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
         heads = self.heads(self.mentions.within(lo, relative.start()))
         last = max(heads, key=lambda m: (m.span.end, -m.span.start), default=None)
@@ -657,6 +665,9 @@ class Attributor(SubjectReader):
             start = _skip_locative(self.text, start, end)  # "و في موسكو اصدرت الخارجية"
             heads = self.heads(self.mentions.within(start, end))
             if heads and self.lead_words(start, heads[0].span.start) <= 1:
+                last_end = max(m.span.end for m in self.mentions.within(start, end))
+                if lo < start and end < cue.start and not folded_words(self.text[last_end:end]):
+                    continue  # "، السفير الإيراني في عمان محمد الايراني ،": an apposition
                 subject = heads[0]
         if subject is None and not known:
             return frozenset()

@@ -17,7 +17,10 @@ from agent.text.segments import folded_words
 WORDS = re.compile(r"\w+")
 POSSESSIVE = re.compile(r"\s?['’]s\b")
 QUOTED_AS = re.compile(r"\bas\s*$")
-PLURAL_VERB = re.compile(r"[\u0621-\u064a]{2,}(?:وا|وه|وها|وهم|وهما|ونا)")
+PLURAL_VERB = re.compile(
+    r"[\u0621-\u064a]{2,}(?:وا|وه|وها|وهم|وهما|ونا)"
+    r"|[يت][\u0621-\u064a]{2,}ون(?:ه|ها|هم)?"  # present: يهتفون، ويحملونها
+)
 OPENING_QUOTES = frozenset("\"“«„'‘`")
 # "… ـ حسب ما ردده المتظاهرون ـ": Arabic reported content followed by its source
 # (and in the tokenised spelling of some corpora: "ك ما افادت الشرطة")
