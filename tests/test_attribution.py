@@ -880,3 +880,23 @@ def test_clauses_within_one_sentence_name_their_own_subjects(
     text, answer = _load(FRESH15 / case)
     decision = _check(text, answer)[0][_position(answer, content_start)]
     assert decision.status == "confirmed" and decision.speakers == speakers
+
+
+def test_an_arabic_first_person_cue_names_no_third_party() -> None:
+    # Adel Imam's answers: "غير اننى ارى فى مسيرت ه", "و انا ارى", "لا اعتبر ه حتى الان",
+    # "و اعتقد ان عبق ه سوف يعلق بنا طالما بقينا": not the critics or Mahfouz named nearby
+    case = FRESH14 / "ar_nf_adel_imam_on_mahfouz_interview"
+    text, answer = _load(case)
+    decisions = _check(text, answer)[0]
+    for start in ("فى مسيرت ه", "فى حصول ه", "حتى الان مجرد", "ان عبق ه"):
+        decision = decisions[_position(answer, start)]
+        assert decision.status != "wrong" and "p4" not in decision.speakers, start
+
+
+def test_the_third_person_past_spelt_like_the_first_person_stays_third_person() -> None:
+    # "و اعتبر ه اخرون ..." / "اعتبر ه النقاد": اعتبر with its subject after it, beside "اولاد
+    # حارة نا" (a novel's title), is the critics' verb, not a first person
+    case = FRESH12 / "ar_nf_mahfouz_karnak_critics_nobel"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "اعادة صياغة")]
+    assert decision.status == "confirmed" and decision.speakers == {"p3"}

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from agent.extraction.subjects import How, Subject, SubjectReader
-from agent.extraction.transcript import Transcript
+from agent.extraction.transcript import Transcript, arabic_first_person
 from agent.models import Span
 from agent.text.cue_words import (
     CIRCUMSTANTIAL,
@@ -206,6 +206,8 @@ class Attributor(SubjectReader):
         named = self.heads(self.mentions.within(label.start, label.end)) if label else []
         if named:  # "RK : No , because", and "I hope" in RK's answer: the label names who speaks
             return self.named(named[0], named)
+        if not self.english and self._first_person(cue, sentence):
+            return self._speaking_person(cue, sentence, history)
         inside = self.heads(self.mentions.within(cue.start + 1, cue.end))
         if inside and not self.english:  # the cue copied with its subject: "قال كوبل"،
             return self.named(inside[0], inside)  # "صرح دين", "تقول بريطانيا"
@@ -314,6 +316,27 @@ class Attributor(SubjectReader):
         if self.english and self.content_words(start, cue.start):
             return self.before(start, cue.start) or self.after(cue, end)
         return self.after(cue, end) or self.before(start, cue.start)
+
+    def _first_person(self, cue: Span, sentence: int) -> bool:
+        hi = self.sentences[sentence][1] if self.sentences else len(self.text)
+
+        def subject_after() -> bool:
+            found = self.after(cue, hi)
+            return found is not None and found.how == "named"
+
+        cue_text, after = self.text[cue.start : cue.end], self.text[cue.end : hi]
+        return arabic_first_person(cue_text, after, subject_after)
+
+    def _speaking_person(
+        self, cue: Span, sentence: int, history: Sequence[tuple[int, frozenset[str]]]
+    ) -> Subject:
+        """Who says "اعتقد ان" / "ارى": the person of the statement just before, if one spoke
+        within `SPEECH_SENTENCES`; else the text does not say (never a third party nearby)."""
+        earliest = self.sentences[max(0, sentence - SPEECH_SENTENCES)][0] if self.sentences else 0
+        before = [speakers for at, speakers in history if earliest <= at < cue.start]
+        if before and all(self.mentions.kinds.get(pid) == "person" for pid in before[-1]):
+            return Subject("continued", before[-1], "(the person speaking)")
+        return Subject("none")
 
     def _pronoun_source(self, cue: Span) -> bool:
         """A source phrase after its content whose owner is a pronoun: "حسب راي ه", "على حد
