@@ -900,3 +900,29 @@ def test_the_third_person_past_spelt_like_the_first_person_stays_third_person() 
     text, answer = _load(case)
     decision = _check(text, answer)[0][_position(answer, "اعادة صياغة")]
     assert decision.status == "confirmed" and decision.speakers == {"p3"}
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "status", "speaker"),
+    [
+        # "اظهرت دراسة جديدة نشرت نتائج ها الاسبوع الماضي ان الصين ازاحت المانيا": a new study,
+        # its authors unnamed in the clause, is not the Europeans who spoke before
+        (
+            FRESH14 / "ar_nf_china_cars_europeans_analysts_exporters",
+            "ان الصين ازاحت",
+            "unresolved",
+            None,
+        ),
+        # "و تقدم الجميع بالتهاني و التبريكات الى صاحب السمو": everyone just named
+        (FRESH14 / "ar_nf_mohammed_bin_rashid_ramadan_inspectors", "بالتهاني", "confirmed", "p2"),
+        # "بني امية رفضوا مبايعة ه و على راس هم معاوية بن ابي سفيان في دمشق مطالبا بقتلة"
+        (FRESH15 / "ar_nf_ali_caliphate_muawiya_aisha_demands", "بقتلة عثمان", "confirmed", "p4"),
+    ],
+)
+def test_new_subjects_collectives_and_a_person_right_before_a_participle(
+    case: Path, content_start: str, status: str, speaker: str | None
+) -> None:
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, content_start)]
+    assert decision.status == status
+    assert speaker is None or speaker in decision.speakers

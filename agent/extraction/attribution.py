@@ -272,6 +272,8 @@ class Attributor(SubjectReader):
                 carried = self._continued(cue, sentence, history, pronoun=True)  # عنه": his
                 speakers = found.speakers | carried.carried  # and the words go on as his
                 return Subject("named", speakers, found.evidence, primary=carried.carried or None)
+        if found is not None and found.how == "none" and found.evidence:
+            return found  # an unlisted, indefinite subject: the text does not say who
         if found is not None and found.how not in ("continued", "none", "unknown"):
             if self._may_be_object(cue, found):
                 carried = self._continued(cue, sentence, history, pronoun=False)
@@ -515,11 +517,13 @@ class Attributor(SubjectReader):
                     "continued", opening | earlier.speakers, "(subject of the sentence)"
                 )
             if opening:  # حادا علي الولايات المتحدة قائلة": a state may be the subject too
-                return Subject("continued", opening, "(subject of the sentence)")
+                speakers = opening | self._person_right_before(lo, cue)
+                return Subject("continued", speakers, "(subject of the sentence)")
         clause = self.heads(self.mentions.within(lo, cue.start))
         people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
         if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
-            return Subject("continued", frozenset({people[0].pid}), "(subject of the sentence)")
+            speakers = frozenset({people[0].pid}) | self._person_right_before(lo, cue)
+            return Subject("continued", speakers, "(subject of the sentence)")
         earliest = (
             self.sentences[max(0, sentence - CARRY_MAX_SENTENCES)][0] if self.sentences else 0
         )
@@ -570,6 +574,19 @@ class Attributor(SubjectReader):
         ):
             return None
         return self._first_after(_FROM, cue.end, end)
+
+    def _person_right_before(self, lo: int, cue: Span) -> frozenset[str]:
+        """A person written at most two words before an Arabic participle may be its subject
+        ("بنو امية رفضوا ... و على راس هم معاوية ... في دمشق مطالبا بقتلة عثمان")."""
+        people = [
+            m
+            for m in self.heads(self.mentions.within(lo, cue.start))
+            if self.mentions.kinds.get(m.pid) == "person"
+        ]
+        last = max(people, key=lambda m: m.span.end, default=None)
+        if self.english or last is None or self.lead_words(last.span.end, cue.start) > 2:
+            return frozenset()
+        return frozenset({last.pid})
 
     def _masculine_after_body(self, cue: Span, subjects: frozenset[str]) -> bool:
         """A masculine participle (مؤكدا, not مؤكدة) after a subject that is no person: a body

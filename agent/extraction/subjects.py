@@ -132,6 +132,9 @@ class SubjectReader:
             apposition = lead.rstrip().endswith((",", "،")) and len(folded_words(lead)) <= 6
             if self.lead_words(begin, first.span.start) <= SUBJECT_MAX_LEAD or apposition:
                 return self.named(first, items)
+        if words and words[0] in DOCUMENTS and not self.english and not words[0].startswith("ال"):
+            return Subject("none", evidence=words[0])  # "اظهرت دراسة جديدة ... ان": an
+            # indefinite document whose authors this clause does not name: nobody's before
         found = self.describe(words[: SUBJECT_HEAD_WORDS + 2])
         if found is not None and found.how == "unknown" and not definite_noun(words, self.english):
             return None  # not clearly a subject: decide nothing from it

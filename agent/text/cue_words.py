@@ -74,13 +74,14 @@ COLLECTIVES = _fold_set(
     "الرجلان الرجلين الدولتان الدولتين الحكومتان الحكومتين الحزبان الحزبين الحركتان الحركتين "
     "المبعوثان المبعوثين الموفدان الموفدين السفيران السفيرين الملكان الملكين الاميران الاميرين "
     "مؤكدين مشيرين معتبرين مضيفين لافتين موضحين مشددين معربين داعين مؤكدان مشيران مشددان "
+    "الجميع الحاضرون الحضور "  # "و تقدم الجميع بالتهاني": all those just named
     "both two leaders sides pair they"
 )
 PRONOUNS = _fold_set("he she it his her هو هي")
 # Documents that "say" what their author said (وأضاف البيان أن): the author speaks.
 DOCUMENTS = _fold_set(
     "بيان البيان تقرير التقرير رسالة الرسالة وثيقة الوثيقة مذكرة المذكرة الإعلان تصريح التصريح "
-    "الدراسة الخطاب النص statement report letter document memo"
+    "الدراسة دراسة الخطاب النص statement report letter document memo"
 )
 # A verb's subject comes right after it in Arabic: a preposition there (or an adverbial ردا،
 # تعليقا: "و قال ردا على ...") means it was dropped.
