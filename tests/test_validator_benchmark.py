@@ -52,6 +52,7 @@ _MINIMUMS = {
     "fresh13": (10, 3, 58),
     "fresh14": (13, 0, 58),  # English sources used up: all 13 cases Arabic
     "fresh15": (13, 0, 36),  # English sources used up: all Arabic, no English minimum
+    "fresh16": (13, 0, 60),  # English sources used up: all Arabic, no English minimum
 }
 
 
