@@ -348,7 +348,7 @@ class Attributor(SubjectReader):
             not self.english
             and len(words) >= 2
             and bool(SOURCE_CUE.match(fold(self.text[cue.start : cue.end])))
-            and (words[-1] in _PRONOUN_WORDS or words[-1].endswith("ه"))
+            and (words[-1] in _OWNER_PRONOUNS or words[-1].endswith("ه"))
         )
 
     def _opinion_of(
@@ -569,11 +569,15 @@ class Attributor(SubjectReader):
     def _relayed_source(self, cue: Span, end: int) -> str | None:
         """Who a relaying verb quotes ("نقلت وكالة رويترز عن مسؤول عراقي أن": the official
         spoke, the agency relays; either may be given as the speaker)."""
-        if self.english or not any(
-            bare_verb(w) in RELAY_VERBS for w in folded_words(self.text[cue.start : cue.end])
-        ):
+        if self.english or not self._relays(cue):
             return None
         return self._first_after(_FROM, cue.end, end)
+
+    def _relays(self, cue: Span) -> bool:
+        """The cue is a relaying verb (نقلت، تنقل، نسب، روى)."""
+        return any(
+            bare_verb(w) in RELAY_VERBS for w in folded_words(self.text[cue.start : cue.end])
+        )
 
     def _person_right_before(self, lo: int, cue: Span) -> frozenset[str]:
         """A person written at most two words before an Arabic participle may be its subject
@@ -598,11 +602,7 @@ class Attributor(SubjectReader):
 
     def _relayed_from_pronoun(self, cue: Span, end: int) -> bool:
         """A relaying verb whose source is a pronoun: "تنقلها لوسي في كتابها عنه"."""
-        if not any(
-            bare_verb(w) in RELAY_VERBS for w in folded_words(self.text[cue.start : cue.end])
-        ):
-            return False
-        return bool(_FROM_PRONOUN.search(self.text, cue.end, end))
+        return self._relays(cue) and bool(_FROM_PRONOUN.search(self.text, cue.end, end))
 
     def _first_after(self, marker: re.Pattern[str], start: int, end: int) -> str | None:
         """The participant written right after the first `marker` in [start, end) that has
@@ -663,13 +663,17 @@ class Attributor(SubjectReader):
     def _in_relative(self, at: int) -> bool:
         """A verb opening a relative clause ("خطاب الاسد الذي اتهم فيه"): the verb joined to
         the next one by و is the main clause's ("... و رات في ذلك تحريضا": the papers saw)."""
-        return bool(_RELATIVE_BEFORE.search(self.text, max(0, at - 12), at))
+        return self._relative_before(at) is not None
+
+    def _relative_before(self, at: int) -> re.Match[str] | None:
+        """The relative pronoun that ends right before `at`, if one does."""
+        return _RELATIVE_BEFORE.search(self.text, max(0, at - 12), at)
 
     def _antecedent(self, cue: Span, after_end: int) -> Subject | None:
         """The participant named right before a relative whose verb is the cue ("بقرار المحكمة
         العليا الاميركية التي اعتبرت ان"): the relative clause's subject, unless one follows the
         verb ("المتظاهرون الذين قدرت مصادر في الشرطة ان عددهم")."""
-        relative = _RELATIVE_BEFORE.search(self.text, max(0, cue.start - 12), cue.start)
+        relative = self._relative_before(cue.start)
         if relative is None:
             return None
         own = self.after(cue, after_end)
@@ -819,11 +823,11 @@ _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
-_RELATIVE = re.compile(r"(?<!\w)(?:الذي|الذى|التي|الذين|اللذين|اللتين)(?!\w)")
+_RELATIVE_WORDS = "الذي|الذى|التي|الذين|اللذين|اللتين"
+_RELATIVE = re.compile(rf"(?<!\w)(?:{_RELATIVE_WORDS})(?!\w)")
 _BUT = re.compile(r"(?:و\s?)?لكن(?!\w)")
-_PRONOUN_WORDS = frozenset({"ه", "ها", "هم", "هما"})  # the split-off possessors of NewsFANE
-_RELATIVE_BEFORE = re.compile(r"(?<!\w)(?:الذي|الذى|التي|الذين|اللذين|اللتين)\s*$")
-_ONLY_RELATIVE = re.compile(r"\s*(?:الذي|الذى|التي|الذين|اللذين|اللتين)\s*")
+_RELATIVE_BEFORE = re.compile(rf"(?<!\w)(?:{_RELATIVE_WORDS})\s*$")
+_ONLY_RELATIVE = re.compile(rf"\s*(?:{_RELATIVE_WORDS})\s*")
 _IN_IT = re.compile(r"(?<!\w)(?:في\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
 # First person: "نا"/"ني" written apart (NewsFANE) or glued (هدفنا، لكننا), انا، نحن; we, I, our
 _FIRST_PERSON = re.compile(

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 
 from agent.models import Span
+from agent.text.cue_words import bare_verb
 from agent.text.normalize import fold
 from agent.text.segments import folded_words
 
@@ -57,7 +58,7 @@ def arabic_first_person(cue_text: str, after: str, subject_after: Callable[[], b
     words = words[1:] if negated else words
     if not words:
         return False
-    verb = words[0][1:] if words[0][:1] in ("و", "ف") and len(words[0]) > 3 else words[0]
+    verb = bare_verb(words[0])
     if verb in _FIRST_PERSON_VERBS:
         return True
     if verb not in _AMBIGUOUS_VERBS or subject_after():
