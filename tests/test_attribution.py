@@ -926,3 +926,27 @@ def test_new_subjects_collectives_and_a_person_right_before_a_participle(
     decision = _check(text, answer)[0][_position(answer, content_start)]
     assert decision.status == status
     assert speaker is None or speaker in decision.speakers
+
+
+FRESH16 = SPLITS / "fresh16"
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker", "other"),
+    [
+        # "... . و لكن ... تشكو صناعة السيارات الاوروبية من ... . و في هذا السياق تحرص الشركات
+        # الاوروبية على الاشارة الى ان": the companies are named in the narration since
+        (FRESH14 / "ar_nf_china_cars_europeans_analysts_exporters", "الى ان الوفر", "p8", "p9"),
+        # "و يقول ممثل وزارة الخارجية ... ان ... . اما نائب محافظ خراسان ... السيد فريدون بامتد
+        # ف ان ه يقول ان": the deputy governor, named outside any statement, says it
+        (FRESH16 / "ar_nf_mashhad_quds_fayazi_satellite_bamtad", "موقع المحافظة", "p6", "p3"),
+    ],
+)
+def test_a_dropped_subject_may_be_anyone_the_narration_named_since_the_last_statement(
+    case: Path, content_start: str, speaker: str, other: str
+) -> None:
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, content_start)]
+    assert decision.status == "confirmed" and speaker in decision.speakers
+    swapped, problems = _swapped(case, content_start, other)  # never named since: still caught
+    assert swapped.status == "wrong" and problems

@@ -503,6 +503,7 @@ class Attributor(SubjectReader):
                 for m in self.mentions.within(at, cue.start)
                 if self.mentions.kinds.get(m.pid) == "person"
             }
+            since |= self._named_outside_statements(at, cue.start)  # "..." . و في موسكو
             subject = self._sentence_subject(lo, cue)  # "و انتقدت صحف ... الذي اتهم ... ورات"
             if participle and not self.english:  # "... يراها المتتبعون ... ، فيما تنفي الحكومة
                 newer = self._verb_before_subject(at, cue, known=last)  # ذلك قائلة ان": the
@@ -564,7 +565,23 @@ class Attributor(SubjectReader):
                 for pid in speakers
                 if self.mentions.kinds.get(pid) != "person"
             }
+        if not pronoun:  # a dropped subject may be anyone the narration named since
+            candidates |= self._named_outside_statements(before[-1][0], cue.start)
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
+
+    def _named_outside_statements(self, start: int, end: int) -> frozenset[str]:
+        """Who the narration names after the statement of the attribution at `start` and before
+        `end`, outside every statement's content: any may be the subject a later verb drops."""
+        own = [c for c in self._contents if start <= c.start < end]
+        if own:  # the attribution's own subject and relayed source are already its speakers
+            start = max(start, min(own, key=lambda c: c.start).end)
+        return frozenset(
+            m.pid
+            for m in self.mentions.within(start, end)
+            if self.mentions.kinds.get(m.pid) in _SPEAKER_KINDS
+            and not any(c.start <= m.span.start and m.span.end <= c.end for c in self._contents)
+            and not self._in_caption(m.span)  # a photo's caption names nobody's next verb
+        )
 
     def _relayed_source(self, cue: Span, end: int) -> str | None:
         """Who a relaying verb quotes ("نقلت وكالة رويترز عن مسؤول عراقي أن": the official
@@ -633,10 +650,10 @@ class Attributor(SubjectReader):
             for c in self._contents
         )
 
-    def _in_caption(self, cue: Span) -> bool:
+    def _in_caption(self, at: Span) -> bool:
         if not self.sentences:
             return False
-        lo, hi = self.sentences[self.sentence_of(cue.start)]
+        lo, hi = self.sentences[self.sentence_of(at.start)]
         return is_caption(self.text[lo:hi])
 
     def _resumptive(self, cue: Span) -> bool:
