@@ -609,21 +609,26 @@ def render(current: dict[str, Any], baseline: dict[str, Any] | None, title: str)
     return f"{title}\n" + "\n".join(body)
 
 
+def export_agent(ref: str, dest: Path) -> None:
+    """`agent/` as it was at `ref`, written under `dest` (`git archive`)."""
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", ref, "agent"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    tar_path = dest / "agent.tar"
+    tar_path.write_bytes(archive)
+    with tarfile.open(tar_path) as tar:
+        try:
+            tar.extractall(dest, filter="data")
+        except TypeError:  # Python < 3.11.4 has no extraction filters
+            tar.extractall(dest)  # our own repository's archive
+
+
 def run_baseline(ref: str, split: str, fixtures: bool) -> dict[str, Any]:
     """This harness against `agent/` as it was at `ref`, in a fresh interpreter."""
     with tempfile.TemporaryDirectory(prefix="khabar-baseline-") as tmp:
-        archive = subprocess.run(
-            ["git", "-C", str(REPO), "archive", "--format=tar", ref, "agent"],
-            check=True,
-            capture_output=True,
-        ).stdout
-        tar_path = Path(tmp) / "agent.tar"
-        tar_path.write_bytes(archive)
-        with tarfile.open(tar_path) as tar:
-            try:
-                tar.extractall(tmp, filter="data")
-            except TypeError:  # Python < 3.11.4 has no extraction filters
-                tar.extractall(tmp)  # our own repository's archive
+        export_agent(ref, Path(tmp))
         out = Path(tmp) / "baseline.json"
         env = {**os.environ, "PYTHONPATH": tmp, "PYTHONSAFEPATH": "1"}
         args = [sys.executable, str(Path(__file__).resolve()), "--split", split, "--json", str(out)]

@@ -364,3 +364,20 @@ def test_baseline_runs_the_exported_package() -> None:
     out = vb.run_baseline("HEAD", "test", fixtures=False)
     assert "khabar-baseline-" in out["agent_path"] and out["ref"] == "HEAD"
     assert out["totals"]["cases"] == sum(1 for c in CASES if c.split == "test")
+
+
+def test_first_sight_routes_count_what_the_benchmark_counts() -> None:
+    # The route breakdown (benchmarks/validator_first_sight.py) of the current validator on one
+    # split (fresh9 has a wrong speaker and a detached cue): the benchmark's own counts, by route.
+    from benchmarks import validator_first_sight as fs
+
+    rows = fs.decisions("fresh9")
+    result = vb.evaluate(vb.load_cases("fresh9", fixtures=False), VALIDATOR)
+    tally = sum(fs.tally(rows).values(), Counter())
+    statements = result["totals"]["statements"]
+    assert tally["statements"] == statements
+    assert tally["wrong"] == result["false_flags"]["speaker"]["flags"]
+    assert tally["detached"] == result["false_flags"]["statement"]["flags"]
+    swaps = result["seeded"]["speaker_swap"]
+    assert (tally["swaps"], tally["caught"]) == (swaps["n"], swaps["detected"])
+    assert set(fs.tally(rows)) <= set(fs.ROUTES)
