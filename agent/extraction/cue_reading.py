@@ -1,0 +1,390 @@
+"""What the words around a cue say, read from the text alone: the verb's form (feminine, dual or
+plural, a participle going on), the conjunction joining it, a relative or resumptive clause, a
+pluperfect background, a relaying verb and its source, quotation marks around the content.
+
+`Attributor` (attribution.py) decides who spoke from these readings and the statements before;
+nothing here looks at other statements, so each reading is a fact of one passage of text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.extraction.subjects import Subject, SubjectReader
+from agent.models import Span
+from agent.text.cue_words import (
+    CIRCUMSTANTIAL,
+    CONTINUATIONS,
+    OBJECT_VERBS,
+    OPENING_QUOTES,
+    PARTICLES,
+    PLURAL_PARTICIPLE,
+    PLURAL_VERB,
+    RELAY_VERBS,
+    SOURCE_AFTER,
+    SOURCE_CUE,
+    VERBAL_NOUNS,
+    VERBS,
+    WORDS,
+    bare_verb,
+)
+from agent.text.normalize import fold, is_caption
+from agent.text.segments import folded_words
+
+SPEECH_SENTENCES = 2  # unquoted first-person words go on from a cue at most this far back
+
+
+class CueReader(SubjectReader):
+    """The readings of the text around one cue occurrence that every attribution rule shares."""
+
+    def _speech_goes_on(self, cue: Span, content: Span, sentence: int) -> bool:
+        """Words in the first person, in the sentence or two after the cue's, go on with what
+        it introduced when no mark closes it ("قال ان هدفنا ... .\nكان الهدف الفوز ... لكننا
+        راضون"): a speaker's unquoted words, not the writer's."""
+        if not self.sentences or sentence == 0:
+            return False
+        cue_sentence = self.sentence_of(cue.start)
+        if not 1 <= sentence - cue_sentence <= SPEECH_SENTENCES or cue.end > content.start:
+            return False
+        opening = folded_words(self.text[self.sentences[sentence][0] : content.start])
+        if any(w in VERBS or bare_verb(w) in VERBS for w in opening):
+            return False  # '... . و اضاف " ... . الا ان التغيير قد بدا "': a cue of its own
+        if _FIRST_PERSON.search(self.text, content.start, content.end):
+            return True
+        if sentence - cue_sentence != 1 or self.english:  # English marks its quotations
+            return False
+        # the very next sentence, after words in the first person ("قال ان هدف نا ... .\nكان
+        # الهدف الفوز"), or opening with "but" ("و اضاف المتحدث لا توجد عمليات جديدة .\nلكن
+        # كانت هناك عملية"): the speaker goes on
+        said = self.text[cue.end : self.sentences[cue_sentence][1]]
+        return bool(_FIRST_PERSON.search(said) or _BUT.match(self.text, content.start))
+
+    def _quotation_end(self, content: Span) -> int:
+        """Where the quotation holding `content` ends (the content's own end if none does)."""
+        ends = [b for a, b in self.run.quotations() if a <= content.start and content.end <= b]
+        return max(ends, default=content.end)
+
+    def _quoted(self, content: Span, cue: Span) -> bool:
+        """Content may come before its cue: in English always, in Arabic only a quotation."""
+        if self.english:  # "..., according to the ministry" / "The plan will fail, he said."
+            return True
+        closing = "\"'”’»"
+        between = self.text[max(0, content.end - 1) : cue.start]
+        if SOURCE_CUE.match(fold(self.text[cue.start : cue.end])):
+            return True
+        if _ONLY_RELATIVE.fullmatch(self.text[content.end : cue.start]):
+            return True  # "اللقاء الذي رحب به المسؤولون": what the relative's verb is about
+        return any(ch in closing for ch in between) or bool(SOURCE_AFTER.search(between))
+
+    def _opens_previous(self, cue: Span, content: Span, sentence: int) -> bool:
+        """The cue ends the sentence just before the one the content starts ("قال:" / "said:")."""
+        if sentence == 0 or not self.sentences:
+            return False
+        lo = self.sentences[sentence][0]
+        prev_start, prev_end = self.sentences[sentence - 1]
+        between = self.text[cue.end : lo]
+        starts_sentence = not WORDS.search(self.text[lo : content.start])
+        if not (prev_start <= cue.start and cue.end <= prev_end and starts_sentence):
+            return False
+        colon = self.text[prev_start:prev_end].rstrip().endswith(":")  # "tweeted using …:"
+        # "Heald noted the findings show … . "An air-quality cleanup would …"": a quotation that
+        # makes a sentence of its own goes on from the cue of the sentence before
+        quotation = self.text[lo : lo + 1] in OPENING_QUOTES
+        return colon or quotation or len(WORDS.findall(between)) <= 2
+
+    def _verb_of(self, cue: Span) -> Span | None:
+        """The verb of an Arabic cue copied with what follows it ("اكدت الصحيفة"): the rest is
+        read as the text after the verb. Not a verb with its particle (أعرب عن)."""
+        if self.english:
+            return None
+        first = re.match(r"\S+", self.text[cue.start : cue.end])
+        rest = folded_words(self.text[cue.start + first.end() : cue.end]) if first else []
+        if first is None or not rest or all(w in PARTICLES | _OWNER_PRONOUNS for w in rest):
+            return None  # "أعرب عن", "نفي ها"
+        word = folded_words(first.group())[:1]
+        stems = {w for v in word for w in (v, bare_verb(v), v[:-1], bare_verb(v)[:-1])}
+        if not stems & VERBS:
+            return None
+        return Span(start=cue.start, end=cue.start + first.end())
+
+    def _quotation_before(self, lo: int, cue: Span) -> int | None:
+        """Where a quotation of this sentence closes right before the cue ('"…", said
+        Gustafon'), if one does; an opening mark ('… الثاني " عبر عن') is no such thing."""
+        for q_start, q_end in self.run.quotations():
+            if (
+                lo <= q_start
+                and q_end <= cue.start
+                and _ONLY_PUNCTUATION.fullmatch(self.text[q_end : cue.start])
+            ):
+                return q_end
+        return None
+
+    def _pronoun_source(self, cue: Span) -> bool:
+        """A source phrase after its content whose owner is a pronoun: "حسب راي ه", "على حد
+        قوله" (Arabic only: "according to him" names nobody either, but English is read apart)."""
+        words = folded_words(self.text[cue.start : cue.end])
+        return (
+            not self.english
+            and len(words) >= 2
+            and bool(SOURCE_CUE.match(fold(self.text[cue.start : cue.end])))
+            and (words[-1] in _OWNER_PRONOUNS or words[-1].endswith("ه"))
+        )
+
+    def _is_continuation(self, cue: Span) -> bool:
+        """A participle or a verb going on with the speaker before (مشيرا, وأضاف, "as well as
+        stating", ", adding")."""
+        words = folded_words(self.text[cue.start : cue.end])
+        if any(w in CONTINUATIONS for w in words):
+            return True
+        if not self.english and words and CIRCUMSTANTIAL.fullmatch(words[0]):
+            return True
+        if not (self.english and words and words[0].endswith("ing")):
+            return False
+        lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
+        return bool(self.content_words(lo, cue.start))  # not "Stating X, Straw said"
+
+    def _may_be_object(self, cue: Span, found: Subject) -> bool:
+        """دعا المجتمع الدولي الى: the one body after the verb may be whom it urges, not who
+        urges (a person there is the subject: دعا انان اسرائيل الى)."""
+        if self.english or found.how != "named":
+            return False
+        if any(self.mentions.kinds.get(pid) == "person" for pid in found.speakers):
+            return False
+        return any(
+            bare_verb(w) in OBJECT_VERBS for w in folded_words(self.text[cue.start : cue.end])
+        )
+
+    def _plural_verb(self, cue: Span) -> bool:
+        """اكدا / قالوا / وصفوه: a dual or plural attribution verb speaks for several."""
+        for w in folded_words(self.text[cue.start : cue.end]):
+            for stem in {w, bare_verb(w)}:  # وافقا is no و + افقا
+                if stem.endswith("ا") and stem[:-1] in VERBS:  # dual: اكدا
+                    return True
+            stem = bare_verb(w)
+            if PLURAL_VERB.fullmatch(stem) or PLURAL_PARTICIPLE.fullmatch(stem):  # قالوا,
+                return True  # وصفوه, مطالبين
+        return False
+
+    def _groups_before(self, cue: Span, sentence: int) -> frozenset[str]:
+        """The groups this sentence names before a plural verb (after it, for a participle:
+        "تظاهر نحو 60 مسيحيا ... مطالبين"): a plural verb with no subject of its own has
+        theirs. Not for a dual (اكدا: two persons) and not in English."""
+        words = [bare_verb(w) for w in folded_words(self.text[cue.start : cue.end])]
+        if not any(PLURAL_VERB.fullmatch(w) or PLURAL_PARTICIPLE.fullmatch(w) for w in words):
+            return frozenset()
+        lo = self.sentences[sentence][0] if self.sentences else 0
+        participle = any(PLURAL_PARTICIPLE.fullmatch(w) for w in words)
+        end = self.sentence_end(cue.start) if participle else cue.start
+        return frozenset(
+            m.pid
+            for m in self.mentions.within(lo, end)
+            if self.mentions.kinds.get(m.pid) == "group"
+        )
+
+    def _relayed_source(self, cue: Span, end: int) -> str | None:
+        """Who a relaying verb quotes ("نقلت وكالة رويترز عن مسؤول عراقي أن": the official
+        spoke, the agency relays; either may be given as the speaker)."""
+        if self.english or not self._relays(cue):
+            return None
+        return self._first_after(_FROM, cue.end, end)
+
+    def _relays(self, cue: Span) -> bool:
+        """The cue is a relaying verb (نقلت، تنقل، نسب، روى)."""
+        return any(
+            bare_verb(w) in RELAY_VERBS for w in folded_words(self.text[cue.start : cue.end])
+        )
+
+    def _person_right_before(self, lo: int, cue: Span) -> frozenset[str]:
+        """A person written at most two words before an Arabic participle may be its subject
+        ("بنو امية رفضوا ... و على راس هم معاوية ... في دمشق مطالبا بقتلة عثمان")."""
+        people = [
+            m
+            for m in self.heads(self.mentions.within(lo, cue.start))
+            if self.mentions.kinds.get(m.pid) == "person"
+        ]
+        last = max(people, key=lambda m: m.span.end, default=None)
+        if self.english or last is None or self.lead_words(last.span.end, cue.start) > 2:
+            return frozenset()
+        return frozenset({last.pid})
+
+    def _masculine_after_body(self, cue: Span, subjects: frozenset[str]) -> bool:
+        """A masculine participle (مؤكدا, not مؤكدة) after a subject that is no person: a body
+        is most often feminine, so the man who spoke before may be the one going on."""
+        words = folded_words(self.text[cue.start : cue.end])
+        masculine = bool(words) and words[0].endswith("ا") and not words[0].endswith("تا")
+        people = {pid for pid in subjects if self.mentions.kinds.get(pid) == "person"}
+        return masculine and not people
+
+    def _relayed_from_pronoun(self, cue: Span, end: int) -> bool:
+        """A relaying verb whose source is a pronoun: "تنقلها لوسي في كتابها عنه"."""
+        return self._relays(cue) and bool(_FROM_PRONOUN.search(self.text, cue.end, end))
+
+    def _first_after(self, marker: re.Pattern[str], start: int, end: int) -> str | None:
+        """The participant written right after the first `marker` in [start, end) that has
+        one (not "الى الصومال", a place, before "عن صلاد حسن")."""
+        for at in marker.finditer(self.text, start, end):
+            heads = self.heads(self.mentions.within(at.end(), end))
+            if heads and self.lead_words(at.end(), heads[0].span.start) == 0:
+                return heads[0].pid
+        return None
+
+    def _feminine(self, cue: Span) -> bool:
+        """A feminine past verb (قالت، اكدت، اضافت): its subject is a woman or, far more often
+        in news, a body or a state."""
+        words = folded_words(self.text[cue.start : cue.end])
+        return (
+            not self.english
+            and bool(words)
+            and any(w.endswith("ت") and w[:-1] in VERBS for w in {words[0], bare_verb(words[0])})
+        )
+
+    def _in_caption(self, at: Span) -> bool:
+        if not self.sentences:
+            return False
+        lo, hi = self.sentences[self.sentence_of(at.start)]
+        return is_caption(self.text[lo:hi])
+
+    def _resumptive(self, cue: Span) -> bool:
+        """ "اصدرت الخارجية بيانا دعت فيه" / "عقد مؤتمرا صحفيا نفى فيه": the verb of a relative
+        clause on the statement or the event, whose subject is the sentence's."""
+        after = self.text[cue.start : cue.end + 12]
+        return bool(_IN_IT.search(after))
+
+    def _coordinated(self, cue: Span) -> bool:
+        """The cue is a verb joined by و or ف to the clause before (ووصفته, فرد)."""
+        return self._joined_by(cue, "وف")
+
+    def _joined_by_waw(self, cue: Span) -> bool:
+        """Joined by و only: ف also closes "أما X ف قال", where X before it is the subject."""
+        return self._joined_by(cue, "و")
+
+    def _joined_by(self, cue: Span, conjunctions: str) -> bool:
+        words = folded_words(self.text[cue.start : cue.end])
+        if words and (bare_verb(words[0]) != words[0] or (words[0] in ("و", "ف") and words[1:])):
+            return words[0][0] in conjunctions  # "وقال", or "و قال" copied whole
+        before = _JOINED_BEFORE.search(self.text[max(0, cue.start - 3) : cue.start])
+        return before is not None and before.group().strip() in conjunctions
+
+    def _in_relative(self, at: int) -> bool:
+        """A verb opening a relative clause ("خطاب الاسد الذي اتهم فيه"): the verb joined to
+        the next one by و is the main clause's ("... و رات في ذلك تحريضا": the papers saw)."""
+        return self._relative_before(at) is not None
+
+    def _relative_before(self, at: int) -> re.Match[str] | None:
+        """The relative pronoun that ends right before `at`, if one does."""
+        return _RELATIVE_BEFORE.search(self.text, max(0, at - 12), at)
+
+    def _antecedent(self, cue: Span, after_end: int) -> Subject | None:
+        """The participant named right before a relative whose verb is the cue ("بقرار المحكمة
+        العليا الاميركية التي اعتبرت ان"): the relative clause's subject, unless one follows the
+        verb ("المتظاهرون الذين قدرت مصادر في الشرطة ان عددهم")."""
+        relative = self._relative_before(cue.start)
+        if relative is None:
+            return None
+        own = self.after(cue, after_end)
+        if own is not None and own.how == "named":
+            return own
+        lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
+        heads = self.heads(self.mentions.within(lo, relative.start()))
+        last = max(heads, key=lambda m: (m.span.end, -m.span.start), default=None)
+        if last is None or self.text[last.span.end : relative.start()].strip():
+            return None
+        if self.mentions.kinds.get(last.pid) not in SPEAKER_KINDS:
+            return None
+        return self.named(last, [last])
+
+    def _right_before(self, lo: int, cue: Span) -> Subject | None:
+        """A participant written right before a participle or a possessed noun: its subject
+        ("with X calling for"; "نسبت الوكالة الى وزير قوله", where عن or الى comes first)."""
+        items = self.heads(self.mentions.within(lo, cue.start))
+        if items and not self.english:
+            before = fold(self.text[lo : items[-1].span.start])
+            if not _ATTRIBUTED_TO.search(before):
+                return None
+        if items and not self.lead_words(items[-1].span.end, cue.start):
+            between = self.text[items[-1].span.end : cue.start]
+            if not re.search(r"[,،;:]", between):  # ", adding" goes on from the clause
+                return self.named(items[-1], items)
+        return None
+
+    def _possessed_noun(self, cue: Span) -> bool:
+        """قوله / قولها (his, her saying), and any verbal noun NewsFANE writes apart from its
+        owner ("نفي ها"): the owner, written right before after عن or الى, speaks."""
+        if self.english:
+            return False
+        words = folded_words(self.text[cue.start : cue.end])
+        if len(words) == 2 and words[1] in _OWNER_PRONOUNS:
+            return True  # any verbal noun written apart from its owner: "عن الحكومة نفي ها"
+        if len(words) == 1:  # "نقلت عن الحكومة نفيها": a verbal noun with its owner glued
+            m = _OWNED.fullmatch(words[0])
+            if m is not None and m.group(1) in VERBAL_NOUNS:
+                return True
+        return bool(_POSSESSED_SAYING.fullmatch("".join(words)))
+
+    def _pluperfect_subject(self, cue: Span, adjacent: bool = False) -> Subject | None:
+        """The subject right after كان in "و كان X الموجود في روما ... قد عبر"; `adjacent`:
+        only where the subject's last word or قد stands right before the verb ("و كانت رايس
+        قد حذرت الحكومة السودانية"), so what follows the verb is its object."""
+        lo = self.clause_start(cue.start, self.sentence_of(cue.start))
+        was = list(_PLUPERFECT.finditer(self.text, lo, cue.start))  # as written: offsets
+        if not was:  # must hold; the last كان ("عن ما كانت عليه قبل الحرب حينما كان خبراء
+            return None  # الطاقة يقدرون")
+        start = was[-1].end()
+        items = self.heads(self.mentions.within(start, cue.start))
+        if not items or self.lead_words(start, items[0].span.start) != 0:
+            return None
+        if adjacent:
+            last = max(m.span.end for m in self.mentions.within(start, cue.start))
+            if set(folded_words(self.text[last : cue.start])) - {"قد"}:
+                return None
+        return self.named(items[0], items)
+
+    def _pluperfect(self, cue: Span) -> bool:
+        """ "و كان X قد قال / و كان X قال": a background statement inside someone else's story."""
+        lo = self.clause_start(cue.start, self.sentence_of(cue.start))
+        return not self.english and bool(_PLUPERFECT.search(fold(self.text[lo : cue.start])))
+
+    def _sentence_subject(self, lo: int, cue: Span) -> frozenset[str]:
+        """The sentence's first person and first participant: a dropped subject may go on from
+        the main verb ("و كان اولمرت قد اعلن ان ه رفض طلب انان ...، قائلا")."""
+        heads = [m for m in self.heads(self.mentions.within(lo, cue.start))
+                 if self.mentions.kinds.get(m.pid) != "state"]  # fmt: skip
+        people = [m.pid for m in heads if self.mentions.kinds.get(m.pid) == "person"]
+        opening = [m.pid for m in heads[:1] if self.lead_words(lo, m.span.start) <= 2]
+        return frozenset(people[:1] + opening)  # the subject of the sentence's first verb
+
+
+_PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
+
+_ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
+
+RELATIVE_WORDS = "الذي|الذى|التي|الذين|اللذين|اللتين"
+
+_BUT = re.compile(r"(?:و\s?)?لكن(?!\w)")
+
+_RELATIVE_BEFORE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})\s*$")
+
+_ONLY_RELATIVE = re.compile(rf"\s*(?:{RELATIVE_WORDS})\s*")
+
+_IN_IT = re.compile(r"(?<!\w)(?:في\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
+
+# First person: "نا"/"ني" written apart (NewsFANE) or glued (هدفنا، لكننا), انا، نحن; we, I, our
+_FIRST_PERSON = re.compile(
+    r"(?<!\S)(?:نا|ني|انا|أنا|نحن)(?!\S)|[\u0621-\u064a]{2,}نا(?!\S)|\b(?:we|our|I)\b"
+)
+
+SPEAKER_KINDS = ("person", "state", "organization", "group")
+
+_FROM_PRONOUN = re.compile(r"(?<!\w)عن\s?(?:ه|ها|هم)(?!\w)")
+
+_FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
+
+_JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s*$")  # "و قال" tokenised, or و before a cue
+
+_POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
+
+_OWNER_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
+
+_OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)")
+
+_ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
