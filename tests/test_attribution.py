@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from agent.extraction.attribution import Decision
+from agent.extraction.cue_reading import verb_words
 from agent.extraction.draft import ExtractionDraft
 from agent.extraction.validate import Problem, ValidationRun, find_problems
 from agent.models import IssueKind
@@ -950,3 +951,15 @@ def test_a_dropped_subject_may_be_anyone_the_narration_named_since_the_last_stat
     assert decision.status == "confirmed" and speaker in decision.speakers
     swapped, problems = _swapped(case, content_start, other)  # never named since: still caught
     assert swapped.status == "wrong" and problems
+
+
+def test_a_noun_in_ta_marbuta_or_after_bal_is_no_plural_verb() -> None:
+    # "وبدأ أولآ بالدعوه الى أقامه جبهه": "بالدعوه" (the call, ة written as ه) folds like
+    # وصفوه (they described him), but no verb takes ب and the article: not a plural verb whose
+    # subject is the group named before (الشعب الفلسطيني)
+    case = SPLITS / "fresh18" / "ar_gsr_clinton_un_settlements_shukeiri_oped"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "الى أقامه جبهه")]
+    assert decision.how != "collective" and "p4" not in decision.speakers
+    assert verb_words("بالدعوة للمطالبة كالقوة خطوة") == []
+    assert verb_words("وصفوه التقوا فقالوا") == ["وصفوه", "التقوا", "فقالوا"]  # verbs stay

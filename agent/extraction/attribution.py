@@ -279,8 +279,7 @@ class Attributor(CueReader):
         first = max(0, sentence - COLLECTIVE_SENTENCES_BACK)
         start = self.sentences[first][0] if self.sentences else 0
         participle = any(  # "تظاهر نحو 60 مسيحيا ... مطالبين ...، وقال الشباب المتظاهر"
-            PLURAL_PARTICIPLE.fullmatch(bare_verb(w))
-            for w in folded_words(self.text[cue.start : cue.end])
+            PLURAL_PARTICIPLE.fullmatch(bare_verb(w)) for w in self._verb_words(cue)
         )
         end = self.sentence_end(cue.start) if participle else cue.start
         named = {

@@ -154,9 +154,12 @@ class CueReader(SubjectReader):
             bare_verb(w) in OBJECT_VERBS for w in folded_words(self.text[cue.start : cue.end])
         )
 
+    def _verb_words(self, cue: Span) -> list[str]:
+        return verb_words(self.text[cue.start : cue.end])
+
     def _plural_verb(self, cue: Span) -> bool:
         """اكدا / قالوا / وصفوه: a dual or plural attribution verb speaks for several."""
-        for w in folded_words(self.text[cue.start : cue.end]):
+        for w in self._verb_words(cue):
             for stem in {w, bare_verb(w)}:  # وافقا is no و + افقا
                 if stem.endswith("ا") and stem[:-1] in VERBS:  # dual: اكدا
                     return True
@@ -169,7 +172,7 @@ class CueReader(SubjectReader):
         """The groups this sentence names before a plural verb (after it, for a participle:
         "تظاهر نحو 60 مسيحيا ... مطالبين"): a plural verb with no subject of its own has
         theirs. Not for a dual (اكدا: two persons) and not in English."""
-        words = [bare_verb(w) for w in folded_words(self.text[cue.start : cue.end])]
+        words = [bare_verb(w) for w in self._verb_words(cue)]
         if not any(PLURAL_VERB.fullmatch(w) or PLURAL_PARTICIPLE.fullmatch(w) for w in words):
             return frozenset()
         lo = self.sentences[sentence][0] if self.sentences else 0
@@ -388,3 +391,12 @@ _OWNER_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
 _OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)")
 
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
+# A written form no verb has: a final ta marbuta, or a preposition glued to the article.
+_NOUN_FORM = re.compile(r"ة[^\w]*$|^(?:[وف]?(?:بال|كال|لل))")
+
+
+def verb_words(text: str) -> list[str]:
+    """The folded words of `text` that may be verbs by their written form: not a word ending in
+    ة (a noun: "بالدعوة" folds to "بالدعوه", which reads like وصفوه, they described him) nor
+    one opening with a preposition and the article (بال، كال، لل)."""
+    return folded_words(" ".join(w for w in text.split() if not _NOUN_FORM.search(w)))
