@@ -963,3 +963,15 @@ def test_a_noun_in_ta_marbuta_or_after_bal_is_no_plural_verb() -> None:
     assert decision.how != "collective" and "p4" not in decision.speakers
     assert verb_words("بالدعوة للمطالبة كالقوة خطوة") == []
     assert verb_words("وصفوه التقوا فقالوا") == ["وصفوه", "التقوا", "فقالوا"]  # verbs stay
+
+
+def test_a_purpose_infinitive_takes_no_earlier_statements_speaker() -> None:
+    # "كما وعدت إدارة الوكالة لجان العاملين باعادة المبالغ التي تم اقتطاعها اثر اعتصام العاملين
+    # ... للمطالبة بالاجور": the demand is the sit-in's aim; the agency promised, it demands
+    # nothing. The check does not read an event's agent, so it decides nothing here.
+    case = SPLITS / "fresh18" / "ar_gsr_unrwa_jordan_workers_promise_demands"
+    text, answer = _load(case)
+    decisions, problems = _check(text, answer)
+    assert decisions[_position(answer, "بالاجور")].status == "unresolved"
+    assert decisions[_position(answer, "باعادة المبالغ")].status == "confirmed"  # the promise
+    assert not [p for p in problems if "speaker" in p.path]

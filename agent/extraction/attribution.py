@@ -212,6 +212,8 @@ class Attributor(CueReader):
                 speakers = found.speakers | carried.carried  # either may go on speaking
                 return Subject("named", speakers, found.evidence)
             return found
+        if found is None and self._purpose(cue):  # "اعتصام العاملين ... للمطالبة ب": the aim
+            return Subject("none")  # of an event, whose agent is no earlier statement's speaker
         # an unlisted description ("وقال الدبلوماسي المخضرم") refers back, as a pronoun does
         personal = found is not None and found.evidence in ENGLISH_PRONOUN_SUBJECTS  # he, she
         return self._continued(cue, sentence, history, pronoun=found is not None, personal=personal)

@@ -157,6 +157,12 @@ class CueReader(SubjectReader):
     def _verb_words(self, cue: Span) -> list[str]:
         return verb_words(self.text[cue.start : cue.end])
 
+    def _purpose(self, cue: Span) -> bool:
+        """A purpose infinitive, ل with the article on a verbal noun (للمطالبة، للتنديد،
+        للاحتجاج): the aim of the event before it, not a verb with a subject of its own."""
+        words = folded_words(self.text[cue.start : cue.end])
+        return not self.english and bool(words) and _PURPOSE.fullmatch(words[0]) is not None
+
     def _plural_verb(self, cue: Span) -> bool:
         """اكدا / قالوا / وصفوه: a dual or plural attribution verb speaks for several."""
         for w in self._verb_words(cue):
@@ -391,6 +397,7 @@ _OWNER_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
 _OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)")
 
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
+_PURPOSE = re.compile(r"[وف]?لل[\u0621-\u064a]{3,}")
 # A written form no verb has: a final ta marbuta, or a preposition glued to the article.
 _NOUN_FORM = re.compile(r"ة[^\w]*$|^(?:[وف]?(?:بال|كال|لل))")
 
