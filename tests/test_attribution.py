@@ -975,3 +975,23 @@ def test_a_purpose_infinitive_takes_no_earlier_statements_speaker() -> None:
     assert decisions[_position(answer, "بالاجور")].status == "unresolved"
     assert decisions[_position(answer, "باعادة المبالغ")].status == "confirmed"  # the promise
     assert not [p for p in problems if "speaker" in p.path]
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker", "other"),
+    [
+        # "نصر الله يهاجم قوى 14 اذار و يدعو لتشكيل حكومة جديدة نصر الله اعتبر ان": a headline
+        # run into the text; the name right before the verb is its subject
+        (SPLITS / "dev" / "ar_nf_nasrallah_government", "الحكومة الحالية عاجزة", "p1", "p8"),
+        # "و في لقاء مع احمد المالكي مدير منتخب نا الوطني قال ان": his title right before it
+        (SPLITS / "fresh9" / "ar_nf_qatar_asian_cup_maliki_uzbekistan", "ان هدف نا", "p1", "p3"),
+    ],
+)
+def test_a_participant_written_right_before_the_verb_is_its_subject(
+    case: Path, content_start: str, speaker: str, other: str
+) -> None:
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, content_start)]
+    assert decision.status == "confirmed" and decision.speakers == {speaker}
+    swapped, problems = _swapped(case, content_start, other)
+    assert swapped.status == "wrong" and problems

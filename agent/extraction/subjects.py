@@ -48,6 +48,8 @@ How = Literal["named", "collective", "continued", "described", "unknown", "unnam
 _RESUMPTIVE = re.compile(r"\s*(?:في\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))(?!\w)")
 # Words after which a clause, and its subject, begins: "و لكن X قالت", "بينما X قال"
 _SUBJECT_OPENER = re.compile(r"(?<!\w)(?:و\s?|ف\s?)?(?:لكن|بينما|فيما|حيث|ان|إن|أن)(?!\w)")
+# Any mark between a name and the verb after it: then the name is no subject standing right before
+_MARK = re.compile(r"[,،;؛:()«»\"“”]")
 # ل before a name right after the verb: the one told ("للشرق الأوسط", "لـ«الحياة»", tokenised
 # "ل الشرق الاوسط"); the span of a name behind لل starts at its second ل
 _DATIVE = re.compile(r"\s*(?:ل{1,2}|لـ)\s*[«\"“]?\s*")
@@ -162,7 +164,10 @@ class SubjectReader:
         # "و تراجعت الحكومة ... و لكن رابطة اصحاب محطات الوقود قالت": after و لكن, بينما or
         # ان the clause begins again, and what stands before the verb there is its subject
         opener = list(_SUBJECT_OPENER.finditer(self.text, seg_start, end))
-        if not opener:
+        if not opener:  # "... حكومة جديدة نصر الله اعتبر ان": a headline run into the text;
+            last = items[-1] if items else None  # a participant right before the verb, with
+            if last is not None and self._right_before_verb(last, end):  # no word or mark
+                return self.named(last, [last])  # between, is its subject
             return None
         np_start = opener[-1].end()
         heads = self.heads(self.mentions.within(np_start, end))
@@ -175,6 +180,11 @@ class SubjectReader:
             return None
         described = self.describe(words)  # an unlisted form of a name
         return described if described is not None and described.how == "described" else None
+
+    def _right_before_verb(self, item: Mention, end: int) -> bool:
+        return not self.lead_words(item.span.end, end) and not _MARK.search(
+            self.text, item.span.end, end
+        )
 
     def _english_subject(self, segments: list[tuple[int, int]], end: int) -> Subject | None:
         """The first noun group of the clause before the verb.
