@@ -53,6 +53,7 @@ _MINIMUMS = {
     "fresh14": (13, 0, 58),  # English sources used up: all 13 cases Arabic
     "fresh15": (13, 0, 36),  # English sources used up: all Arabic, no English minimum
     "fresh16": (13, 0, 60),  # English sources used up: all Arabic, no English minimum
+    "fresh17": (20, 0, 28),  # English sources used up: 20 Arabic GSR sentences, no English minimum
     "fresh18": (20, 0, 33),  # English sources used up: all Arabic, no English minimum
 }
 
