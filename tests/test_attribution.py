@@ -995,3 +995,25 @@ def test_a_participant_written_right_before_the_verb_is_its_subject(
     assert decision.status == "confirmed" and decision.speakers == {speaker}
     swapped, problems = _swapped(case, content_start, other)
     assert swapped.status == "wrong" and problems
+
+
+FRESH17 = SPLITS / "fresh17"
+
+
+def test_after_a_source_phrase_lam_names_the_source() -> None:
+    # "..., وفقا لمصادر امنية عراقية": ل after وفقا introduces who says it, not whom it was told
+    case = FRESH17 / "ar_gsr_baquba_volunteers_double_bombing_security_sources"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "قتل ما لا يقل")]
+    assert decision.status == "confirmed" and decision.speakers == {"p2"}
+    swapped, problems = _swapped(case, "قتل ما لا يقل", "p1")
+    assert swapped.status == "wrong" and problems
+
+
+def test_a_name_inside_a_relative_clause_is_not_the_subject_of_the_verb_after_it() -> None:
+    # "إلا ان الشركة التي يعمل لحسابها الحراس الخمسة ذكرت ... انه تم الإفراج": the company
+    # reports; the guards written right before ذكرت belong to the relative clause
+    case = FRESH17 / "ar_gsr_kuwait_company_drivers_released_official"
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, "انه تم الإفراج")]
+    assert decision.status == "confirmed" and "p3" in decision.speakers

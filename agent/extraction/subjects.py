@@ -32,10 +32,12 @@ from agent.text.cue_words import (
     PRONOUNS,
     QUOTED_AS,
     RELATIVES,
+    SOURCE_CUE,
     WORDS,
     definite_noun,
     word_stem,
 )
+from agent.text.normalize import fold
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -115,6 +117,8 @@ class SubjectReader:
         # verb ("قال بيان لرئاسة الوزراء" is the office's statement)
         last = folded_words(self.text[cue.start : cue.end])[-1:]
         told = not self.english and bool(last) and last[0] not in DOCUMENTS
+        told = told and not SOURCE_CUE.match(fold(self.text[cue.start : cue.end]))  # "وفقا
+        # لمصادر امنية": after a source phrase ل names the source, not whom it was told
         if items and told and _DATIVE.fullmatch(self.text[begin : items[0].span.start]):
             begin = items[0].span.end
             while begin < stop and self.text[begin] in _CLOSING_MARKS:
@@ -166,8 +170,8 @@ class SubjectReader:
         opener = list(_SUBJECT_OPENER.finditer(self.text, seg_start, end))
         if not opener:  # "... حكومة جديدة نصر الله اعتبر ان": a headline run into the text;
             last = items[-1] if items else None  # a participant right before the verb, with
-            if last is not None and self._right_before_verb(last, end):  # no word or mark
-                return self.named(last, [last])  # between, is its subject
+            if last is not None and self._right_before_verb(last, seg_start, end):  # no word
+                return self.named(last, [last])  # or mark between, is its subject
             return None
         np_start = opener[-1].end()
         heads = self.heads(self.mentions.within(np_start, end))
@@ -181,10 +185,12 @@ class SubjectReader:
         described = self.describe(words)  # an unlisted form of a name
         return described if described is not None and described.how == "described" else None
 
-    def _right_before_verb(self, item: Mention, end: int) -> bool:
-        return not self.lead_words(item.span.end, end) and not _MARK.search(
-            self.text, item.span.end, end
-        )
+    def _right_before_verb(self, item: Mention, start: int, end: int) -> bool:
+        """Nothing between the participant and the verb, and no relative clause holding it
+        ("الشركة التي يعمل لحسابها الحراس الخمسة ذكرت": the guards are the relative's)."""
+        if self.lead_words(item.span.end, end) or _MARK.search(self.text, item.span.end, end):
+            return False
+        return not any(w in RELATIVES for w in folded_words(self.text[start : item.span.start]))
 
     def _english_subject(self, segments: list[tuple[int, int]], end: int) -> Subject | None:
         """The first noun group of the clause before the verb.
