@@ -164,9 +164,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: (
-        str  # dev | test | fresh | ... | fresh14 | fresh15 | fresh16 | fresh17 | fresh18 | fixture
-    )
+    split: str  # dev | test | fresh | fresh2 | ... | fresh18 | fixture
     language: str
     article: str
     answer: dict[str, Any]
