@@ -59,6 +59,18 @@ def _swapped(case: Path, content_start: str, speaker: str) -> tuple[Decision, li
     return decisions[i], [p for p in problems if p.path == f"positions[{i}].speaker_id"]
 
 
+def _confirmed_and_swap_caught(
+    case: Path, content_start: str, speaker: str, other: str, *, only: bool = True
+) -> None:
+    """The text confirms `speaker` (alone, with `only`), and a swap to `other` is caught."""
+    text, answer = _load(case)
+    decision = _check(text, answer)[0][_position(answer, content_start)]
+    assert decision.status == "confirmed" and speaker in decision.speakers
+    assert not only or decision.speakers == {speaker}
+    swapped, problems = _swapped(case, content_start, other)
+    assert swapped.status == "wrong" and problems
+
+
 SPLITS = ROOT / "benchmarks" / "validator_cases"
 FRESH = SPLITS / "fresh"
 FRESH3 = SPLITS / "fresh3"
@@ -758,11 +770,7 @@ def test_a_relative_verb_has_the_antecedent_as_its_subject() -> None:
     # "بقرار المحكمة العليا الاميركية التي اعتبرت ان الرئيس ... تجاوز": the court held it,
     # inside an official's announcement
     case = FRESH11 / "ar_nf_guantanamo_bill_frist_hunter_hamdan_official"
-    text, answer = _load(case)
-    decision = _check(text, answer)[0][_position(answer, "ان الرئيس جورج بوش")]
-    assert decision.status == "confirmed" and decision.speakers == {"p1"}
-    swapped, problems = _swapped(case, "ان الرئيس جورج بوش", "p7")
-    assert swapped.status == "wrong" and problems
+    _confirmed_and_swap_caught(case, "ان الرئيس جورج بوش", "p1", "p7")
 
 
 @pytest.mark.parametrize(
@@ -946,11 +954,8 @@ FRESH16 = SPLITS / "fresh16"
 def test_a_dropped_subject_may_be_anyone_the_narration_named_since_the_last_statement(
     case: Path, content_start: str, speaker: str, other: str
 ) -> None:
-    text, answer = _load(case)
-    decision = _check(text, answer)[0][_position(answer, content_start)]
-    assert decision.status == "confirmed" and speaker in decision.speakers
-    swapped, problems = _swapped(case, content_start, other)  # never named since: still caught
-    assert swapped.status == "wrong" and problems
+    _confirmed_and_swap_caught(case, content_start, speaker, other, only=False)  # the other
+    # was never named since: still caught
 
 
 def test_a_noun_in_ta_marbuta_or_after_bal_is_no_plural_verb() -> None:
@@ -990,11 +995,7 @@ def test_a_purpose_infinitive_takes_no_earlier_statements_speaker() -> None:
 def test_a_participant_written_right_before_the_verb_is_its_subject(
     case: Path, content_start: str, speaker: str, other: str
 ) -> None:
-    text, answer = _load(case)
-    decision = _check(text, answer)[0][_position(answer, content_start)]
-    assert decision.status == "confirmed" and decision.speakers == {speaker}
-    swapped, problems = _swapped(case, content_start, other)
-    assert swapped.status == "wrong" and problems
+    _confirmed_and_swap_caught(case, content_start, speaker, other)
 
 
 FRESH17 = SPLITS / "fresh17"
@@ -1003,11 +1004,7 @@ FRESH17 = SPLITS / "fresh17"
 def test_after_a_source_phrase_lam_names_the_source() -> None:
     # "..., وفقا لمصادر امنية عراقية": ل after وفقا introduces who says it, not whom it was told
     case = FRESH17 / "ar_gsr_baquba_volunteers_double_bombing_security_sources"
-    text, answer = _load(case)
-    decision = _check(text, answer)[0][_position(answer, "قتل ما لا يقل")]
-    assert decision.status == "confirmed" and decision.speakers == {"p2"}
-    swapped, problems = _swapped(case, "قتل ما لا يقل", "p1")
-    assert swapped.status == "wrong" and problems
+    _confirmed_and_swap_caught(case, "قتل ما لا يقل", "p2", "p1")
 
 
 def test_a_name_inside_a_relative_clause_is_not_the_subject_of_the_verb_after_it() -> None:
