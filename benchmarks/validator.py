@@ -46,7 +46,7 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # read their failures (fresh10 and fresh11 at the same time, then fresh12 and fresh13 at the
 # same time after those two were measured, then fresh14 and fresh15 at the same time after
 # those, then fresh16 from what they left, then fresh17 and fresh18 at the same time from the
-# GSR lines left, then fresh20 (at the same time as fresh19) from the GSR lines those two left,
+# GSR lines left, then fresh19 and fresh20 at the same time from the GSR lines those two left,
 # last of all).
 SPLITS = (
     "dev",
@@ -69,6 +69,7 @@ SPLITS = (
     "fresh16",
     "fresh17",
     "fresh18",
+    "fresh19",
     "fresh20",
 )
 SEED = 13
@@ -166,7 +167,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | ... | fresh18 | fresh20 | fixture
+    split: str  # dev | test | fresh | fresh2 | ... | fresh18 | fresh19 | fresh20 | fixture
     language: str
     article: str
     answer: dict[str, Any]

@@ -55,6 +55,7 @@ _MINIMUMS = {
     "fresh16": (13, 0, 60),  # English sources used up: all Arabic, no English minimum
     "fresh17": (20, 0, 28),  # English sources used up: 20 Arabic GSR sentences, no English minimum
     "fresh18": (20, 0, 33),  # English sources used up: all Arabic, no English minimum
+    "fresh19": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, no English minimum
     "fresh20": (20, 0, 21),  # English sources used up: all Arabic, no English minimum
 }
 
