@@ -10,6 +10,10 @@ capacity, far above what one event loop extracts). Each engine runs in its own f
   started as the CLI starts it, each actor at concurrency 64, batches of 256 (two at a time per
   actor), results written by the driver.
 
+Each round runs one process, the two actors, one process again and one actor: the two-actor
+throughput is compared with the mean of the process runs just before and after it, since this
+machine's speed drifts by up to a third over minutes with nothing else running.
+
 Each engine gets a fresh endpoint (`_endpoint.py --lean`: the same answers, serialised once, so
 the endpoint takes as little of the shared cores as it can; its CPU is printed); throughput is
 counted from the first request the endpoint received to the last result written (imports, Ray's
@@ -323,14 +327,20 @@ def capacity(run: dict[str, Any], workers: int) -> float:
     return min(workers * 1000 / worker, (os.cpu_count() or 1) * 1000 / everything)
 
 
+ONE_PROCESS = "khabar batch (1 process)"
+ROUND = (  # the two actors bracketed by one process before and after: the machine's speed drifts
+    (f"{ONE_PROCESS[:-1]}, before)", "process", 1),  # over minutes, so the ratio takes the mean
+    ("ray, 2 actors", "ray", 2),  # of the runs either side of the one it is compared with
+    (f"{ONE_PROCESS[:-1]}, after)", "process", 1),
+    ("ray, 1 actor", "ray", 1),
+)
+
+
 def run_round(args: argparse.Namespace, n: int) -> dict[str, dict[str, Any]]:
-    """The three engines one after another, each on a fresh endpoint; prints their figures."""
+    """The engines one after another, each on a fresh endpoint; prints their figures. The
+    `ONE_PROCESS` entry is the mean of the two process runs around the two actors'."""
     runs: dict[str, dict[str, Any]] = {}
-    for name, engine, actors in (
-        ("khabar batch (1 process)", "process", 1),
-        ("ray, 1 actor", "ray", 1),
-        ("ray, 2 actors", "ray", 2),
-    ):
+    for name, engine, actors in ROUND:
         runs[name] = run_engine(
             engine,
             args.latency,
@@ -340,9 +350,11 @@ def run_round(args: argparse.Namespace, n: int) -> dict[str, dict[str, Any]]:
             lean=not args.aiohttp_endpoint,
             detail=args.detail,
         )
-    base = runs["khabar batch (1 process)"]["per_second"]
+    before, after = (runs[name] for name, engine, _ in ROUND if engine == "process")
+    runs[ONE_PROCESS] = _mean_run(before, after)
+    base = runs[ONE_PROCESS]["per_second"]
     print(
-        f"{'engine':<26} {'articles/s':>11} {'vs 1 process':>13} {'engine CPU ms/article':>22}"
+        f"{'engine':<33} {'articles/s':>11} {'vs 1 process':>13} {'engine CPU ms/article':>22}"
         f" {'other processes':>16}"
     )
     for name, result in runs.items():
@@ -350,11 +362,25 @@ def run_round(args: argparse.Namespace, n: int) -> dict[str, dict[str, Any]]:
         assert lost == 0 and result["settled"] == result["done"], (name, result)
         engine_ms = sum(m for g, m in result["ms_per_article"].items() if g in ENGINE_SIDE)
         print(
-            f"{name:<26} {result['per_second']:>11.1f} {result['per_second'] / base:>12.2f}x "
+            f"{name:<33} {result['per_second']:>11.1f} {result['per_second'] / base:>12.2f}x "
             f"{engine_ms:>22.2f} {result['cores']['other processes']:>10.2f} cores"
         )
     print_split(runs)
     return runs
+
+
+def _mean_run(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two runs of one engine as one: mean throughput, mean CPU per article and cores."""
+
+    def mean(x: dict[str, float], y: dict[str, float]) -> dict[str, float]:
+        return {k: (x.get(k, 0.0) + y.get(k, 0.0)) / 2 for k in {*x, *y}}
+
+    return {
+        **a,
+        "per_second": (a["per_second"] + b["per_second"]) / 2,
+        "cores": mean(a["cores"], b["cores"]),
+        "ms_per_article": mean(a["ms_per_article"], b["ms_per_article"]),
+    }
 
 
 def main() -> None:
@@ -392,10 +418,10 @@ def main() -> None:
         if args.repeat > 1:
             print(f"\nround {repeat + 1} of {args.repeat} (load average {os.getloadavg()[0]:.2f})")
         runs = run_round(args, n)
-        ratio = runs["ray, 2 actors"]["per_second"] / runs["khabar batch (1 process)"]["per_second"]
+        ratio = runs["ray, 2 actors"]["per_second"] / runs[ONE_PROCESS]["per_second"]
         ratios.append(ratio)
         print(f"\n2 actors / 1 process: {ratio:.2f}x (goal >= 1.7x)")
-        bound = capacity(runs["ray, 2 actors"], 2) / capacity(runs["khabar batch (1 process)"], 1)
+        bound = capacity(runs["ray, 2 actors"], 2) / capacity(runs[ONE_PROCESS], 1)
         print(
             f"the same from CPU per article, had this benchmark the {os.cpu_count()} cores to "
             f"itself (derived, not measured): {bound:.2f}x"
