@@ -60,7 +60,10 @@ def first_sight_commit(split: str) -> str | None:
 
 
 def decisions(split: str) -> list[dict[str, Any]]:
-    """Every position's decision on correct answers and on speaker swaps, by the agent imported."""
+    """Every position's decision on correct answers and on speaker swaps, by the agent imported.
+
+    `Attributor.decide_all` is wrapped to record what each check decided, and restored after:
+    the tests call this in the process that runs every other test."""
     from agent.extraction import attribution
 
     validator = vb.load_validator()
@@ -72,15 +75,20 @@ def decisions(split: str) -> list[dict[str, Any]]:
         return seen[-1]
 
     attribution.Attributor.decide_all = recording  # type: ignore[method-assign]
+    try:
+        return _rows(split, validator, seen)
+    finally:
+        attribution.Attributor.decide_all = decide_all  # type: ignore[method-assign]
+
+
+def _rows(split: str, validator: vb.Validator, seen: list[list[Any]]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for case in vb.load_cases(split, fixtures=False):
         seen.clear()
-        flags = validator.check(case.article, case.answer)
-        flagged = {f.path.split(".")[0] for f in flags if vb.check_of(f) == "speaker"}
-        before = {(f.kind, f.path) for f in flags}  # as the benchmark: a swap's flag is new
-        for i, d in enumerate(seen[-1] if seen else []):
-            flag = f"positions[{i}]" in flagged
-            rows.append({"kind": "clean", "how": d.how, "status": d.status, "flagged": flag})
+        # as the benchmark: a swap is caught by a flag the correct answer did not already get
+        before = {(f.kind, f.path) for f in validator.check(case.article, case.answer)}
+        for d in seen[-1] if seen else []:
+            rows.append({"kind": "clean", "how": d.how, "status": d.status})
         for seeded in vb.seed_speaker_swaps(case):
             seen.clear()
             new = [

@@ -373,9 +373,12 @@ def test_baseline_runs_the_exported_package() -> None:
 def test_first_sight_routes_count_what_the_benchmark_counts() -> None:
     # The route breakdown (benchmarks/validator_first_sight.py) of the current validator on one
     # split (fresh9 has a wrong speaker and a detached cue): the benchmark's own counts, by route.
+    from agent.extraction.attribution import Attributor
     from benchmarks import validator_first_sight as fs
 
+    decide_all = Attributor.decide_all
     rows = fs.decisions("fresh9")
+    assert Attributor.decide_all is decide_all  # restored for the tests after this one
     result = vb.evaluate(vb.load_cases("fresh9", fixtures=False), VALIDATOR)
     tally = sum(fs.tally(rows).values(), Counter())
     statements = result["totals"]["statements"]
