@@ -22,7 +22,6 @@ from agent.text.cue_words import (
     PLURAL_VERB,
     RELAY_VERBS,
     SOURCE_AFTER,
-    SOURCE_CUE,
     VERBAL_NOUNS,
     VERBS,
     WORDS,
@@ -70,7 +69,7 @@ class CueReader(SubjectReader):
             return True
         closing = "\"'”’»"
         between = self.text[max(0, content.end - 1) : cue.start]
-        if SOURCE_CUE.match(fold(self.text[cue.start : cue.end])):
+        if self.source_phrase(cue):
             return True
         if _ONLY_RELATIVE.fullmatch(self.text[content.end : cue.start]):
             return True  # "اللقاء الذي رحب به المسؤولون": what the relative's verb is about
@@ -126,7 +125,7 @@ class CueReader(SubjectReader):
         return (
             not self.english
             and len(words) >= 2
-            and bool(SOURCE_CUE.match(fold(self.text[cue.start : cue.end])))
+            and self.source_phrase(cue)
             and (words[-1] in _OWNER_PRONOUNS or words[-1].endswith("ه"))
         )
 

@@ -116,9 +116,9 @@ class SubjectReader:
         # "وقال للشرق الأوسط مسؤول", "قال لـ«الحياة»": whom he told is no subject; only after a
         # verb ("قال بيان لرئاسة الوزراء" is the office's statement)
         last = folded_words(self.text[cue.start : cue.end])[-1:]
+        # after a source phrase ل names the source ("وفقا لمصادر امنية"), not whom it was told
         told = not self.english and bool(last) and last[0] not in DOCUMENTS
-        told = told and not SOURCE_CUE.match(fold(self.text[cue.start : cue.end]))  # "وفقا
-        # لمصادر امنية": after a source phrase ل names the source, not whom it was told
+        told = told and not self.source_phrase(cue)
         if items and told and _DATIVE.fullmatch(self.text[begin : items[0].span.start]):
             begin = items[0].span.end
             while begin < stop and self.text[begin] in _CLOSING_MARKS:
@@ -369,6 +369,11 @@ class SubjectReader:
         window = self.text[lo:position]
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(window)]
         return lo + (breaks[-1] if breaks else 0)
+
+    def source_phrase(self, cue: Span) -> bool:
+        """The cue is a source phrase (حسب، بحسب، وفقا، نقلا، على حد): its content is whose it
+        names, written before or after it."""
+        return SOURCE_CUE.match(fold(self.text[cue.start : cue.end])) is not None
 
     def lead_words(self, start: int, end: int) -> int:
         """Words between two points, not counting fillers and other mentions ("the Afghan
