@@ -329,9 +329,9 @@ def capacity(run: dict[str, Any], workers: int) -> float:
 
 ONE_PROCESS = "khabar batch (1 process)"
 ROUND = (  # the two actors bracketed by one process before and after: the machine's speed drifts
-    (f"{ONE_PROCESS[:-1]}, before)", "process", 1),  # over minutes, so the ratio takes the mean
-    ("ray, 2 actors", "ray", 2),  # of the runs either side of the one it is compared with
-    (f"{ONE_PROCESS[:-1]}, after)", "process", 1),
+    ("khabar batch (1 process, before)", "process", 1),  # over minutes, so the ratio takes the
+    ("ray, 2 actors", "ray", 2),  # mean of the runs either side of the one it is compared with
+    ("khabar batch (1 process, after)", "process", 1),
     ("ray, 1 actor", "ray", 1),
 )
 
