@@ -1014,3 +1014,19 @@ def test_a_name_inside_a_relative_clause_is_not_the_subject_of_the_verb_after_it
     text, answer = _load(case)
     decision = _check(text, answer)[0][_position(answer, "انه تم الإفراج")]
     assert decision.status == "confirmed" and "p3" in decision.speakers
+
+
+FRESH24 = SPLITS / "fresh24"
+
+
+def test_a_title_after_he_is_is_its_holders() -> None:
+    # "أعلن ضابط في الشرطة العراقية وهو برتبة مقدم، ان ...": the rank follows "وهو برتبة", an
+    # apposition of the officer; the police he belongs to, inside his description, do not hold it
+    case = FRESH24 / "ar_gsr_haritha_police_lieutenant_colonel_american_kidnapped"
+    text, answer = _load(case)
+    assert not [p for p in _check(text, answer)[1] if p.kind is IssueKind.DETACHED_TITLE]
+    moved = copy.deepcopy(answer)
+    moved["participants"][1]["titles"].append(moved["participants"][0]["titles"].pop())
+    problems = [p for p in _check(text, moved)[1] if p.kind is IssueKind.DETACHED_TITLE]
+    assert [p.path for p in problems] == ["participants[p2].titles[0]"]
+    assert "p1" in problems[0].message  # named as the officer's

@@ -42,6 +42,9 @@ _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".
 TITLE_GAP_WORDS = frozenset({"the", "a", "an", "its", "his", "her", "their", "and", "و"})
 TITLE_BEFORE_COMMA_COST = 30
+# After its holder, a title may follow "he is" (an apposition): "ضابط في الشرطة العراقية وهو
+# برتبة مقدم", "انتحاري يدعى محمد صديق وهو عضو في جماعة".
+_APPOSITION_LINK = re.compile(r"\s*[,،]?\s*و?(?:هو|هي)(?:\s+(?:برتبة|برتبه|بمنصب|بدرجة))?\s+")
 _PLURAL_HEAD = re.compile(r"[\u0621-\u064a]{3,}ي|[a-z]{3,}s")  # موفدي, ممثلي; envoys
 STANDING_TITLE_MIN_WORDS = 2  # a title written alone stands for its holder from this length
 # Prepositions that make a "name" a description of an unnamed person ("a source in ...").
@@ -314,6 +317,8 @@ def _gap(
         else text[lo.end : hi.start]
     )
     place = anchor.start > title.start and _TITLE_PLACE.fullmatch(between)
+    if anchor.end <= title.start and _APPOSITION_LINK.fullmatch(between):
+        return gap
     if not place and any(w not in TITLE_GAP_WORDS for w in WORDS.findall(between.casefold())):
         return None  # "حكومة السنيورة ـ رغم نصيحة رئيس الوزراء": other words stand between
     if "(" in between or "[" in between:
