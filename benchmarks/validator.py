@@ -47,7 +47,8 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # same time after those two were measured, then fresh14 and fresh15 at the same time after
 # those, then fresh16 from what they left, then fresh17 and fresh18 at the same time from the
 # GSR lines left, then fresh19 and fresh20 at the same time from the GSR lines those two left,
-# last of all).
+# then fresh22 from GSR lines 506-645 after those two had landed, at the same time as three
+# others from disjoint lines, last of all).
 SPLITS = (
     "dev",
     "test",
@@ -71,6 +72,7 @@ SPLITS = (
     "fresh18",
     "fresh19",
     "fresh20",
+    "fresh22",
 )
 SEED = 13
 DEFAULT_BASELINE = "6b03841"
@@ -167,7 +169,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | ... | fresh18 | fresh19 | fresh20 | fixture
+    split: str  # dev | test | fresh | fresh2 | ... | fresh19 | fresh20 | fresh22 | fixture
     language: str
     article: str
     answer: dict[str, Any]
