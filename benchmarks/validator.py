@@ -73,6 +73,7 @@ SPLITS = (
     "fresh19",
     "fresh20",
     "fresh21",
+    "fresh22",
     "fresh24",
 )
 SEED = 13

@@ -58,6 +58,7 @@ _MINIMUMS = {
     "fresh19": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, no English minimum
     "fresh20": (20, 0, 21),  # English sources used up: all Arabic, no English minimum
     "fresh21": (20, 0, 30),  # English sources used up: 20 Arabic GSR sentences, mostly PROTEST
+    "fresh22": (20, 0, 33),  # English sources used up: 20 Arabic GSR PROTEST sentences
     "fresh24": (20, 0, 20),  # English sources used up: 20 Arabic GSR sentences, one statement each
 }
 
