@@ -1030,3 +1030,30 @@ def test_a_title_after_he_is_is_its_holders() -> None:
     problems = [p for p in _check(text, moved)[1] if p.kind is IssueKind.DETACHED_TITLE]
     assert [p.path for p in problems] == ["participants[p2].titles[0]"]
     assert "p1" in problems[0].message  # named as the officer's
+
+
+FRESH21 = SPLITS / "fresh21"
+FRESH22 = SPLITS / "fresh22"
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker", "other"),
+    [
+        # "ورفع المتظاهرون لافتات تندد بالزيارة": the banner's words are its carriers'
+        (FRESH15 / "ar_gsr_cairo_talaat_harb_bush_visit_banners", "بالزيارة", "p1", "p3"),
+        (FRESH22 / "ar_gsr_cairo_journalists_syndicate_bush_visit_banners", "بزيارة", "p1", "p3"),
+        # "ورفع المتظاهرون شعارات وصوراً مكبرة للمطالبة بعودة الرئيس السابق": their aim
+        (FRESH21 / "ar_gsr_nouakchott_anti_coup_demonstrations_sidi_return", "بعودة", "p1", "p2"),
+    ],
+)
+def test_a_banners_words_are_its_carriers(
+    case: Path, content_start: str, speaker: str, other: str
+) -> None:
+    _confirmed_and_swap_caught(case, content_start, speaker, other)
+
+
+def test_a_name_after_a_plural_verbs_object_is_not_its_subject() -> None:
+    # "وسار المتظاهرون ... ويرددون شعارات مؤيدة لجمال عبد الناصر وبانتهاء الملك حسين": the
+    # plural verb's subject is the marchers; Nasser is in what they chant
+    case = FRESH22 / "ar_gsr_west_bank_riots_nasser_king_hussein_slogans"
+    _confirmed_and_swap_caught(case, "بانتهاء الملك حسين", "p1", "p4")

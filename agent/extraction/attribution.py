@@ -31,9 +31,11 @@ from agent.extraction.subjects import How, Subject
 from agent.extraction.transcript import Transcript, arabic_first_person
 from agent.models import Span
 from agent.text.cue_words import (
+    ADVERBS,
     COLLECTIVES,
     DOCUMENTS,
     ENGLISH_PRONOUN_SUBJECTS,
+    FILLERS,
     PLURAL_PARTICIPLE,
     QUOTED_AS,
     bare_verb,
@@ -143,6 +145,9 @@ class Attributor(CueReader):
         inside = self.heads(self.mentions.within(cue.start + 1, cue.end))
         if inside and not self.english:  # the cue copied with its subject: "قال كوبل"،
             return self.named(inside[0], inside)  # "صرح دين", "تقول بريطانيا"
+        carrier = self._banner_carrier(cue)  # "ورفع المتظاهرون لافتات تندد": whoever
+        if carrier is not None:  # carries the banner speaks its words
+            cue = carrier
         verb = self._verb_of(cue)  # "اكدت الصحيفة", "قالت في": read from the verb
         if verb is not None:
             cue = verb
@@ -153,7 +158,7 @@ class Attributor(CueReader):
                 return written
         if not self.english and self._plural_verb(cue):
             found_plural = self.after(cue, content.start if cue.end <= content.start else None)
-            if found_plural is None or found_plural.how != "named":
+            if found_plural is None or not self._written_right_after(cue, found_plural):
                 groups = self._groups_before(cue, sentence)
                 if groups:  # "واتهم المتظاهرون الشرطة ... ووصفوا": the crowd, not the police
                     return Subject("collective", groups, "(plural verb: the group named before)")
@@ -217,6 +222,15 @@ class Attributor(CueReader):
         # an unlisted description ("وقال الدبلوماسي المخضرم") refers back, as a pronoun does
         personal = found is not None and found.evidence in ENGLISH_PRONOUN_SUBJECTS  # he, she
         return self._continued(cue, sentence, history, pronoun=found is not None, personal=personal)
+
+    def _written_right_after(self, cue: Span, found: Subject) -> bool:
+        """A plural verb's subject, named right after it ("وقالوا المتظاهرون" in loose prose);
+        a name further on is in its object ("ويرددون شعارات مؤيدة لجمال عبد الناصر")."""
+        if found.how != "named":
+            return False
+        at = self.text.find(found.evidence, cue.end)
+        between = folded_words(self.text[cue.end : at]) if at >= 0 else ["?"]
+        return all(w in FILLERS or w in ADVERBS for w in between)
 
     def _after_quotation(self, cue: Span, start: int, content: Span) -> Subject | None:
         """After a quotation the speaker follows the cue ("said Gustafon", «…»، قال فلان) or

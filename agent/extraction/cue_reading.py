@@ -246,6 +246,28 @@ class CueReader(SubjectReader):
             and any(w.endswith("ت") and w[:-1] in VERBS for w in {words[0], bare_verb(words[0])})
         )
 
+    def _banner_carrier(self, cue: Span) -> Span | None:
+        """The verb that carries a banner or a chant whose words the cue gives ("ورفع
+        المتظاهرون لافتات تندد ب", "ورددوا هتافات تطالب", "يرفعون لافتات كتب عليها"): the
+        banner's words are its carriers', so the carrying verb's subject speaks."""
+        if self.english or not _BANNER_CUE.match(fold(self.text[cue.start : cue.end])):
+            return None
+        lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
+        clause = re.split(r"[،,;؛:«»\"()]", self.text[lo : cue.start])[-1]
+        words = list(re.finditer(r"\S+", clause))
+        start = cue.start - len(clause)
+        banner = next(
+            (k for k in range(len(words) - 1, max(-1, len(words) - 4), -1)
+             if _BANNER.fullmatch(fold(words[k].group()))),
+            None,
+        )  # fmt: skip
+        if banner is None:
+            return None
+        for k in range(banner - 1, max(-1, banner - 4), -1):
+            if _CARRIER.fullmatch(fold(words[k].group())):
+                return Span(start=start + words[k].start(), end=start + words[k].end())
+        return None
+
     def _in_caption(self, at: Span) -> bool:
         if not self.sentences:
             return False
@@ -397,6 +419,16 @@ _OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)
 
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
 _PURPOSE = re.compile(r"[وف]?لل[\u0621-\u064a]{3,}")
+# Banners and chants, the verbs that carry them, and the cues that give their words: a feminine
+# singular verb (the banners' own agreement), "كتب عليها", or a purpose infinitive (للمطالبة).
+_BANNER = re.compile(r"[وف]?(?:ال)?(?:لافت|يافط|شعار|هتاف|ملصق|رايات|اعلام)[\u0621-\u064a]*")
+_CARRIER = re.compile(
+    r"[وف]?(?:(?:[يت])?(?:رفع|حمل|ردد|علق|لوح|اطلق)(?:وا|ون|ت|ن|ا)?"
+    r"|(?:رافع|حامل|مردد|ملوح)(?:ين|ون|ات|ة)?)"
+)
+_BANNER_CUE = re.compile(
+    r"[وف]?(?:ت[\u0621-\u064a]{2,}(?<!ون)(?<!ان)|كتب|كتبت|لل[\u0621-\u064a]{3,})(?:\s|$)"
+)
 # A written form no verb has: a final ta marbuta, or a preposition glued to the article.
 _NOUN_FORM = re.compile(r"ة[^\w]*$|^(?:[وف]?(?:بال|كال|لل))")
 
