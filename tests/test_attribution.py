@@ -1057,3 +1057,20 @@ def test_a_name_after_a_plural_verbs_object_is_not_its_subject() -> None:
     # plural verb's subject is the marchers; Nasser is in what they chant
     case = FRESH22 / "ar_gsr_west_bank_riots_nasser_king_hussein_slogans"
     _confirmed_and_swap_caught(case, "بانتهاء الملك حسين", "p1", "p4")
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker", "other"),
+    [
+        # "وتضامن عمال محطة «ري في» للطاقة مع المتظاهرين ورفعوا اللافتات التي تطالب": the
+        # workers raise them; the protesters they stand with are the object of مع
+        (FRESH21 / "ar_gsr_power_station_workers_banners_coal_plants", "بوقف بناء", "p1", "p2"),
+        # "توجه المتظاهرون وهم 3500، حسب المنظمين، ... حيث سلموا رسالة طالبوا فيها": the
+        # organisers only give the count
+        (FRESH21 / "ar_gsr_london_march_organisers_letter_sudan_pressure", "باستمرار", "p1", "p2"),
+    ],
+)
+def test_a_group_after_a_preposition_is_no_plural_verbs_subject(
+    case: Path, content_start: str, speaker: str, other: str
+) -> None:
+    _confirmed_and_swap_caught(case, content_start, speaker, other)

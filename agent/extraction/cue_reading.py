@@ -9,10 +9,15 @@ nothing here looks at other statements, so each reading is a fact of one passage
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from agent.extraction.subjects import Subject, SubjectReader
 from agent.models import Span
 from agent.text.cue_words import (
+    BANNER_CARRIERS,
+    BANNER_CUES,
+    BANNERS,
+    GOVERNING_PREPOSITIONS,
     CIRCUMSTANTIAL,
     CONTINUATIONS,
     OBJECT_VERBS,
@@ -29,6 +34,9 @@ from agent.text.cue_words import (
 )
 from agent.text.normalize import fold, is_caption
 from agent.text.segments import folded_words
+
+if TYPE_CHECKING:
+    from agent.extraction.mentions import Mention
 
 SPEECH_SENTENCES = 2  # unquoted first-person words go on from a cue at most this far back
 
@@ -186,8 +194,14 @@ class CueReader(SubjectReader):
         return frozenset(
             m.pid
             for m in self.mentions.within(lo, end)
-            if self.mentions.kinds.get(m.pid) == "group"
+            if self.mentions.kinds.get(m.pid) == "group" and not self._governed(m)
         )
+
+    def _governed(self, m: Mention) -> bool:
+        """The mention is governed by a preposition ("تضامن العمال مع المتظاهرين ورفعوا",
+        "حسب المنظمين"): it is no subject a plural verb could go on from."""
+        before = folded_words(self.text[max(0, m.span.start - 12) : m.span.start])
+        return bool(before) and before[-1] in GOVERNING_PREPOSITIONS
 
     def _relayed_source(self, cue: Span, end: int) -> str | None:
         """Who a relaying verb quotes ("نقلت وكالة رويترز عن مسؤول عراقي أن": the official
@@ -250,7 +264,7 @@ class CueReader(SubjectReader):
         """The verb that carries a banner or a chant whose words the cue gives ("ورفع
         المتظاهرون لافتات تندد ب", "ورددوا هتافات تطالب", "يرفعون لافتات كتب عليها"): the
         banner's words are its carriers', so the carrying verb's subject speaks."""
-        if self.english or not _BANNER_CUE.match(fold(self.text[cue.start : cue.end])):
+        if self.english or not BANNER_CUES.match(fold(self.text[cue.start : cue.end])):
             return None
         lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
         clause = re.split(r"[،,;؛:«»\"()]", self.text[lo : cue.start])[-1]
@@ -258,13 +272,13 @@ class CueReader(SubjectReader):
         start = cue.start - len(clause)
         banner = next(
             (k for k in range(len(words) - 1, max(-1, len(words) - 4), -1)
-             if _BANNER.fullmatch(fold(words[k].group()))),
+             if BANNERS.fullmatch(fold(words[k].group()))),
             None,
         )  # fmt: skip
         if banner is None:
             return None
         for k in range(banner - 1, max(-1, banner - 4), -1):
-            if _CARRIER.fullmatch(fold(words[k].group())):
+            if BANNER_CARRIERS.fullmatch(fold(words[k].group())):
                 return Span(start=start + words[k].start(), end=start + words[k].end())
         return None
 
@@ -419,16 +433,6 @@ _OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)
 
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
 _PURPOSE = re.compile(r"[وف]?لل[\u0621-\u064a]{3,}")
-# Banners and chants, the verbs that carry them, and the cues that give their words: a feminine
-# singular verb (the banners' own agreement), "كتب عليها", or a purpose infinitive (للمطالبة).
-_BANNER = re.compile(r"[وف]?(?:ال)?(?:لافت|يافط|شعار|هتاف|ملصق|رايات|اعلام)[\u0621-\u064a]*")
-_CARRIER = re.compile(
-    r"[وف]?(?:(?:[يت])?(?:رفع|حمل|ردد|علق|لوح|اطلق)(?:وا|ون|ت|ن|ا)?"
-    r"|(?:رافع|حامل|مردد|ملوح)(?:ين|ون|ات|ة)?)"
-)
-_BANNER_CUE = re.compile(
-    r"[وف]?(?:ت[\u0621-\u064a]{2,}(?<!ون)(?<!ان)|كتب|كتبت|لل[\u0621-\u064a]{3,})(?:\s|$)"
-)
 # A written form no verb has: a final ta marbuta, or a preposition glued to the article.
 _NOUN_FORM = re.compile(r"ة[^\w]*$|^(?:[وف]?(?:بال|كال|لل))")
 

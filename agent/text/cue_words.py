@@ -145,7 +145,25 @@ GENERIC_WORDS = frozenset(
 )
 
 
+# Banners and chants, the verbs that carry them, and the cues that give their words: a feminine
+# singular verb (the banners' own agreement), "كتب عليها", or a purpose infinitive (للمطالبة).
+BANNERS = re.compile(r"[وف]?(?:ال)?(?:لافت|يافط|شعار|هتاف|ملصق|رايات|اعلام)[\u0621-\u064a]*")
+BANNER_CARRIERS = re.compile(
+    r"[وف]?(?:(?:[يت])?(?:رفع|حمل|ردد|علق|لوح|اطلق)(?:وا|ون|ت|ن|ا)?"
+    r"|(?:رافع|حامل|مردد|ملوح)(?:ين|ون|ات|ة)?)"
+)
+BANNER_CUES = re.compile(
+    r"[وف]?(?:ت[\u0621-\u064a]{2,}(?<!ون)(?<!ان)|كتب|كتبت|لل[\u0621-\u064a]{3,})(?:\s|$)"
+)
+# Prepositions whose object is no subject a later verb goes on from ("مع المتظاهرين").
+GOVERNING_PREPOSITIONS = _fold_set("مع عن على الى إلى في لدى ضد حسب بحسب وفق وفقا بين")
+
+
 __all__ = [
+    "BANNERS",
+    "BANNER_CARRIERS",
+    "BANNER_CUES",
+    "GOVERNING_PREPOSITIONS",
     "ADVERBS",
     "CIRCUMSTANTIAL",
     "COLLECTIVES",
