@@ -160,11 +160,10 @@ GOVERNING_PREPOSITIONS = _fold_set("مع عن على الى إلى في لدى �
 
 
 __all__ = [
+    "ADVERBS",
     "BANNERS",
     "BANNER_CARRIERS",
     "BANNER_CUES",
-    "GOVERNING_PREPOSITIONS",
-    "ADVERBS",
     "CIRCUMSTANTIAL",
     "COLLECTIVES",
     "CONTINUATIONS",
@@ -173,6 +172,7 @@ __all__ = [
     "ENGLISH_PRONOUN_SUBJECTS",
     "FILLERS",
     "GENERIC_WORDS",
+    "GOVERNING_PREPOSITIONS",
     "OBJECT_VERBS",
     "OPENERS",
     "OPENING_QUOTES",
