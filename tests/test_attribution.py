@@ -1074,3 +1074,11 @@ def test_a_group_after_a_preposition_is_no_plural_verbs_subject(
     case: Path, content_start: str, speaker: str, other: str
 ) -> None:
     _confirmed_and_swap_caught(case, content_start, speaker, other)
+
+
+def test_a_pluperfect_subject_holds_across_its_relative_clause() -> None:
+    # "وكانت المعارضة التي جمعت في تبيليسي 50 الف متظاهر ...، قد دعت ... قبل ان تطالب":
+    # the comma closes the relative clause; قد takes the verb back to كانت's subject
+    case = FRESH22 / "ar_gsr_tbilisi_opposition_early_elections_president_resign"
+    _confirmed_and_swap_caught(case, "الى تنظيم انتخابات", "p1", "p2")
+    _confirmed_and_swap_caught(case, "باستقالة الرئيس", "p1", "p2")

@@ -369,7 +369,10 @@ class CueReader(SubjectReader):
         """The subject right after كان in "و كان X الموجود في روما ... قد عبر"; `adjacent`:
         only where the subject's last word or قد stands right before the verb ("و كانت رايس
         قد حذرت الحكومة السودانية"), so what follows the verb is its object."""
-        lo = self.clause_start(cue.start, self.sentence_of(cue.start))
+        sentence = self.sentence_of(cue.start)
+        lo = self.clause_start(cue.start, sentence)
+        if folded_words(self.text[lo : cue.start]) == ["قد"]:  # "وكانت المعارضة التي جمعت
+            lo = self.sentences[sentence][0] if self.sentences else 0  # ...، قد دعت"
         was = list(_PLUPERFECT.finditer(self.text, lo, cue.start))  # as written: offsets
         if not was:  # must hold; the last كان ("عن ما كانت عليه قبل الحرب حينما كان خبراء
             return None  # الطاقة يقدرون")
