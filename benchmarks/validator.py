@@ -47,7 +47,8 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # same time after those two were measured, then fresh14 and fresh15 at the same time after
 # those, then fresh16 from what they left, then fresh17 and fresh18 at the same time from the
 # GSR lines left, then fresh19 and fresh20 at the same time from the GSR lines those two left,
-# then fresh24, at the same time as fresh21 to fresh23, from lines 251-373 of what those left,
+# then fresh23, at the same time as fresh21, fresh22 and fresh24, from lines 2-250 of what those
+# left, then fresh24, at the same time as fresh21 to fresh23, from lines 251-373 of what those left,
 # last of all).
 SPLITS = (
     "dev",
@@ -72,6 +73,7 @@ SPLITS = (
     "fresh18",
     "fresh19",
     "fresh20",
+    "fresh23",
     "fresh24",
 )
 SEED = 13
@@ -169,7 +171,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | ... | fresh19 | fresh20 | fresh24 | fixture
+    split: str  # dev | test | fresh | fresh2 | ... | fresh20 | fresh23 | fresh24 | fixture
     language: str
     article: str
     answer: dict[str, Any]

@@ -57,6 +57,7 @@ _MINIMUMS = {
     "fresh18": (20, 0, 33),  # English sources used up: all Arabic, no English minimum
     "fresh19": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, no English minimum
     "fresh20": (20, 0, 21),  # English sources used up: all Arabic, no English minimum
+    "fresh23": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, one with two
     "fresh24": (20, 0, 20),  # English sources used up: 20 Arabic GSR sentences, one statement each
 }
 
