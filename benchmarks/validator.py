@@ -74,6 +74,7 @@ SPLITS = (
     "fresh20",
     "fresh21",
     "fresh22",
+    "fresh23",
     "fresh24",
 )
 SEED = 13

@@ -59,6 +59,7 @@ _MINIMUMS = {
     "fresh20": (20, 0, 21),  # English sources used up: all Arabic, no English minimum
     "fresh21": (20, 0, 30),  # English sources used up: 20 Arabic GSR sentences, mostly PROTEST
     "fresh22": (20, 0, 33),  # English sources used up: 20 Arabic GSR PROTEST sentences
+    "fresh23": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, one with two
     "fresh24": (20, 0, 20),  # English sources used up: 20 Arabic GSR sentences, one statement each
 }
 
