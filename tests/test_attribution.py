@@ -1082,3 +1082,9 @@ def test_a_pluperfect_subject_holds_across_its_relative_clause() -> None:
     case = FRESH22 / "ar_gsr_tbilisi_opposition_early_elections_president_resign"
     _confirmed_and_swap_caught(case, "الى تنظيم انتخابات", "p1", "p2")
     _confirmed_and_swap_caught(case, "باستقالة الرئيس", "p1", "p2")
+
+
+def test_one_of_several_is_no_collective() -> None:
+    # "«تستخدم للبغاء» بحسب احد المسؤولين عن المسجد": one official, not the students as well
+    case = SPLITS / "fresh23" / "ar_gsr_red_mosque_students_clinic_mosque_official_bihasab"
+    _confirmed_and_swap_caught(case, "تستخدم للبغاء", "p2", "p1")

@@ -40,6 +40,7 @@ from agent.text.cue_words import (
     QUOTED_AS,
     bare_verb,
 )
+from agent.text.normalize import fold
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -518,10 +519,13 @@ class Attributor(CueReader):
 
 def _is_collective(words: str) -> bool:
     """A mention that is itself dual or plural ("المسؤولان الدوليان", listed for the UN
-    delegation) stands for each of those it counts as well."""
-    return any(w in COLLECTIVES for w in folded_words(words))
+    delegation) stands for each of those it counts as well; not "one of" them ("احد
+    المسؤولين عن المسجد")."""
+    folded = folded_words(words)
+    return not (folded and folded[0] in _ONE_OF) and any(w in COLLECTIVES for w in folded)
 
 
+_ONE_OF = frozenset(fold(w) for w in ["احد", "أحد", "إحدى", "احدى", "one"])
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
