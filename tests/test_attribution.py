@@ -1068,9 +1068,12 @@ def test_a_name_after_a_plural_verbs_object_is_not_its_subject() -> None:
         # "توجه المتظاهرون وهم 3500، حسب المنظمين، ... حيث سلموا رسالة طالبوا فيها": the
         # organisers only give the count
         (FRESH21 / "ar_gsr_london_march_organisers_letter_sudan_pressure", "باستمرار", "p1", "p2"),
+        # "وقد احرق المتظاهرون في مخيمات ... اكبر مخيمات الفلسطينيين ... ورددوا هتافات تندد":
+        # a group in a genitive ("مخيمات الفلسطينيين", the camps') is no subject either
+        (FRESH21 / "ar_gsr_lebanon_camps_chants_fighting_associated_press", "بالمعارك", "p1", "p2"),
     ],
 )
-def test_a_group_after_a_preposition_is_no_plural_verbs_subject(
+def test_a_group_after_a_preposition_or_in_a_genitive_is_no_plural_verbs_subject(
     case: Path, content_start: str, speaker: str, other: str
 ) -> None:
     _confirmed_and_swap_caught(case, content_start, speaker, other)

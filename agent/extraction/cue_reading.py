@@ -201,7 +201,12 @@ class CueReader(SubjectReader):
         """The mention is governed by a preposition ("تضامن العمال مع المتظاهرين ورفعوا",
         "حسب المنظمين"): it is no subject a plural verb could go on from."""
         before = folded_words(self.text[max(0, m.span.start - 12) : m.span.start])
-        return bool(before) and before[-1] in GOVERNING_PREPOSITIONS
+        if not before:
+            return False
+        genitive = fold(self.text[m.span.start : m.span.start + 2]) == "ال" and re.fullmatch(
+            r"[\u0621-\u064a]{2,}(?:ات|ة)", before[-1]
+        )  # "اكبر مخيمات الفلسطينيين": the camps' people, no subject of their own
+        return before[-1] in GOVERNING_PREPOSITIONS or bool(genitive)
 
     def _relayed_source(self, cue: Span, end: int) -> str | None:
         """Who a relaying verb quotes ("نقلت وكالة رويترز عن مسؤول عراقي أن": the official
