@@ -31,11 +31,9 @@ from agent.extraction.subjects import How, Subject
 from agent.extraction.transcript import Transcript, arabic_first_person
 from agent.models import Span
 from agent.text.cue_words import (
-    ADVERBS,
     COLLECTIVES,
     DOCUMENTS,
     ENGLISH_PRONOUN_SUBJECTS,
-    FILLERS,
     PLURAL_PARTICIPLE,
     QUOTED_AS,
     bare_verb,
@@ -227,11 +225,8 @@ class Attributor(CueReader):
     def _written_right_after(self, cue: Span, found: Subject) -> bool:
         """A plural verb's subject, named right after it ("وقالوا المتظاهرون" in loose prose);
         a name further on is in its object ("ويرددون شعارات مؤيدة لجمال عبد الناصر")."""
-        if found.how != "named":
-            return False
         at = self.text.find(found.evidence, cue.end)
-        between = folded_words(self.text[cue.end : at]) if at >= 0 else ["?"]
-        return all(w in FILLERS or w in ADVERBS for w in between)
+        return found.how == "named" and at >= 0 and not self.content_words(cue.end, at)
 
     def _after_quotation(self, cue: Span, start: int, content: Span) -> Subject | None:
         """After a quotation the speaker follows the cue ("said Gustafon", «…»، قال فلان) or
@@ -525,6 +520,7 @@ def _is_collective(words: str) -> bool:
     return not (folded and folded[0] in _ONE_OF) and any(w in COLLECTIVES for w in folded)
 
 
+# "One of": a singular head before a plural ("احد المسؤولين").
 _ONE_OF = frozenset(fold(w) for w in ["احد", "أحد", "إحدى", "احدى", "one"])
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")

@@ -25,6 +25,7 @@ from agent.text.cue_words import (
     PARTICLES,
     PLURAL_PARTICIPLE,
     PLURAL_VERB,
+    PURPOSE_INFINITIVE,
     RELAY_VERBS,
     SOURCE_AFTER,
     VERBAL_NOUNS,
@@ -199,14 +200,14 @@ class CueReader(SubjectReader):
 
     def _governed(self, m: Mention) -> bool:
         """The mention is governed by a preposition ("تضامن العمال مع المتظاهرين ورفعوا",
-        "حسب المنظمين"): it is no subject a plural verb could go on from."""
+        "حسب المنظمين") or by a noun as its genitive ("اكبر مخيمات الفلسطينيين": the camps'
+        people): it is no subject a plural verb could go on from."""
         before = folded_words(self.text[max(0, m.span.start - 12) : m.span.start])
         if not before:
             return False
-        genitive = fold(self.text[m.span.start : m.span.start + 2]) == "ال" and re.fullmatch(
-            r"[\u0621-\u064a]{2,}(?:ات|ة)", before[-1]
-        )  # "اكبر مخيمات الفلسطينيين": the camps' people, no subject of their own
-        return before[-1] in GOVERNING_PREPOSITIONS or bool(genitive)
+        definite = fold(self.text[m.span.start : m.span.start + 2]) == "ال"
+        genitive = definite and _CONSTRUCT_HEAD.fullmatch(before[-1]) is not None
+        return before[-1] in GOVERNING_PREPOSITIONS or genitive
 
     def _relayed_source(self, cue: Span, end: int) -> str | None:
         """Who a relaying verb quotes ("نقلت وكالة رويترز عن مسؤول عراقي أن": the official
@@ -440,7 +441,9 @@ _OWNER_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
 _OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)")
 
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
-_PURPOSE = re.compile(r"[وف]?لل[\u0621-\u064a]{3,}")
+_PURPOSE = re.compile(PURPOSE_INFINITIVE)
+# A noun whose form no verb has (a feminine plural or ة) and that heads a genitive after it.
+_CONSTRUCT_HEAD = re.compile(r"[\u0621-\u064a]{2,}(?:ات|ة)")
 # A written form no verb has: a final ta marbuta, or a preposition glued to the article.
 _NOUN_FORM = re.compile(r"ة[^\w]*$|^(?:[وف]?(?:بال|كال|لل))")
 

@@ -152,8 +152,10 @@ BANNER_CARRIERS = re.compile(
     r"[وف]?(?:(?:[يت])?(?:رفع|حمل|ردد|علق|لوح|اطلق)(?:وا|ون|ت|ن|ا)?"
     r"|(?:رافع|حامل|مردد|ملوح)(?:ين|ون|ات|ة)?)"
 )
+# A purpose infinitive: ل with the article on a verbal noun (للمطالبة، للتنديد، للاحتجاج).
+PURPOSE_INFINITIVE = r"[وف]?لل[\u0621-\u064a]{3,}"
 BANNER_CUES = re.compile(
-    r"[وف]?(?:ت[\u0621-\u064a]{2,}(?<!ون)(?<!ان)|كتب|كتبت|لل[\u0621-\u064a]{3,})(?:\s|$)"
+    rf"(?:[وف]?(?:ت[\u0621-\u064a]{{2,}}(?<!ون)(?<!ان)|كتب|كتبت)|{PURPOSE_INFINITIVE})(?:\s|$)"
 )
 # Prepositions whose object is no subject a later verb goes on from ("مع المتظاهرين").
 GOVERNING_PREPOSITIONS = _fold_set("مع عن على الى إلى في لدى ضد حسب بحسب وفق وفقا بين")
@@ -181,6 +183,7 @@ __all__ = [
     "POSSESSIVE",
     "PREPOSITIONS",
     "PRONOUNS",
+    "PURPOSE_INFINITIVE",
     "QUOTED_AS",
     "RELATIVES",
     "RELAY_VERBS",
