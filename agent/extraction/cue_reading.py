@@ -148,7 +148,7 @@ class CueReader(SubjectReader):
             return True
         if not (self.english and words and words[0].endswith("ing")):
             return False
-        lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
+        lo = self.sentence_start(cue.start)
         return bool(self.content_words(lo, cue.start))  # not "Stating X, Straw said"
 
     def _may_be_object(self, cue: Span, found: Subject) -> bool:
@@ -189,7 +189,7 @@ class CueReader(SubjectReader):
         words = [bare_verb(w) for w in self._verb_words(cue)]
         if not any(PLURAL_VERB.fullmatch(w) or PLURAL_PARTICIPLE.fullmatch(w) for w in words):
             return frozenset()
-        lo = self.sentences[sentence][0] if self.sentences else 0
+        lo = self.bounds(sentence)[0]
         participle = any(PLURAL_PARTICIPLE.fullmatch(w) for w in words)
         end = self.sentence_end(cue.start) if participle else cue.start
         return frozenset(
@@ -272,7 +272,7 @@ class CueReader(SubjectReader):
         banner's words are its carriers', so the carrying verb's subject speaks."""
         if self.english or not BANNER_CUES.match(fold(self.text[cue.start : cue.end])):
             return None
-        lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
+        lo = self.sentence_start(cue.start)
         clause = re.split(r"[،,;؛:«»\"()]", self.text[lo : cue.start])[-1]
         words = list(re.finditer(r"\S+", clause))
         start = cue.start - len(clause)
@@ -334,7 +334,7 @@ class CueReader(SubjectReader):
         own = self.after(cue, after_end)
         if own is not None and own.how == "named":
             return own
-        lo = self.sentences[self.sentence_of(cue.start)][0] if self.sentences else 0
+        lo = self.sentence_start(cue.start)
         heads = self.heads(self.mentions.within(lo, relative.start()))
         last = max(heads, key=lambda m: (m.span.end, -m.span.start), default=None)
         if last is None or self.text[last.span.end : relative.start()].strip():
@@ -378,7 +378,7 @@ class CueReader(SubjectReader):
         sentence = self.sentence_of(cue.start)
         lo = self.clause_start(cue.start, sentence)
         if folded_words(self.text[lo : cue.start]) == ["قد"]:  # "وكانت المعارضة التي جمعت
-            lo = self.sentences[sentence][0] if self.sentences else 0  # ...، قد دعت"
+            lo = self.bounds(sentence)[0]  # ...، قد دعت"
         was = list(_PLUPERFECT.finditer(self.text, lo, cue.start))  # as written: offsets
         if not was:  # must hold; the last كان ("عن ما كانت عليه قبل الحرب حينما كان خبراء
             return None  # الطاقة يقدرون")

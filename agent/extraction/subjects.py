@@ -278,7 +278,7 @@ class SubjectReader:
 
     def _before_relative(self, start: int) -> Subject | None:
         """The antecedent of a relative pronoun: the mention ending just before its clause."""
-        lo = self.sentences[self.sentence_of(start)][0] if self.sentences else 0
+        lo = self.sentence_start(start)
         items = self.heads(self.mentions.within(lo, start))
         if items and self.lead_words(items[-1].span.end, start) == 0:
             return self.named(items[-1], items)
@@ -357,15 +357,20 @@ class SubjectReader:
     def sentence_of(self, position: int) -> int:
         return max(0, bisect_right(self._starts, position) - 1)
 
+    def bounds(self, sentence: int) -> tuple[int, int]:
+        """A sentence's (start, end); the whole text when it has no sentences (empty text)."""
+        return self.sentences[sentence] if self.sentences else (0, len(self.text))
+
+    def sentence_start(self, position: int) -> int:
+        return self.bounds(self.sentence_of(position))[0]
+
     def sentence_end(self, position: int) -> int:
-        if not self.sentences:
-            return len(self.text)
-        return self.sentences[self.sentence_of(position)][1]
+        return self.bounds(self.sentence_of(position))[1]
 
     def clause_start(self, position: int, sentence: int) -> int:
         """Where the cue's clause begins: the sentence start, the last clause break before it,
         or a complementizer ("ذكرت الصحيفة أن [الوزارة قالت]")."""
-        lo = self.sentences[sentence][0] if self.sentences else 0
+        lo = self.bounds(sentence)[0]
         window = self.text[lo:position]
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(window)]
         return lo + (breaks[-1] if breaks else 0)
