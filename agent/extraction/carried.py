@@ -1,0 +1,238 @@
+"""Whom a cue with no subject of its own gives the words to: the speaker carried on.
+
+Arabic drops the subject ("وقال فلان ... . وأضاف ...، مشيرا الى"), English uses a pronoun ("he
+said"), and dual or plural references (الزعيمان، الجانبان، "both leaders") stand for several
+participants at once. These readings share one input, the history of speakers decided so far
+in text order, and one rule: the nearest attribution (or the subject of the clause right
+before) goes on, unless the narration names someone new in between.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from agent.extraction.cue_reading import RELATIVE_WORDS, SPEAKER_KINDS, CueReader
+from agent.extraction.subjects import Subject
+from agent.models import Span
+from agent.text.cue_words import PLURAL_PARTICIPLE, bare_verb
+from agent.text.segments import folded_words
+
+if TYPE_CHECKING:
+    from agent.extraction.mentions import Mention
+
+CARRY_MAX_SENTENCES = 5  # a dropped subject continues an attribution at most this far back
+COLLECTIVE_SENTENCES_BACK = 3  # a collective stands for those named this far back
+
+
+class CarriedReader(CueReader):
+    """The carried-speaker and collective readings of `Attributor`, which sets the two
+    attributes below for each answer before it decides any position."""
+
+    _contents: list[Span]  # every position's governed content
+    _background: set[int]  # cues of background statements ("و كان X قال")
+
+    def _collective(
+        self,
+        cue: Span,
+        sentence: int,
+        history: Sequence[tuple[int, frozenset[str]]],
+        evidence: str,
+    ) -> Subject:
+        first = max(0, sentence - COLLECTIVE_SENTENCES_BACK)
+        start = self.bounds(first)[0]
+        participle = any(  # "تظاهر نحو 60 مسيحيا ... مطالبين ...، وقال الشباب المتظاهر"
+            PLURAL_PARTICIPLE.fullmatch(bare_verb(w)) for w in self._verb_words(cue)
+        )
+        end = self.sentence_end(cue.start) if participle else cue.start
+        named = {
+            m.pid
+            for m in self.mentions.within(start, end)
+            if self.mentions.kinds.get(m.pid) in SPEAKER_KINDS
+        }
+        named |= {pid for at, speakers in history if at >= start for pid in speakers}
+        return Subject("collective", frozenset(named), evidence)
+
+    def _continued(
+        self,
+        cue: Span,
+        sentence: int,
+        history: Sequence[tuple[int, frozenset[str]]],
+        *,
+        pronoun: bool,
+        personal: bool = False,
+    ) -> Subject:
+        """A dropped subject: the speaker of this sentence's or the last attribution (`personal`:
+        the pronoun is "he" or "she", so only a person named since may take over)."""
+        lo = self.bounds(sentence)[0]
+        same = [(at, speakers) for at, speakers in history if lo <= at < cue.start]
+        participle = self._is_continuation(cue)
+        if not (self.english or participle or pronoun) and (
+            self._coordinated(cue) or (not same and self._resumptive(cue))
+        ):
+            known = same[-1][1] if same and not self._in_relative(same[-1][0]) else None
+            opening = self._verb_before_subject(same[-1][0] if same else lo, cue, known=known)
+            if opening:  # "انتقدت روسيا الاتفاق ووصفته", "فيما نفت تل أبيب ذلك وقالت"
+                return Subject("continued", opening, "(subject of the verb before)")
+            named = frozenset(  # "... دانت الصين التي قتل احد مراقبيها و طالبت": the verb
+                m.pid  # before has its subject somewhere in the sentence, or dropped it too
+                for m in self.mentions.within(lo, cue.start)
+                if self.mentions.kinds.get(m.pid) in SPEAKER_KINDS
+            )
+            if named and not same:
+                carried = self._carried(cue, sentence, history, lo, same, participle, pronoun)
+                return Subject(
+                    "continued",
+                    carried.speakers | named,
+                    "(a subject of the sentence)",
+                    primary=carried.primary or carried.speakers or None,
+                )
+        return self._carried(cue, sentence, history, lo, same, participle, pronoun, personal)
+
+    def _carried(
+        self,
+        cue: Span,
+        sentence: int,
+        history: Sequence[tuple[int, frozenset[str]]],
+        lo: int,
+        same: Sequence[tuple[int, frozenset[str]]],
+        participle: bool,
+        pronoun: bool,
+        personal: bool = False,
+    ) -> Subject:
+        """The speaker carried on from this sentence's last statement or an earlier one."""
+        if same:  # the clause goes on from the last attribution, or from someone named since
+            at, last = same[-1]
+            since = {
+                m.pid
+                for m in self.mentions.within(at, cue.start)
+                if self.mentions.kinds.get(m.pid) == "person"
+            }
+            since |= self._named_outside_statements(at, cue.start)  # "..." . و في موسكو
+            subject = self._sentence_subject(lo, cue)  # "و انتقدت صحف ... الذي اتهم ... ورات"
+            if participle and not self.english:  # "... يراها المتتبعون ... ، فيما تنفي الحكومة
+                newer = self._verb_before_subject(at, cue, known=last)  # ذلك قائلة ان": the
+                if newer and not newer & last:  # clause since names its own subject
+                    return Subject("continued", newer, "(subject of the clause before)")
+            return Subject("continued", last | since | subject, "(same sentence)", primary=last)
+        if participle and not pronoun and not self.english:
+            opening = self._verb_before_subject(lo, cue)  # "شنت كوريا الشمالية هجوما
+            if opening and self._masculine_after_body(cue, opening):  # "و تعمل امريكان
+                earlier = self._carried(cue, sentence, history, lo, same, False, True)  # اكسبريس
+                return Subject(  # ...، مؤكدا ان ه يسعى": the company, or the man before
+                    "continued", opening | earlier.speakers, "(subject of the sentence)"
+                )
+            if opening:  # حادا علي الولايات المتحدة قائلة": a state may be the subject too
+                speakers = opening | self._person_right_before(lo, cue)
+                return Subject("continued", speakers, "(subject of the sentence)")
+        clause = self.heads(self.mentions.within(lo, cue.start))
+        people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
+        if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
+            speakers = frozenset({people[0].pid}) | self._person_right_before(lo, cue)
+            return Subject("continued", speakers, "(subject of the sentence)")
+        earliest = self.bounds(max(0, sentence - CARRY_MAX_SENTENCES))[0]
+        before = [(at, speakers) for at, speakers in history if earliest <= at < cue.start]
+        if not before:
+            if not pronoun:
+                return Subject("none")
+            recent = (
+                {  # "He said" with no statement before: someone named just before
+                    m.pid
+                    for m in self.mentions.within(
+                        self.sentences[max(0, sentence - 2)][0], cue.start
+                    )
+                    if self.mentions.kinds.get(m.pid) == "person"
+                }
+                if self.sentences
+                else set()
+            )
+            return Subject("continued", frozenset(recent), "(named just before)")
+        last = before[-1][1]
+        candidates = set(last)
+        if before[-1][0] in self._background:  # "و كان الاسد قال ... . و قال ان": the story's
+            main = [speakers for at, speakers in before if at not in self._background]
+            if main:  # speaker may take up again, and then goes on
+                candidates |= main[-1]
+                last = last | main[-1]
+        if pronoun:  # "he" may be anyone named since, "they" any body: keep them as candidates
+            kinds = ("person",) if personal else ("person", "organization", "group")
+            candidates |= {
+                m.pid
+                for m in self.mentions.within(before[-1][0], cue.start)
+                if self.mentions.kinds.get(m.pid) in kinds
+            }
+        if self._feminine(cue) and all(self.mentions.kinds.get(c) == "person" for c in candidates):
+            candidates |= {  # "و اكدت ان" after a man spoke: a body (the paper, the state)
+                pid  # that spoke before him may take up again; a verb does not say which
+                for _, speakers in before
+                for pid in speakers
+                if self.mentions.kinds.get(pid) != "person"
+            }
+        if not pronoun:  # a dropped subject may be anyone the narration named since
+            candidates |= self._named_outside_statements(before[-1][0], cue.start)
+        return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
+
+    def _named_outside_statements(self, start: int, end: int) -> frozenset[str]:
+        """Who the narration names after the statement of the attribution at `start` and before
+        `end`, outside every statement's content: any may be the subject a later verb drops."""
+        own = [c for c in self._contents if start <= c.start < end]
+        if own:  # the attribution's own subject and relayed source are already its speakers
+            start = max(start, min(own, key=lambda c: c.start).end)
+        return frozenset(
+            m.pid
+            for m in self.mentions.within(start, end)
+            if self.mentions.kinds.get(m.pid) in SPEAKER_KINDS
+            and not any(c.start <= m.span.start and m.span.end <= c.end for c in self._contents)
+            and not self._in_caption(m.span)  # a photo's caption names nobody's next verb
+        )
+
+    def _verb_before_subject(
+        self, lo: int, cue: Span, known: frozenset[str] | None = None
+    ) -> frozenset[str]:
+        """The subject of the last clause since `lo` (the sentence's start, or its last
+        statement's cue) that names one (a participant right after its verb, or opening it): a
+        coordinated verb with no subject goes on with it, rather than with an earlier speaker.
+        A relative clause between them may hold the verb instead ("تصريحات وزير الشؤون الدينية
+        اعجاز الحق التي ادلى بها ... وقال فيها"): then the relative's antecedent may speak too.
+        `known`: the speakers decided for the statement whose cue opens the first clause ("و
+        كانت رايس قد حذرت الحكومة ... و دعت ها"), not re-read from the words after its verb."""
+        clauses = _CLAUSE_OPENING.finditer(self.text, lo, cue.start)
+        starts = [lo] + [m.end() for m in clauses]
+        subject: Mention | None = None
+        for start, end in zip(starts, [*starts[1:], cue.start], strict=True):
+            if any(c.start <= start < c.end for c in self._contents):
+                continue  # "إن العلاقات ممتازة، وإن مصر ستدعم": a clause of what was stated
+            if start == lo and known:
+                continue
+            start = _skip_locative(self.text, start, end)  # "و في موسكو اصدرت الخارجية"
+            heads = self.heads(self.mentions.within(start, end))
+            if heads and self.lead_words(start, heads[0].span.start) <= 1:
+                last_end = max(m.span.end for m in self.mentions.within(start, end))
+                if lo < start and end < cue.start and not folded_words(self.text[last_end:end]):
+                    continue  # "، السفير الإيراني في عمان محمد الايراني ،": an apposition
+                subject = heads[0]
+        if subject is None and not known:
+            return frozenset()
+        speakers = {subject.pid} if subject is not None else set(known or ())
+        anchor = subject.span.end if subject is not None else lo
+        for rel in _RELATIVE.finditer(self.text, anchor, cue.start):
+            before = self.heads(self.mentions.within(anchor, rel.start()))
+            if before:
+                speakers.add(before[-1].pid)
+        return frozenset(speakers)
+
+
+# Where a clause of its own begins: after a comma, or after فيما / بينما (while).
+_CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
+_RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
+# A place fronted before the verb ("و في موسكو اصدرت الخارجية الروسية"): no word of the clause.
+_LOCATIVE = re.compile(r"\s*(?:و\s*)?(?:في|فى)\s+[^\s،,]+\s*[،,]?\s*")
+
+
+def _skip_locative(text: str, start: int, end: int) -> int:
+    m = _LOCATIVE.match(text, start, end)
+    return m.end() if m else start
+
+
+__all__ = ["CarriedReader"]
