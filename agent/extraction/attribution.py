@@ -265,11 +265,7 @@ class Attributor(CarriedReader):
         رايه": van Basten's opinion, though Nistelrooy spoke last)."""
         carried = self._continued(cue, sentence, history, pronoun=True, personal=True)
         lo = self.bounds(sentence)[0]
-        named = frozenset(
-            m.pid
-            for m in self.mentions.within(lo, content.start)
-            if self.mentions.kinds.get(m.pid) == "person"
-        )
+        named = self.named_within(lo, content.start, ("person",))
         return Subject(
             "continued",
             carried.speakers | named,

@@ -46,11 +46,7 @@ class CarriedReader(CueReader):
             PLURAL_PARTICIPLE.fullmatch(bare_verb(w)) for w in self._verb_words(cue)
         )
         end = self.sentence_end(cue.start) if participle else cue.start
-        named = {
-            m.pid
-            for m in self.mentions.within(start, end)
-            if self.mentions.kinds.get(m.pid) in SPEAKER_KINDS
-        }
+        named = self.named_within(start, end, SPEAKER_KINDS)
         named |= {pid for at, speakers in history if at >= start for pid in speakers}
         return Subject("collective", frozenset(named), evidence)
 
@@ -75,11 +71,9 @@ class CarriedReader(CueReader):
             opening = self._verb_before_subject(same[-1][0] if same else lo, cue, known=known)
             if opening:  # "انتقدت روسيا الاتفاق ووصفته", "فيما نفت تل أبيب ذلك وقالت"
                 return Subject("continued", opening, "(subject of the verb before)")
-            named = frozenset(  # "... دانت الصين التي قتل احد مراقبيها و طالبت": the verb
-                m.pid  # before has its subject somewhere in the sentence, or dropped it too
-                for m in self.mentions.within(lo, cue.start)
-                if self.mentions.kinds.get(m.pid) in SPEAKER_KINDS
-            )
+            # "... دانت الصين التي قتل احد مراقبيها و طالبت": the verb before has its subject
+            # somewhere in the sentence, or dropped it too
+            named = self.named_within(lo, cue.start, SPEAKER_KINDS)
             if named and not same:
                 carried = self._carried(cue, sentence, history, lo, same, participle, pronoun)
                 return Subject(
@@ -104,11 +98,7 @@ class CarriedReader(CueReader):
         """The speaker carried on from this sentence's last statement or an earlier one."""
         if same:  # the clause goes on from the last attribution, or from someone named since
             at, last = same[-1]
-            since = {
-                m.pid
-                for m in self.mentions.within(at, cue.start)
-                if self.mentions.kinds.get(m.pid) == "person"
-            }
+            since = self.named_within(at, cue.start, ("person",))
             since |= self._named_outside_statements(at, cue.start)  # "..." . و في موسكو
             subject = self._sentence_subject(lo, cue)  # "و انتقدت صحف ... الذي اتهم ... ورات"
             if participle and not self.english:  # "... يراها المتتبعون ... ، فيما تنفي الحكومة
@@ -136,18 +126,10 @@ class CarriedReader(CueReader):
         if not before:
             if not pronoun:
                 return Subject("none")
-            recent = (
-                {  # "He said" with no statement before: someone named just before
-                    m.pid
-                    for m in self.mentions.within(
-                        self.sentences[max(0, sentence - 2)][0], cue.start
-                    )
-                    if self.mentions.kinds.get(m.pid) == "person"
-                }
-                if self.sentences
-                else set()
-            )
-            return Subject("continued", frozenset(recent), "(named just before)")
+            # "He said" with no statement before: someone named just before
+            start = self.bounds(max(0, sentence - 2))[0]
+            recent = self.named_within(start, cue.start, ("person",)) if self.sentences else None
+            return Subject("continued", recent or frozenset(), "(named just before)")
         last = before[-1][1]
         candidates = set(last)
         if before[-1][0] in self._background:  # "و كان الاسد قال ... . و قال ان": the story's
@@ -157,11 +139,7 @@ class CarriedReader(CueReader):
                 last = last | main[-1]
         if pronoun:  # "he" may be anyone named since, "they" any body: keep them as candidates
             kinds = ("person",) if personal else ("person", "organization", "group")
-            candidates |= {
-                m.pid
-                for m in self.mentions.within(before[-1][0], cue.start)
-                if self.mentions.kinds.get(m.pid) in kinds
-            }
+            candidates |= self.named_within(before[-1][0], cue.start, kinds)
         if self._feminine(cue) and all(self.mentions.kinds.get(c) == "person" for c in candidates):
             candidates |= {  # "و اكدت ان" after a man spoke: a body (the paper, the state)
                 pid  # that spoke before him may take up again; a verb does not say which

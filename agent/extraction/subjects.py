@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -356,6 +356,11 @@ class SubjectReader:
 
     def sentence_of(self, position: int) -> int:
         return max(0, bisect_right(self._starts, position) - 1)
+
+    def named_within(self, start: int, end: int, kinds: Collection[str]) -> frozenset[str]:
+        """The participants of these kinds mentioned between two points."""
+        found = self.mentions.within(start, end)
+        return frozenset(m.pid for m in found if self.mentions.kinds.get(m.pid) in kinds)
 
     def bounds(self, sentence: int) -> tuple[int, int]:
         """A sentence's (start, end); the whole text when it has no sentences (empty text)."""
