@@ -49,7 +49,8 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # GSR lines left, then fresh19 and fresh20 at the same time from the GSR lines those two left,
 # then fresh21 to fresh24 at the same time, after those had landed, from disjoint GSR lines
 # (374-505, 506-645, 2-250 and 251-373), then fresh25 to fresh30 at the same time, after those
-# had landed, from the GSR lines they left (fresh30: 119-250 and 330-373), last of all).
+# had landed, from what was left (fresh25-27: NewsFANE stories, s00000-s00999, s01000-s03499 and
+# s03500-s04759; fresh28-30: GSR lines 549-645, 435-505, 119-250 and 330-373), last of all).
 SPLITS = (
     "dev",
     "test",
@@ -77,6 +78,7 @@ SPLITS = (
     "fresh22",
     "fresh23",
     "fresh24",
+    "fresh28",
     "fresh30",
 )
 SEED = 13
@@ -174,7 +176,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | ... | fresh24 | ... | fresh30 | fixture
+    split: str  # dev | test | fresh | fresh2 | ... | fresh30 | fixture
     language: str
     article: str
     answer: dict[str, Any]
