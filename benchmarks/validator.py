@@ -48,7 +48,9 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # those, then fresh16 from what they left, then fresh17 and fresh18 at the same time from the
 # GSR lines left, then fresh19 and fresh20 at the same time from the GSR lines those two left,
 # then fresh21 to fresh24 at the same time, after those had landed, from disjoint GSR lines
-# (374-505, 506-645, 2-250 and 251-373), last of all).
+# (374-505, 506-645, 2-250 and 251-373), then fresh29 after fresh21-fresh24 had landed, at the
+# same time as fresh25-fresh28 and fresh30, from GSR lines 435-505 (what fresh21 left there),
+# last of all).
 SPLITS = (
     "dev",
     "test",
@@ -76,6 +78,7 @@ SPLITS = (
     "fresh22",
     "fresh23",
     "fresh24",
+    "fresh29",
 )
 SEED = 13
 DEFAULT_BASELINE = "6b03841"
@@ -172,7 +175,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | ... | fresh20 | fresh21 | ... | fresh24 | fixture
+    split: str  # dev | test | fresh | fresh2 | ... | fresh20 | fresh21 | ... | fresh29 | fixture
     language: str
     article: str
     answer: dict[str, Any]

@@ -61,6 +61,7 @@ _MINIMUMS = {
     "fresh22": (20, 0, 33),  # English sources used up: 20 Arabic GSR PROTEST sentences
     "fresh23": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, one with two
     "fresh24": (20, 0, 20),  # English sources used up: 20 Arabic GSR sentences, one statement each
+    "fresh29": (20, 0, 29),  # English sources used up: 20 Arabic GSR PROTEST sentences (435-461)
 }
 
 
