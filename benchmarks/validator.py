@@ -79,6 +79,7 @@ SPLITS = (
     "fresh23",
     "fresh24",
     "fresh28",
+    "fresh29",
     "fresh30",
 )
 SEED = 13
