@@ -1091,3 +1091,10 @@ def test_one_of_several_is_no_collective() -> None:
     # "«تستخدم للبغاء» بحسب احد المسؤولين عن المسجد": one official, not the students as well
     case = SPLITS / "fresh23" / "ar_gsr_red_mosque_students_clinic_mosque_official_bihasab"
     _confirmed_and_swap_caught(case, "تستخدم للبغاء", "p2", "p1")
+
+
+def test_nobody_named_inside_another_statements_words_says_the_next() -> None:
+    # "وهاتفين «الموت لاميركا» و«الموت للرئيس (حميد) كرزاي»": America is in the first chant,
+    # not the subject of the second; both chants are the protesters'
+    case = SPLITS / "fresh28" / "ar_gsr_afghan_attack_site_protesters_death_to_karzai"
+    _confirmed_and_swap_caught(case, "الموت للرئيس", "p1", "p4", only=False)

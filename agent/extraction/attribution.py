@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from agent.extraction.banners import BannerReader
 from agent.extraction.carried import CarriedReader
 from agent.extraction.cue_reading import SPEAKER_KINDS, SPEECH_SENTENCES
 from agent.extraction.subjects import How, Subject
@@ -61,7 +62,7 @@ class Decision:
     how: How = "none"
 
 
-class Attributor(CarriedReader):
+class Attributor(CarriedReader, BannerReader):
     """Decides every position of one answer, in text order (a dropped subject needs the last)."""
 
     def decide_all(self) -> list[Decision]:
@@ -165,7 +166,7 @@ class Attributor(CarriedReader):
             if found is None and self._pronoun_source(cue):  # '" الافضل " حسب راي ه'
                 return self._opinion_of(cue, content, sentence, history)
         elif self.english:  # English is SVO; "according to X" and "said X" follow the cue
-            after_end = content.start if cue.end <= content.start else cue.end
+            after_end = self._before_other_content(cue, content)
             quoted_as = bool(QUOTED_AS.search(self.text[lo : cue.start]))  # "quoted X as saying"
             found = None if participle and not quoted_as else self.before(lo, cue.start)
             if found is None and not self.content_words(lo, cue.start):
@@ -173,7 +174,7 @@ class Attributor(CarriedReader):
             if (found is None or found.how == "unnamed") and not participle:
                 found = self.after(cue, after_end) or found  # not "telling the Daily Mail"
         else:  # Arabic is VSO; a subject before the verb opens its clause
-            after_end = content.start if cue.end <= content.start else cue.end
+            after_end = self._before_other_content(cue, content)
             # "كانت رايس قد حذرت الحكومة", "المحكمة التي اعتبرت ان": the subject is written
             # before the verb, and what follows the verb is its object
             found = None if participle else self._pluperfect_subject(cue, adjacent=True)
@@ -217,6 +218,13 @@ class Attributor(CarriedReader):
         # an unlisted description ("وقال الدبلوماسي المخضرم") refers back, as a pronoun does
         personal = found is not None and found.evidence in ENGLISH_PRONOUN_SUBJECTS  # he, she
         return self._continued(cue, sentence, history, pronoun=found is not None, personal=personal)
+
+    def _before_other_content(self, cue: Span, content: Span) -> int:
+        """Where a subject after the cue may end: before this content, and before any other
+        statement's content in between ("وهاتفين «الموت لاميركا» و«الموت لكرزاي»": the first
+        chant's words are said, nobody in them says the second)."""
+        end = content.start if cue.end <= content.start else cue.end
+        return min([end] + [c.start for c in self._contents if cue.end <= c.start < end])
 
     def _written_right_after(self, cue: Span, found: Subject) -> bool:
         """A plural verb's subject, named right after it ("وقالوا المتظاهرون" in loose prose);

@@ -14,9 +14,6 @@ from typing import TYPE_CHECKING
 from agent.extraction.subjects import Subject, SubjectReader
 from agent.models import Span
 from agent.text.cue_words import (
-    BANNER_CARRIERS,
-    BANNER_CUES,
-    BANNERS,
     CIRCUMSTANTIAL,
     CONTINUATIONS,
     GOVERNING_PREPOSITIONS,
@@ -25,7 +22,6 @@ from agent.text.cue_words import (
     PARTICLES,
     PLURAL_PARTICIPLE,
     PLURAL_VERB,
-    PURPOSE_INFINITIVE,
     RELAY_VERBS,
     SOURCE_AFTER,
     VERBAL_NOUNS,
@@ -165,12 +161,6 @@ class CueReader(SubjectReader):
     def _verb_words(self, cue: Span) -> list[str]:
         return verb_words(self.text[cue.start : cue.end])
 
-    def _purpose(self, cue: Span) -> bool:
-        """A purpose infinitive, ل with the article on a verbal noun (للمطالبة، للتنديد،
-        للاحتجاج): the aim of the event before it, not a verb with a subject of its own."""
-        words = folded_words(self.text[cue.start : cue.end])
-        return not self.english and bool(words) and _PURPOSE.fullmatch(words[0]) is not None
-
     def _plural_verb(self, cue: Span) -> bool:
         """اكدا / قالوا / وصفوه: a dual or plural attribution verb speaks for several."""
         for w in self._verb_words(cue):
@@ -265,28 +255,6 @@ class CueReader(SubjectReader):
             and bool(words)
             and any(w.endswith("ت") and w[:-1] in VERBS for w in {words[0], bare_verb(words[0])})
         )
-
-    def _banner_carrier(self, cue: Span) -> Span | None:
-        """The verb that carries a banner or a chant whose words the cue gives ("ورفع
-        المتظاهرون لافتات تندد ب", "ورددوا هتافات تطالب", "يرفعون لافتات كتب عليها"): the
-        banner's words are its carriers', so the carrying verb's subject speaks."""
-        if self.english or not BANNER_CUES.match(fold(self.text[cue.start : cue.end])):
-            return None
-        lo = self.sentence_start(cue.start)
-        clause = re.split(r"[،,;؛:«»\"()]", self.text[lo : cue.start])[-1]
-        words = list(re.finditer(r"\S+", clause))
-        start = cue.start - len(clause)
-        banner = next(
-            (k for k in range(len(words) - 1, max(-1, len(words) - 4), -1)
-             if BANNERS.fullmatch(fold(words[k].group()))),
-            None,
-        )  # fmt: skip
-        if banner is None:
-            return None
-        for k in range(banner - 1, max(-1, banner - 4), -1):
-            if BANNER_CARRIERS.fullmatch(fold(words[k].group())):
-                return Span(start=start + words[k].start(), end=start + words[k].end())
-        return None
 
     def _in_caption(self, at: Span) -> bool:
         if not self.sentences:
@@ -441,7 +409,6 @@ _OWNER_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
 _OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)")
 
 _ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
-_PURPOSE = re.compile(PURPOSE_INFINITIVE)
 # A noun whose form no verb has (a feminine plural or ة) and that heads a genitive after it.
 _CONSTRUCT_HEAD = re.compile(r"[\u0621-\u064a]{2,}(?:ات|ة)")
 # A written form no verb has: a final ta marbuta, or a preposition glued to the article.
