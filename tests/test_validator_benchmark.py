@@ -61,6 +61,7 @@ _MINIMUMS = {
     "fresh22": (20, 0, 33),  # English sources used up: 20 Arabic GSR PROTEST sentences
     "fresh23": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, one with two
     "fresh24": (20, 0, 20),  # English sources used up: 20 Arabic GSR sentences, one statement each
+    "fresh25": (12, 0, 41),  # English sources used up: 12 Arabic NewsFANE stories, range used up
 }
 
 
