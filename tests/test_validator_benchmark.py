@@ -61,6 +61,7 @@ _MINIMUMS = {
     "fresh22": (20, 0, 33),  # English sources used up: 20 Arabic GSR PROTEST sentences
     "fresh23": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, one with two
     "fresh24": (20, 0, 20),  # English sources used up: 20 Arabic GSR sentences, one statement each
+    "fresh25": (12, 0, 41),  # English sources used up: 12 Arabic NewsFANE stories, range used up
     "fresh28": (20, 0, 32),  # English sources used up: 20 Arabic GSR PROTEST lines, 549-587
     "fresh29": (20, 0, 29),  # English sources used up: 20 Arabic GSR PROTEST sentences (435-461)
     "fresh30": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT sentences, one each
