@@ -1098,3 +1098,23 @@ def test_nobody_named_inside_another_statements_words_says_the_next() -> None:
     # not the subject of the second; both chants are the protesters'
     case = SPLITS / "fresh28" / "ar_gsr_afghan_attack_site_protesters_death_to_karzai"
     _confirmed_and_swap_caught(case, "الموت للرئيس", "p1", "p4", only=False)
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker", "other"),
+    [
+        # "تظاهر أمس عشرات من أعضاء حزب الغد ... للمطالبة بالإفراج": the members demand
+        (SPLITS / "fresh16" / "ar_gsr_cairo_ghad_party_ayman_nour_banner", "بالإفراج", "p1", "p5"),
+        # "احتشد الآلاف من المتظاهرين ... قبالة برلمان ... ريغا للمطالبة باستقالة الائتلاف"
+        (
+            SPLITS / "fresh28" / "ar_gsr_riga_parliament_coalition_resignation_demand",
+            "باستقالة",
+            "p1",
+            "p2",
+        ),
+    ],
+)
+def test_a_purpose_after_a_protest_verb_is_the_protesters(
+    case: Path, content_start: str, speaker: str, other: str
+) -> None:
+    _confirmed_and_swap_caught(case, content_start, speaker, other)

@@ -214,7 +214,8 @@ class Attributor(CarriedReader, BannerReader):
                 return Subject("named", speakers, found.evidence)
             return found
         if found is None and self._purpose(cue):  # "اعتصام العاملين ... للمطالبة ب": the aim
-            return Subject("none")  # of an event, whose agent is no earlier statement's speaker
+            # of an event, whose agent is no earlier statement's speaker; after a protest verb
+            return self._protesters(cue) or Subject("none")  # its subject's
         # an unlisted description ("وقال الدبلوماسي المخضرم") refers back, as a pronoun does
         personal = found is not None and found.evidence in ENGLISH_PRONOUN_SUBJECTS  # he, she
         return self._continued(cue, sentence, history, pronoun=found is not None, personal=personal)

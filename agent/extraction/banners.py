@@ -11,8 +11,15 @@ from __future__ import annotations
 import re
 
 from agent.extraction.cue_reading import CueReader
+from agent.extraction.subjects import Subject
 from agent.models import Span
-from agent.text.cue_words import BANNER_CARRIERS, BANNER_CUES, BANNERS, PURPOSE_INFINITIVE
+from agent.text.cue_words import (
+    BANNER_CARRIERS,
+    BANNER_CUES,
+    BANNERS,
+    PROTEST_VERBS,
+    PURPOSE_INFINITIVE,
+)
 from agent.text.normalize import fold
 from agent.text.segments import folded_words
 
@@ -25,6 +32,21 @@ class BannerReader(CueReader):
         للاحتجاج): the aim of the event before it, not a verb with a subject of its own."""
         words = folded_words(self.text[cue.start : cue.end])
         return not self.english and bool(words) and _PURPOSE.fullmatch(words[0]) is not None
+
+    def _protesters(self, cue: Span) -> Subject | None:
+        """Who a purpose infinitive speaks for when a protest verb comes before it in its
+        sentence ("احتشد الآلاف من المتظاهرين ... للمطالبة باستقالة"): the subject named right
+        after that verb. Without one ("اعتقلت الشرطة ... قبل مسيرات للمطالبة") nobody."""
+        lo = self.sentence_start(cue.start)
+        verbs = [
+            m for m in re.finditer(r"\S+", self.text[lo : cue.start])
+            if PROTEST_VERBS.fullmatch(fold(m.group()))
+        ]  # fmt: skip
+        if not verbs:
+            return None
+        verb = Span(start=lo + verbs[-1].start(), end=lo + verbs[-1].end())
+        found = self.after(verb, cue.start)
+        return found if found is not None and found.how == "named" else None
 
     def _banner_carrier(self, cue: Span) -> Span | None:
         """The verb that carries a banner or a chant whose words the cue gives ("ورفع

@@ -157,6 +157,12 @@ PURPOSE_INFINITIVE = r"[وف]?لل[\u0621-\u064a]{3,}"
 BANNER_CUES = re.compile(
     rf"(?:[وف]?(?:ت[\u0621-\u064a]{{2,}}(?<!ون)(?<!ان)|كتب|كتبت)|{PURPOSE_INFINITIVE})(?:\s|$)"
 )
+# Verbs of protesting, gathering and marching: a purpose infinitive after one (احتشد الآلاف ...
+# للمطالبة) is the aim of those who protest. Past and present, singular and plural.
+PROTEST_VERBS = re.compile(
+    r"[وف]?(?:[يت]?(?:تظاهر|تجمهر|تجمع|توجه|تدفق|خرج|نزل|زحف|سير|نظم)|سار|[اي]?(?:حتشد|عتصم|حتج))"
+    r"(?:وا|ون|ت|ن|ا|ان)?"
+)
 # Prepositions whose object is no subject a later verb goes on from ("مع المتظاهرين").
 GOVERNING_PREPOSITIONS = _fold_set("مع عن على الى إلى في لدى ضد حسب بحسب وفق وفقا بين")
 
@@ -183,6 +189,7 @@ __all__ = [
     "POSSESSIVE",
     "PREPOSITIONS",
     "PRONOUNS",
+    "PROTEST_VERBS",
     "PURPOSE_INFINITIVE",
     "QUOTED_AS",
     "RELATIVES",
