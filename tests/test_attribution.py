@@ -1118,3 +1118,10 @@ def test_a_purpose_after_a_protest_verb_is_the_protesters(
     case: Path, content_start: str, speaker: str, other: str
 ) -> None:
     _confirmed_and_swap_caught(case, content_start, speaker, other)
+
+
+def test_a_group_in_what_is_demanded_is_no_plural_participles_subject() -> None:
+    # "وتجمع المتظاهرون ...، مطالبين رئيس الوزراء ... وإطلاق سراح المعتقلين فورا": the
+    # detainees are in the demand, not among those who make it
+    case = SPLITS / "fresh28" / "ar_gsr_local_council_protesters_maliki_investigation_detainees"
+    _confirmed_and_swap_caught(case, "رئيس الوزراء", "p1", "p3")

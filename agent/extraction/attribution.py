@@ -155,7 +155,7 @@ class Attributor(CarriedReader, BannerReader):
         if not self.english and self._plural_verb(cue):
             found_plural = self.after(cue, content.start if cue.end <= content.start else None)
             if found_plural is None or not self._written_right_after(cue, found_plural):
-                groups = self._groups_before(cue, sentence)
+                groups = self._groups_before(cue, sentence, content)
                 if groups:  # "واتهم المتظاهرون الشرطة ... ووصفوا": the crowd, not the police
                     return Subject("collective", groups, "(plural verb: the group named before)")
                 return self._collective(cue, sentence, history, "(dual or plural verb)")

@@ -172,20 +172,24 @@ class CueReader(SubjectReader):
                 return True  # وصفوه, مطالبين
         return False
 
-    def _groups_before(self, cue: Span, sentence: int) -> frozenset[str]:
+    def _groups_before(self, cue: Span, sentence: int, content: Span) -> frozenset[str]:
         """The groups this sentence names before a plural verb (after it, for a participle:
         "تظاهر نحو 60 مسيحيا ... مطالبين"): a plural verb with no subject of its own has
-        theirs. Not for a dual (اكدا: two persons) and not in English."""
+        theirs. Not for a dual (اكدا: two persons) and not in English, and not a group in what
+        is said ("مطالبين ... بإطلاق سراح المعتقلين": the detainees demand nothing)."""
         words = [bare_verb(w) for w in self._verb_words(cue)]
         if not any(PLURAL_VERB.fullmatch(w) or PLURAL_PARTICIPLE.fullmatch(w) for w in words):
             return frozenset()
         lo = self.bounds(sentence)[0]
         participle = any(PLURAL_PARTICIPLE.fullmatch(w) for w in words)
         end = self.sentence_end(cue.start) if participle else cue.start
+        found = self.mentions.within(lo, end)
         return frozenset(
             m.pid
-            for m in self.mentions.within(lo, end)
-            if self.mentions.kinds.get(m.pid) == "group" and not self._governed(m)
+            for m in found
+            if self.mentions.kinds.get(m.pid) == "group"
+            and not self._governed(m)
+            and not content.start <= m.span.start < content.end
         )
 
     def _governed(self, m: Mention) -> bool:
