@@ -1017,6 +1017,8 @@ def test_a_name_inside_a_relative_clause_is_not_the_subject_of_the_verb_after_it
 
 
 FRESH24 = SPLITS / "fresh24"
+FRESH28 = SPLITS / "fresh28"
+FRESH29 = SPLITS / "fresh29"
 
 
 def test_a_title_after_he_is_is_its_holders() -> None:
@@ -1125,3 +1127,24 @@ def test_a_group_in_what_is_demanded_is_no_plural_participles_subject() -> None:
     # detainees are in the demand, not among those who make it
     case = SPLITS / "fresh28" / "ar_gsr_local_council_protesters_maliki_investigation_detainees"
     _confirmed_and_swap_caught(case, "رئيس الوزراء", "p1", "p3")
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker", "other"),
+    [
+        # "المتظاهرون الذين حملوا لافتات ورددوا هتافات شجبت عمليات القصف": a past feminine
+        # verb gives the chants' words too
+        (
+            FRESH28 / "ar_gsr_ainkawa_protesters_chants_iranian_turkish_shelling",
+            "عمليات",
+            "p1",
+            "p3",
+        ),
+        # "كانوا يمشون وينشدون اغاني سلمية تدعو الى انهاء الحرب": songs are sung by the marchers
+        (FRESH29 / "ar_gsr_peaceful_marchers_songs_end_war_troops_home", "الى انهاء", "p1", "p2"),
+    ],
+)
+def test_chants_in_the_past_and_songs_are_their_singers(
+    case: Path, content_start: str, speaker: str, other: str
+) -> None:
+    _confirmed_and_swap_caught(case, content_start, speaker, other)

@@ -145,17 +145,21 @@ GENERIC_WORDS = frozenset(
 )
 
 
-# Banners and chants, the verbs that carry them, and the cues that give their words: a feminine
-# singular verb (the banners' own agreement), "كتب عليها", or a purpose infinitive (للمطالبة).
-BANNERS = re.compile(r"[وف]?(?:ال)?(?:لافت|يافط|شعار|هتاف|ملصق|رايات|اعلام)[\u0621-\u064a]*")
+# Banners, chants and songs, the verbs that carry them, and the cues that give their words: a
+# feminine singular verb, present or past (the banners' own agreement: تندد، شجبت), "كتب عليها",
+# or a purpose infinitive (للمطالبة).
+BANNERS = re.compile(
+    r"[وف]?(?:ال)?(?:لافت|يافط|شعار|هتاف|ملصق|رايات|اعلام|اغان|اناشيد|نشيد)[\u0621-\u064a]*"
+)
 BANNER_CARRIERS = re.compile(
-    r"[وف]?(?:(?:[يت])?(?:رفع|حمل|ردد|علق|لوح|اطلق)(?:وا|ون|ت|ن|ا)?"
-    r"|(?:رافع|حامل|مردد|ملوح)(?:ين|ون|ات|ة)?)"
+    r"[وف]?(?:(?:[يت])?(?:رفع|حمل|ردد|علق|لوح|اطلق|نشد|انشد)(?:وا|ون|ت|ن|ا)?"
+    r"|(?:رافع|حامل|مردد|ملوح|منشد)(?:ين|ون|ات|ة)?)"
 )
 # A purpose infinitive: ل with the article on a verbal noun (للمطالبة، للتنديد، للاحتجاج).
 PURPOSE_INFINITIVE = r"[وف]?لل[\u0621-\u064a]{3,}"
 BANNER_CUES = re.compile(
-    rf"(?:[وف]?(?:ت[\u0621-\u064a]{{2,}}(?<!ون)(?<!ان)|كتب|كتبت)|{PURPOSE_INFINITIVE})(?:\s|$)"
+    rf"(?:[وف]?(?:ت[\u0621-\u064a]{{2,}}(?<!ون)(?<!ان)|[\u0621-\u064a]{{2,}}ت|كتب)"
+    rf"|{PURPOSE_INFINITIVE})(?:\s|$)"
 )
 # Verbs of protesting, gathering and marching: a purpose infinitive after one (احتشد الآلاف ...
 # للمطالبة) is the aim of those who protest. Past and present, singular and plural.
