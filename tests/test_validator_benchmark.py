@@ -61,6 +61,7 @@ _MINIMUMS = {
     "fresh22": (20, 0, 33),  # English sources used up: 20 Arabic GSR PROTEST sentences
     "fresh23": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, one with two
     "fresh24": (20, 0, 20),  # English sources used up: 20 Arabic GSR sentences, one statement each
+    "fresh26": (14, 0, 62),  # English sources used up: 14 NewsFANE stories, 60 statements reached
 }
 
 
