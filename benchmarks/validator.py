@@ -80,6 +80,7 @@ SPLITS = (
     "fresh23",
     "fresh24",
     "fresh25",
+    "fresh26",
     "fresh28",
     "fresh29",
     "fresh30",
