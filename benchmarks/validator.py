@@ -48,7 +48,8 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # those, then fresh16 from what they left, then fresh17 and fresh18 at the same time from the
 # GSR lines left, then fresh19 and fresh20 at the same time from the GSR lines those two left,
 # then fresh21 to fresh24 at the same time, after those had landed, from disjoint GSR lines
-# (374-505, 506-645, 2-250 and 251-373), last of all).
+# (374-505, 506-645, 2-250 and 251-373), then fresh27 after those had landed, at the same time
+# as fresh25, fresh26 and fresh28 to fresh30, from NewsFANE stories in s03500-s04759).
 SPLITS = (
     "dev",
     "test",
@@ -76,6 +77,7 @@ SPLITS = (
     "fresh22",
     "fresh23",
     "fresh24",
+    "fresh27",
 )
 SEED = 13
 DEFAULT_BASELINE = "6b03841"
@@ -172,7 +174,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | ... | fresh20 | fresh21 | ... | fresh24 | fixture
+    split: str  # dev | test | fresh | fresh2 | ... | fresh20 | fresh21 | ... | fresh27 | fixture
     language: str
     article: str
     answer: dict[str, Any]

@@ -61,6 +61,7 @@ _MINIMUMS = {
     "fresh22": (20, 0, 33),  # English sources used up: 20 Arabic GSR PROTEST sentences
     "fresh23": (20, 0, 21),  # English sources used up: 20 Arabic GSR sentences, one with two
     "fresh24": (20, 0, 20),  # English sources used up: 20 Arabic GSR sentences, one statement each
+    "fresh27": (12, 0, 64),  # English sources used up: 12 Arabic NewsFANE stories (s03500-s04759)
 }
 
 
