@@ -43,7 +43,6 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # fresh: held out from tuning and from test; fresh2: written while fresh was being tuned on, for the
 # final figure (nobody tuning the validator has seen it); fresh3, fresh4, fresh5, fresh6, fresh7,
 # fresh8 to fresh30: written later still, by others, measured once before anyone tuning
-# fresh8 to fresh30: written later still, by others, measured once before anyone tuning
 # read their failures (fresh10 and fresh11 at the same time, then fresh12 and fresh13 at the
 # same time after those two were measured, then fresh14 and fresh15 at the same time after
 # those, then fresh16 from what they left, then fresh17 and fresh18 at the same time from the
@@ -81,6 +80,7 @@ SPLITS = (
     "fresh24",
     "fresh25",
     "fresh26",
+    "fresh27",
     "fresh28",
     "fresh29",
     "fresh30",

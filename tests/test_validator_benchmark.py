@@ -63,6 +63,7 @@ _MINIMUMS = {
     "fresh24": (20, 0, 20),  # English sources used up: 20 Arabic GSR sentences, one statement each
     "fresh25": (12, 0, 41),  # English sources used up: 12 Arabic NewsFANE stories, range used up
     "fresh26": (14, 0, 62),  # English sources used up: 14 NewsFANE stories, 60 statements reached
+    "fresh27": (12, 0, 64),  # English sources used up: 12 Arabic NewsFANE stories (s03500-s04759)
     "fresh28": (20, 0, 32),  # English sources used up: 20 Arabic GSR PROTEST lines, 549-587
     "fresh29": (20, 0, 29),  # English sources used up: 20 Arabic GSR PROTEST sentences (435-461)
     "fresh30": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT sentences, one each
