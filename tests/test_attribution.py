@@ -1148,3 +1148,15 @@ def test_chants_in_the_past_and_songs_are_their_singers(
     case: Path, content_start: str, speaker: str, other: str
 ) -> None:
     _confirmed_and_swap_caught(case, content_start, speaker, other)
+
+
+def test_a_person_the_narration_names_since_goes_on_speaking_after_a_participle() -> None:
+    # "التقت (العربي) ... الامام اسماعيل وانغ قوانغ شوى ...، حيث رحب بنا بحرارة مشيدا ...،
+    # مؤكدا ان ...، مشيرا الى ان": the imam, named in the narration after the plaque's words,
+    # speaks on through every participle, not only the first
+    case = SPLITS / "fresh27" / "ar_nf_guangzhou_huaisheng_mosque_imam_ismail"
+    text, answer = _load(case)
+    decisions, problems = _check(text, answer)
+    for start in ("هذا المسجد ليس", "عدد المسلمين", "الجمعية الاسلامية"):
+        assert decisions[_position(answer, start)].status == "confirmed"
+    assert not [p for p in problems if "speaker" in p.path]

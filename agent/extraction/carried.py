@@ -105,7 +105,11 @@ class CarriedReader(CueReader):
                 newer = self._verb_before_subject(at, cue, known=last)  # ذلك قائلة ان": the
                 if newer and not newer & last:  # clause since names its own subject
                     return Subject("continued", newer, "(subject of the clause before)")
-            return Subject("continued", last | since | subject, "(same sentence)", primary=last)
+            narrated = self._named_outside_statements(at, cue.start)
+            newcomers = frozenset(p for p in narrated if self.mentions.kinds.get(p) == "person")
+            return Subject(
+                "continued", last | since | subject, "(same sentence)", primary=last | newcomers
+            )
         if participle and not pronoun and not self.english:
             opening = self._verb_before_subject(lo, cue)  # "شنت كوريا الشمالية هجوما
             if opening and self._masculine_after_body(cue, opening):  # "و تعمل امريكان
