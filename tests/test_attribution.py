@@ -1160,3 +1160,10 @@ def test_a_person_the_narration_names_since_goes_on_speaking_after_a_participle(
     for start in ("هذا المسجد ليس", "عدد المسلمين", "الجمعية الاسلامية"):
         assert decisions[_position(answer, start)].status == "confirmed"
     assert not [p for p in problems if "speaker" in p.path]
+
+
+def test_ala_ma_after_the_content_is_a_source_phrase() -> None:
+    # "وشكل عدة مئات من المتظاهرين ... سلسلة بشرية ...، على ما افاد مراسل وكالة الصحافة
+    # الفرنسية": the correspondent's report, governed by the cue after it
+    case = FRESH29 / "ar_gsr_yerevan_airport_human_chain_afp_correspondent"
+    _confirmed_and_swap_caught(case, "شكل عدة مئات", "p3", "p2", only=False)

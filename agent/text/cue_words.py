@@ -23,9 +23,11 @@ PLURAL_VERB = re.compile(
 )
 OPENING_QUOTES = frozenset("\"“«„'‘`")
 # "… ـ حسب ما ردده المتظاهرون ـ": Arabic reported content followed by its source
-# (and in the tokenised spelling of some corpora: "ك ما افادت الشرطة")
+# (and in the tokenised spelling of some corpora: "ك ما افادت الشرطة"; "على ما افاد مراسل")
 _SOURCE_WORDS = r"حسب|بحسب|وفق|وفقا|طبقا|استنادا|ك\s?ما"
-SOURCE_AFTER = re.compile(rf"(?:{_SOURCE_WORDS}|على حد)\s*(?:ل\s*|الى\s*|إلى\s*)?(?:ما)?\s*$")
+SOURCE_AFTER = re.compile(
+    rf"(?:(?:{_SOURCE_WORDS}|على حد)\s*(?:ل\s*|الى\s*|إلى\s*)?(?:ما)?|(?:على|علي)\s+ما)\s*$"
+)
 # A cue that is itself such a phrase: "... 10 الاف شخص حسب تقديرات السلطات"
 SOURCE_CUE = re.compile(rf"(?:و\s?)?(?:{_SOURCE_WORDS}|نقلا|علي\s?حد)(?!\w)")
 # Arabic plural participles (مطالبين, مؤكدين): the statement is several people's
