@@ -1167,3 +1167,16 @@ def test_ala_ma_after_the_content_is_a_source_phrase() -> None:
     # الفرنسية": the correspondent's report, governed by the cue after it
     case = FRESH29 / "ar_gsr_yerevan_airport_human_chain_afp_correspondent"
     _confirmed_and_swap_caught(case, "شكل عدة مئات", "p3", "p2", only=False)
+
+
+def test_a_dropped_subject_with_no_statement_before_is_a_person_named_just_before() -> None:
+    # "... المواقف التي اتخذ ها شومسكي ... . لكن صمود ه قوي . يقول : كان الامريكيون
+    # مستعدون": the profile's man, the only person the lines before name
+    case = SPLITS / "fresh27" / "ar_nf_chomsky_interview_bush_administration_threats"
+    _confirmed_and_swap_caught(case, "كان الامريكيون", "p1", "p2")
+
+
+def test_a_captions_position_marker_stands_between_subject_and_verb() -> None:
+    # "سولانا ( يمين ) قال ان هناك حاجة لمحادثات": Solana, not the president who spoke before
+    case = SPLITS / "fresh10" / "ar_nf_iran_annan_patience_solana_steinmeier"
+    _confirmed_and_swap_caught(case, "ان هناك حاجة", "p5", "p8")

@@ -128,9 +128,10 @@ class CarriedReader(CueReader):
         earliest = self.bounds(max(0, sentence - CARRY_MAX_SENTENCES))[0]
         before = [(at, speakers) for at, speakers in history if earliest <= at < cue.start]
         if not before:
-            if not pronoun:
+            if not pronoun and (self.english or participle):
                 return Subject("none")
-            # "He said" with no statement before: someone named just before
+            # "He said", or an Arabic verb that drops its subject ("يقول :" in a profile), with
+            # no statement before: a person the story named just before
             start = self.bounds(max(0, sentence - 2))[0]
             recent = self.named_within(start, cue.start, ("person",)) if self.sentences else None
             return Subject("continued", recent or frozenset(), "(named just before)")

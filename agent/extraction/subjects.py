@@ -52,6 +52,8 @@ _RESUMPTIVE = re.compile(r"\s*(?:في\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))
 _SUBJECT_OPENER = re.compile(r"(?<!\w)(?:و\s?|ف\s?)?(?:لكن|بينما|فيما|حيث|ان|إن|أن)(?!\w)")
 # Any mark between a name and the verb after it: then the name is no subject standing right before
 _MARK = re.compile(r"[,،;؛:()«»\"“”]")
+# A photo caption's position marker right before the verb: "( يمين )", "(الى اليسار)".
+_PHOTO_POSITION = re.compile(r"\(\s*(?:(?:الى|إلى|في)\s*)?(?:ال)?(?:يمين|يسار|وسط)\s*\)\s*$")
 # ل before a name right after the verb: the one told ("للشرق الأوسط", "لـ«الحياة»", tokenised
 # "ل الشرق الاوسط"); the span of a name behind لل starts at its second ل
 _DATIVE = re.compile(r"\s*(?:ل{1,2}|لـ)\s*[«\"“]?\s*")
@@ -153,6 +155,9 @@ class SubjectReader:
 
     def before(self, start: int, end: int) -> Subject | None:
         """The subject written before the verb (SVO: "Smith said", "the two leaders said")."""
+        marker = _PHOTO_POSITION.search(self.text, start, end)  # "سولانا ( يمين ) قال": a
+        if marker is not None:  # caption's position marker stands between name and verb
+            end = marker.start()
         segments = self._segments(start, end)
         if not segments:
             return None
