@@ -1180,3 +1180,20 @@ def test_a_captions_position_marker_stands_between_subject_and_verb() -> None:
     # "سولانا ( يمين ) قال ان هناك حاجة لمحادثات": Solana, not the president who spoke before
     case = SPLITS / "fresh10" / "ar_nf_iran_annan_patience_solana_steinmeier"
     _confirmed_and_swap_caught(case, "ان هناك حاجة", "p5", "p8")
+
+
+def test_a_dropped_subject_with_no_statement_before_may_be_the_sentences_crowd() -> None:
+    # "وكان متظاهرون فلسطينيون قد خرجوا الى الشوارع ... في مظاهرات تطالب السلطة": the
+    # protesters, the crowd the sentence names before the cue
+    case = FRESH29 / "ar_gsr_ramallah_demonstrations_authority_stop_negotiations"
+    _confirmed_and_swap_caught(case, "السلطة بوقف", "p1", "p3")
+
+
+def test_no_crowd_is_the_subject_a_past_feminine_verb_drops() -> None:
+    # "قتلت القوات الاميركية 11 مسلحا، قالت انهم ينتمون": the forces said it, not the
+    # gunmen they killed; the check decides nothing rather than name them
+    case = SPLITS / "fresh19" / "ar_gsr_kut_us_forces_mahdi_splinter_claim"
+    text, answer = _load(case)
+    decisions, problems = _check(text, answer)
+    assert decisions[0].status == "unresolved"
+    assert not [p for p in problems if "speaker" in p.path]

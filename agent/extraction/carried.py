@@ -134,6 +134,9 @@ class CarriedReader(CueReader):
             # no statement before: a person the story named just before
             start = self.bounds(max(0, sentence - 2))[0]
             recent = self.named_within(start, cue.start, ("person",)) if self.sentences else None
+            if not pronoun and not self._feminine(cue):  # or a crowd the sentence names before
+                # it; not after "قالت", whose subject is a body, a state or a woman
+                recent = (recent or frozenset()) | self.named_within(lo, cue.start, ("group",))
             return Subject("continued", recent or frozenset(), "(named just before)")
         last = before[-1][1]
         candidates = set(last)
