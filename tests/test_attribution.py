@@ -1197,3 +1197,23 @@ def test_no_crowd_is_the_subject_a_past_feminine_verb_drops() -> None:
     decisions, problems = _check(text, answer)
     assert decisions[0].status == "unresolved"
     assert not [p for p in problems if "speaker" in p.path]
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker", "other"),
+    [
+        # "اثر هجوم انتحاري تبنته طالبان": the attack just told is what Taliban claimed
+        (
+            SPLITS / "fresh31" / "ar_gsr_taliban_claimed_afghan_police_indian_engineer",
+            "قتل أمس",
+            "p3",
+            "p2",
+        ),
+        # "تعرضت ثكنة الغلاوية ... لاعتداء ...، وقد تبناه «تنظيم القاعدة في بلاد المغرب»"
+        (SPLITS / "fresh23" / "ar_gsr_ghallaouiya_barracks_aqim_claim", "تعرضت ثكنة", "p2", "p1"),
+    ],
+)
+def test_a_claim_of_responsibility_governs_the_act_told_before_it(
+    case: Path, content_start: str, speaker: str, other: str
+) -> None:
+    _confirmed_and_swap_caught(case, content_start, speaker, other)

@@ -78,6 +78,10 @@ class CueReader(SubjectReader):
             return True
         if _ONLY_RELATIVE.fullmatch(self.text[content.end : cue.start]):
             return True  # "اللقاء الذي رحب به المسؤولون": what the relative's verb is about
+        words = folded_words(self.text[cue.start : cue.end])
+        if words and _CLAIMED_IT.fullmatch(words[-1]):  # "اثر هجوم انتحاري تبنته طالبان",
+            return bool(_ONLY_CONNECTIVE.fullmatch(self.text[content.end : cue.start]))  # "،
+            # وقد تبناه": a claim of responsibility for the act just told, its pronoun the act
         return any(ch in closing for ch in between) or bool(SOURCE_AFTER.search(between))
 
     def _opens_previous(self, cue: Span, content: Span, sentence: int) -> bool:
@@ -390,6 +394,9 @@ _BUT = re.compile(r"(?:و\s?)?لكن(?!\w)")
 _RELATIVE_BEFORE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})\s*$")
 
 _ONLY_RELATIVE = re.compile(rf"\s*(?:{RELATIVE_WORDS})\s*")
+# A claim of responsibility whose object pronoun is the act told before it (تبناه، تبنته).
+_CLAIMED_IT = re.compile(r"[وف]?[يت]?تبن(?:اه|اها|ته|تها|وه|وها|يه)")
+_ONLY_CONNECTIVE = re.compile(r"[\s,،]*(?:و\s*)?(?:قد\s*)?")
 
 _IN_IT = re.compile(r"(?<!\w)(?:في\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
 
