@@ -42,7 +42,7 @@ CASES_DIR = REPO / "benchmarks" / "validator_cases"
 FIXTURES_DIR = REPO / "fixtures" / "cases"
 # fresh: held out from tuning and from test; fresh2: written while fresh was being tuned on, for the
 # final figure (nobody tuning the validator has seen it); fresh3, fresh4, fresh5, fresh6, fresh7,
-# fresh8 to fresh31: written later still, by others, measured once before anyone tuning
+# fresh8 to fresh32: written later still, by others, measured once before anyone tuning
 # read their failures (fresh10 and fresh11 at the same time, then fresh12 and fresh13 at the
 # same time after those two were measured, then fresh14 and fresh15 at the same time after
 # those, then fresh16 from what they left, then fresh17 and fresh18 at the same time from the
@@ -50,9 +50,9 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # then fresh21 to fresh24 at the same time, after those had landed, from disjoint GSR lines
 # (374-505, 506-645, 2-250 and 251-373), then fresh25 to fresh30 at the same time, after those
 # had landed, from what was left (fresh25-27: NewsFANE stories, s00000-s00999, s01000-s03499 and
-# s03500-s04759; fresh28-30: GSR lines 549-645, 435-505, 119-250 and 330-373), then fresh31,
-# after those had landed, from the GSR lines fresh30 left (175-250 and 330-373), at the same
-# time as fresh32, last of all).
+# s03500-s04759; fresh28-30: GSR lines 549-645, 435-505, 119-250 and 330-373), then fresh31 and
+# fresh32 at the same time, after those had landed, from the GSR lines those left (fresh31:
+# ASSAULT lines 175-250 and 330-373; fresh32: PROTEST lines 462-505 and 588-645), last of all).
 SPLITS = (
     "dev",
     "test",
@@ -87,6 +87,7 @@ SPLITS = (
     "fresh29",
     "fresh30",
     "fresh31",
+    "fresh32",
 )
 SEED = 13
 DEFAULT_BASELINE = "6b03841"
@@ -183,7 +184,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | ... | fresh31 | fixture
+    split: str  # dev | test | fresh | fresh2 | ... | fresh32 | fixture
     language: str
     article: str
     answer: dict[str, Any]

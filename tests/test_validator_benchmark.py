@@ -68,6 +68,7 @@ _MINIMUMS = {
     "fresh29": (20, 0, 29),  # English sources used up: 20 Arabic GSR PROTEST sentences (435-461)
     "fresh30": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT sentences, one each
     "fresh31": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT lines, 176-209
+    "fresh32": (20, 0, 29),  # English sources used up: 20 Arabic GSR PROTEST lines, 463-503 and 588
 }
 
 
