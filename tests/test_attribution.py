@@ -1017,6 +1017,7 @@ def test_a_name_inside_a_relative_clause_is_not_the_subject_of_the_verb_after_it
 
 
 FRESH24 = SPLITS / "fresh24"
+FRESH27 = SPLITS / "fresh27"
 FRESH28 = SPLITS / "fresh28"
 FRESH29 = SPLITS / "fresh29"
 
@@ -1217,3 +1218,13 @@ def test_a_claim_of_responsibility_governs_the_act_told_before_it(
     case: Path, content_start: str, speaker: str, other: str
 ) -> None:
     _confirmed_and_swap_caught(case, content_start, speaker, other)
+
+
+def test_a_masculine_verb_does_not_go_on_from_a_feminine_verbs_subject() -> None:
+    # "زارت سيدتي ليوناردو في محله ...، و استغرب ... و اظهر انزعاجا ، ثم راح يتحدث ... و قال :
+    # حلمت": the magazine visited him; he said it, as the masculine verbs agree
+    case = FRESH27 / "ar_nf_leonardo_amnesia_roses_psychiatrist_bonner"
+    text, answer = _load(case)
+    decisions, _ = _check(text, answer)
+    decision = decisions[_position(answer, "حلم ت")]
+    assert decision.status == "confirmed" and "p1" in decision.speakers

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from agent.extraction.cue_reading import RELATIVE_WORDS, SPEAKER_KINDS, CueReader
 from agent.extraction.subjects import Subject
 from agent.models import Span
-from agent.text.cue_words import PLURAL_PARTICIPLE, bare_verb
+from agent.text.cue_words import PLURAL_PARTICIPLE, VERBS, bare_verb
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -173,6 +173,12 @@ class CarriedReader(CueReader):
             and not self._in_caption(m.span)  # a photo's caption names nobody's next verb
         )
 
+    def _masculine_past(self, cue: Span) -> bool:
+        """A masculine singular past verb (قال، اضاف، not قالت): its subject is no woman and
+        no feminine body."""
+        words = folded_words(self.text[cue.start : cue.end])
+        return bool(words) and bare_verb(words[0]) in VERBS
+
     def _verb_before_subject(
         self, lo: int, cue: Span, known: frozenset[str] | None = None
     ) -> frozenset[str]:
@@ -186,6 +192,7 @@ class CarriedReader(CueReader):
         clauses = _CLAUSE_OPENING.finditer(self.text, lo, cue.start)
         starts = [lo] + [m.end() for m in clauses]
         subject: Mention | None = None
+        masculine = self._masculine_past(cue)
         for start, end in zip(starts, [*starts[1:], cue.start], strict=True):
             if any(c.start <= start < c.end for c in self._contents):
                 continue  # "إن العلاقات ممتازة، وإن مصر ستدعم": a clause of what was stated
@@ -197,6 +204,9 @@ class CarriedReader(CueReader):
                 last_end = max(m.span.end for m in self.mentions.within(start, end))
                 if lo < start and end < cue.start and not folded_words(self.text[last_end:end]):
                     continue  # "، السفير الإيراني في عمان محمد الايراني ،": an apposition
+                verb = folded_words(self.text[start : heads[0].span.start])[-1:]
+                if masculine and verb and _FEMININE_PAST.fullmatch(verb[0]):
+                    continue  # "زارت سيدتي ليوناردو ... و قال": no woman or body says قال
                 subject = heads[0]
         if subject is None and not known:
             return frozenset()
@@ -214,6 +224,10 @@ _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حي
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
 # A place fronted before the verb ("و في موسكو اصدرت الخارجية الروسية"): no word of the clause.
 _LOCATIVE = re.compile(r"\s*(?:و\s*)?(?:في|فى)\s+[^\s،,]+\s*[،,]?\s*")
+
+
+# A feminine singular past verb before its subject: "زارت", "اعلنت" (not "قالت" alone: any).
+_FEMININE_PAST = re.compile(r"[وف]?[\u0621-\u064a]{2,}ت")
 
 
 def _skip_locative(text: str, start: int, end: int) -> int:
