@@ -176,8 +176,8 @@ class CarriedReader(CueReader):
     def _masculine_past(self, cue: Span) -> bool:
         """A masculine singular past verb (قال، اضاف، not قالت): its subject is no woman and
         no feminine body."""
-        words = folded_words(self.text[cue.start : cue.end])
-        return bool(words) and bare_verb(words[0]) in VERBS
+        words = [w for w in folded_words(self.text[cue.start : cue.end]) if w not in ("و", "ف")]
+        return bool(words) and bare_verb(words[0]) in VERBS  # "و قال" written apart too
 
     def _verb_before_subject(
         self, lo: int, cue: Span, known: frozenset[str] | None = None
