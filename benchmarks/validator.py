@@ -42,8 +42,8 @@ CASES_DIR = REPO / "benchmarks" / "validator_cases"
 FIXTURES_DIR = REPO / "fixtures" / "cases"
 # fresh: held out from tuning and from test; fresh2: written while fresh was being tuned on, for the
 # final figure (nobody tuning the validator has seen it); fresh3, fresh4, fresh5, fresh6, fresh7,
-# fresh8 to fresh32: written later still, by others, measured once before anyone tuning
-# read their failures (fresh10 and fresh11 at the same time, then fresh12 and fresh13 at the
+# fresh8 to fresh32 and fresh34: written later still, by others, measured once before anyone
+# tuning read their failures (fresh10 and fresh11 at the same time, then fresh12 and fresh13 at the
 # same time after those two were measured, then fresh14 and fresh15 at the same time after
 # those, then fresh16 from what they left, then fresh17 and fresh18 at the same time from the
 # GSR lines left, then fresh19 and fresh20 at the same time from the GSR lines those two left,
@@ -52,7 +52,9 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # had landed, from what was left (fresh25-27: NewsFANE stories, s00000-s00999, s01000-s03499 and
 # s03500-s04759; fresh28-30: GSR lines 549-645, 435-505, 119-250 and 330-373), then fresh31 and
 # fresh32 at the same time, after those had landed, from the GSR lines those left (fresh31:
-# ASSAULT lines 175-250 and 330-373; fresh32: PROTEST lines 462-505 and 588-645), last of all).
+# ASSAULT lines 175-250 and 330-373; fresh32: PROTEST lines 462-505 and 588-645), then fresh34,
+# with fresh33 at the same time, after those had landed, from the GSR lines fresh32 left (fresh34:
+# PROTEST lines 589-645), last of all).
 SPLITS = (
     "dev",
     "test",
@@ -88,6 +90,7 @@ SPLITS = (
     "fresh30",
     "fresh31",
     "fresh32",
+    "fresh34",
 )
 SEED = 13
 DEFAULT_BASELINE = "6b03841"
@@ -184,7 +187,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | ... | fresh32 | fixture
+    split: str  # dev | test | fresh | fresh2 | ... | fresh32 | fresh34 | fixture
     language: str
     article: str
     answer: dict[str, Any]

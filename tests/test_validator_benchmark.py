@@ -69,6 +69,7 @@ _MINIMUMS = {
     "fresh30": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT sentences, one each
     "fresh31": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT lines, 176-209
     "fresh32": (20, 0, 29),  # English sources used up: 20 Arabic GSR PROTEST lines, 463-503 and 588
+    "fresh34": (20, 0, 28),  # English sources used up: 20 Arabic GSR PROTEST lines, 589-644
 }
 
 
