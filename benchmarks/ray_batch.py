@@ -10,9 +10,15 @@ capacity, far above what one event loop extracts). Each engine runs in its own f
   started as the CLI starts it, each actor at concurrency 64, batches of 256 (two at a time per
   actor), results written by the driver.
 
-Each round runs one process, the two actors, one process again and one actor: the two-actor
-throughput is compared with the mean of the process runs just before and after it, since this
-machine's speed drifts by up to a third over minutes with nothing else running.
+- processes: two plain one-process runs side by side, each on half the articles, against the
+  same endpoint: what two workers reach on this machine with no Ray at all (the ideal Ray is
+  compared with: two cores busy at once cost each process more CPU per article than one busy core,
+  and the two-actor ratio can be read against it).
+
+Each round runs one process, the two actors, the two plain processes, one process again and one
+actor: the two-actor and two-process throughputs are compared with the mean of the process runs
+just before and after them, since this machine's speed drifts by up to a third over minutes with
+nothing else running.
 
 Each engine gets a fresh endpoint (`_endpoint.py --lean`: the same answers, serialised once, so
 the endpoint takes as little of the shared cores as it can; its CPU is printed); throughput is
@@ -73,13 +79,14 @@ def endpoint_stats(base_url: str) -> dict[str, Any]:
     return stats
 
 
-def group_of(driver: int) -> Callable[[int, str, str], str]:
-    """Names a process by what it is: the endpoint, the engine's driver, an actor, Ray's own."""
+def group_of(*drivers: int) -> Callable[[int, str, str], str]:
+    """Names a process by what it is: the endpoint, the engine's driver (or each of the plain
+    processes), an actor, Ray's own."""
 
     def label(pid: int, root: str, command: str) -> str:
         if root == "endpoint":
             return "endpoint"
-        if pid == driver:
+        if pid in drivers:
             return "driver"
         if "MapWorker" in command:
             return "actors"
@@ -95,9 +102,9 @@ def group_of(driver: int) -> Callable[[int, str, str], str]:
     return label
 
 
-def each_actor(driver: int) -> Callable[[int, str, str], str]:
+def each_actor(*drivers: int) -> Callable[[int, str, str], str]:
     """`group_of`, with each actor on its own (by pid)."""
-    group = group_of(driver)
+    group = group_of(*drivers)
 
     def label(pid: int, root: str, command: str) -> str:
         name = group(pid, root, command)
@@ -232,19 +239,38 @@ def run_engine(
 ) -> dict[str, Any]:
     """One engine in a fresh interpreter against a fresh endpoint; throughput and CPU are taken
     from the endpoint's first request to the last result written."""
+    # "processes": `actors` plain one-process runs side by side, each on its share of the n
+    # articles, against the one endpoint: two cores' worth of khabar with no Ray at all
+    plain = engine == "processes"
+    shares = [n // actors + (i < n % actors) for i in range(actors)] if plain else [n]
+    child_engine = "process" if plain else engine
     with endpoint(latency, lean) as (base_url, endpoint_pid):
-        args = [sys.executable, __file__, "--child", engine, "--base-url", base_url]
-        args += ["-n", str(n), "--concurrency", str(concurrency), "--actors", str(actors)]
-        child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        sampler = ProcSampler({endpoint_pid: "endpoint", child.pid: "engine"})
+        children = []
+        for share in shares:
+            args = [sys.executable, __file__, "--child", child_engine, "--base-url", base_url]
+            args += ["-n", str(share), "--concurrency", str(concurrency), "--actors", str(actors)]
+            children.append(
+                subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            )
+        roots = {endpoint_pid: "endpoint", **{child.pid: "engine" for child in children}}
+        sampler = ProcSampler(roots)
         sampler.start()
-        out, err = child.communicate()
+        results = []
+        for child in children:
+            out, err = child.communicate()
+            if child.returncode != 0:
+                sampler.stop()
+                raise SystemExit(f"{engine} run failed:\n{err[-3000:]}")
+            results.append(json.loads(out.strip().splitlines()[-1]))
         sampler.stop()
-        if child.returncode != 0:
-            raise SystemExit(f"{engine} run failed:\n{err[-3000:]}")
-        result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
         first_at = float(endpoint_stats(base_url)["first_at"])
-    wall, groups = sampler.split(first_at, result["end"], group_of(child.pid))
+    result: dict[str, Any] = {
+        "end": max(r["end"] for r in results),  # the last process to finish ends the run
+        "settled": sum(r["settled"] for r in results),
+        "done": sum(r["done"] for r in results),
+    }
+    drivers = [child.pid for child in children]
+    wall, groups = sampler.split(first_at, result["end"], group_of(*drivers))
     settled = result["settled"]
     result["per_second"] = settled / (result["end"] - first_at)
     machine = groups.pop("machine")
@@ -258,7 +284,7 @@ def run_engine(
                 print(f"  {engine} x{actors}: {seconds / wall:5.2f} cores  {name}")
         step, at = 0.5, first_at  # and the cores each group used, half a second at a time
         while at < result["end"]:
-            span, part = sampler.split(at, min(at + step, result["end"]), each_actor(child.pid))
+            span, part = sampler.split(at, min(at + step, result["end"]), each_actor(*drivers))
             part["other processes"] = part.pop("machine") - sum(part.values())
             cells = " ".join(f"{g}={c / span:.2f}" for g, c in sorted(part.items()) if c > 0.005)
             print(f"  {engine} x{actors} +{at - first_at:4.1f}s: {cells}")
@@ -328,9 +354,11 @@ def capacity(run: dict[str, Any], workers: int) -> float:
 
 
 ONE_PROCESS = "khabar batch (1 process)"
+TWO_PROCESSES = "2 plain processes (no Ray)"
 ROUND = (  # the two actors bracketed by one process before and after: the machine's speed drifts
     ("khabar batch (1 process, before)", "process", 1),  # over minutes, so the ratio takes the
     ("ray, 2 actors", "ray", 2),  # mean of the runs either side of the one it is compared with
+    (TWO_PROCESSES, "processes", 2),  # the ideal: two plain processes, each on half, no Ray
     ("khabar batch (1 process, after)", "process", 1),
     ("ray, 1 actor", "ray", 1),
 )
@@ -413,7 +441,8 @@ def main() -> None:
         f"concurrency {args.concurrency} per process/actor, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.2f}"
     )
-    ratios = []
+    ratios: list[float] = []
+    ideals: list[float] = []
     for repeat in range(args.repeat):
         if args.repeat > 1:
             print(f"\nround {repeat + 1} of {args.repeat} (load average {os.getloadavg()[0]:.2f})")
@@ -421,6 +450,12 @@ def main() -> None:
         ratio = runs["ray, 2 actors"]["per_second"] / runs[ONE_PROCESS]["per_second"]
         ratios.append(ratio)
         print(f"\n2 actors / 1 process: {ratio:.2f}x (goal >= 1.7x)")
+        ideal = runs[TWO_PROCESSES]["per_second"] / runs[ONE_PROCESS]["per_second"]
+        ideals.append(ideal)
+        print(
+            f"2 plain processes / 1 process: {ideal:.2f}x (what two workers reach on this "
+            f"machine with no Ray); 2 actors / 2 plain processes: {ratio / ideal:.2f}"
+        )
         bound = capacity(runs["ray, 2 actors"], 2) / capacity(runs[ONE_PROCESS], 1)
         print(
             f"the same from CPU per article, had this benchmark the {os.cpu_count()} cores to "
@@ -431,6 +466,12 @@ def main() -> None:
         print(
             f"\n2 actors / 1 process over {args.repeat} rounds: {listed}; median "
             f"{statistics.median(ratios):.2f}x"
+        )
+        listed = ", ".join(f"{r:.2f}x" for r in ideals)
+        print(
+            f"2 plain processes / 1 process: {listed}; median {statistics.median(ideals):.2f}x; "
+            "2 actors / 2 plain processes: "
+            + ", ".join(f"{r / i:.2f}" for r, i in zip(ratios, ideals, strict=True))
         )
     cost = run_child("limiter")
     per_article = runs["ray, 1 actor"]["ms_per_article"].get("actors", 0.0)  # the last round
