@@ -320,7 +320,8 @@ def print_split(runs: dict[str, dict[str, Any]]) -> None:
     """CPU per process group: cores used over the measured interval, and ms per article."""
     names = list(runs)
     print("\nCPU per process, cores used (ms per article):")
-    print(f"{'':<20}" + "".join(f"{name:>26}" for name in names))
+    width = max(26, *(len(name) + 2 for name in names))  # a column per run, names apart
+    print(f"{'':<20}" + "".join(f"{name:>{width}}" for name in names))
     for group in ORDER:
         if not any(group in run["cores"] for run in runs.values()):
             continue
@@ -329,18 +330,18 @@ def print_split(runs: dict[str, dict[str, Any]]) -> None:
             cores = run["cores"].get(group, 0.0)
             ms = run["ms_per_article"].get(group, 0.0)
             cells.append(f"{cores:>14.2f} ({ms:>5.2f} ms)")
-        print(f"{group:<20}" + "".join(f"{cell:>26}" for cell in cells))
+        print(f"{group:<20}" + "".join(f"{cell:>{width}}" for cell in cells))
     totals = []
     for run in runs.values():
         cores = sum(c for g, c in run["cores"].items() if g in ENGINE_SIDE)
         ms = sum(m for g, m in run["ms_per_article"].items() if g in ENGINE_SIDE)
         totals.append(f"{cores:>14.2f} ({ms:>5.2f} ms)")
-    print(f"{'engine, all':<20}" + "".join(f"{cell:>26}" for cell in totals))
+    print(f"{'engine, all':<20}" + "".join(f"{cell:>{width}}" for cell in totals))
     ours = [
         f"{sum(c for g, c in run['cores'].items() if g != 'other processes'):>14.2f}{'':>11}"
         for run in runs.values()
     ]
-    print(f"{'this benchmark':<20}" + "".join(f"{cell:>26}" for cell in ours))
+    print(f"{'this benchmark':<20}" + "".join(f"{cell:>{width}}" for cell in ours))
 
 
 def capacity(run: dict[str, Any], workers: int) -> float:
