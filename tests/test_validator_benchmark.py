@@ -70,6 +70,7 @@ _MINIMUMS = {
     "fresh31": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT lines, 176-209
     "fresh32": (20, 0, 29),  # English sources used up: 20 Arabic GSR PROTEST lines, 463-503 and 588
     "fresh34": (20, 0, 28),  # English sources used up: 20 Arabic GSR PROTEST lines, 589-644
+    "fresh33": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT lines, 214-331
 }
 
 
