@@ -31,6 +31,7 @@ the same interval (`_proc_cpu.py`), and printed in cores and ms per article sett
     .venv/bin/python benchmarks/ray_batch.py                     # 3,000 articles per engine
     .venv/bin/python benchmarks/ray_batch.py --quick --repeat 3  # 1,000 articles, three rounds
     .venv/bin/python benchmarks/ray_batch.py --quick --detail    # each process, timelines
+    .venv/bin/python benchmarks/ray_batch.py --sink              # the driver's CPU per line only
 
 Two actors on the 2-core machine need both cores whole: the endpoint, the driver and Ray's own
 processes take their share, and so does anything else running; the printed `other processes`
@@ -225,6 +226,49 @@ def limiter_cost(calls: int = 2000) -> dict[str, float]:
     result: dict[str, float] = ray.get(caller.run.remote(limiter, calls))
     ray.shutdown()
     return result
+
+
+def sink_cost(rows: int = 256, repeats: int = 7) -> dict[str, float]:
+    """The driver's CPU per JSONL line for one block of the seed article's golden result (a
+    real article's size, larger than this benchmark's answers): the round trip it used to make
+    (parse each row's JSON text, serialise the line) against `OutputSink`'s spliced line,
+    side by side, best of `repeats`."""
+    import tempfile
+
+    import pyarrow as pa
+
+    from agent.batch.parquet import record_from_row
+    from agent.ray.run import OutputSink
+
+    golden = json.loads((ROOT / "fixtures/cases/seed_military_visit/golden.json").read_text())
+    result = json.dumps(golden.get("result", golden), ensure_ascii=False)
+    provenance = json.dumps({"model": "m", "endpoint": "localhost", "duration_s": 1.2})
+    table = pa.table(
+        {
+            "id": [f"a{i}" for i in range(rows)],
+            "status": ["ok"] * rows,
+            "problems_left": pa.array([0] * rows, type=pa.int64()),
+            "result": [result] * rows,
+            "error": pa.array([None] * rows, type=pa.string()),
+            "provenance": [provenance] * rows,
+            "metadata": ['{"source": "wire"}'] * rows,
+        }
+    )
+    best = {"round trip": float("inf"), "spliced": float("inf")}
+    with tempfile.TemporaryDirectory() as folder:
+        for repeat in range(repeats):
+            started = time.process_time()
+            with open(Path(folder) / f"old{repeat}.jsonl", "w", encoding="utf-8") as old:
+                for row in table.to_pylist():
+                    old.write(json.dumps(record_from_row(row), ensure_ascii=False) + "\n")
+            best["round trip"] = min(best["round trip"], time.process_time() - started)
+            started = time.process_time()
+            with OutputSink(Path(folder) / f"new{repeat}.jsonl") as sink:
+                sink.write_block(table)
+            best["spliced"] = min(best["spliced"], time.process_time() - started)
+    return {name: 1000 * seconds / rows for name, seconds in best.items()} | {
+        "result_chars": float(len(result))
+    }
 
 
 def run_engine(
@@ -423,6 +467,7 @@ def main() -> None:
     parser.add_argument("--base-url")
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the three engines")
     parser.add_argument("--detail", action="store_true", help="print every process's CPU")
+    parser.add_argument("--sink", action="store_true", help="only the driver's cost per line")
     parser.add_argument(
         "--aiohttp-endpoint", action="store_true", help="the aiohttp endpoint, not the lean one"
     )
@@ -432,6 +477,9 @@ def main() -> None:
         return
     if args.child == "ray":
         print(json.dumps(child_ray(args.base_url, args.n, args.concurrency, args.actors)))
+        return
+    if args.sink:
+        print_sink_cost()
         return
     if args.child == "limiter":
         print(json.dumps(limiter_cost()))
@@ -481,6 +529,17 @@ def main() -> None:
         f"{cost['caller_cpu_ms_per_call']:.2f} ms of the actor's CPU per request "
         f"({100 * cost['caller_cpu_ms_per_call'] / per_article:.0f} % of an article's CPU); "
         "the even split costs nothing per request"
+    )
+    print_sink_cost()
+
+
+def print_sink_cost() -> None:
+    sink = sink_cost()
+    print(
+        f"the driver writing a line of a {sink['result_chars']:,.0f}-character result: "
+        f"{sink['spliced']:.3f} ms CPU spliced, {sink['round trip']:.3f} ms parsed and "
+        f"serialised again ({sink['round trip'] / sink['spliced']:.1f}x); the writing alone "
+        f"takes a driver core at {1000 / sink['spliced']:,.0f} such lines/s"
     )
 
 

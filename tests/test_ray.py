@@ -28,7 +28,13 @@ from aiohttp import web
 from click.testing import CliRunner
 
 from agent.batch.engine import BatchRecord, extract_many
-from agent.batch.parquet import iter_records, iter_rows, scan_parquet_output
+from agent.batch.parquet import (
+    iter_records,
+    iter_rows,
+    line_from_row,
+    record_from_row,
+    scan_parquet_output,
+)
 from agent.batch.transport import BatchStats
 from agent.cassettes.replay import Cassette, ReplayTransport
 from agent.cli.main import cli
@@ -37,7 +43,7 @@ from agent.fixtures.fake_endpoint import FakeEndpoint
 from agent.fixtures.reference import reference_settings
 from agent.ray import KhabarStage
 from agent.ray import stage as stage_module
-from agent.ray.run import run_ray_batch
+from agent.ray.run import OutputSink, run_ray_batch
 from agent.settings import Settings
 from tests.conftest import CASES, ROOT
 from tests.test_batch import ARTICLE, CLEAN_ANSWER
@@ -130,6 +136,48 @@ def test_the_ray_engine_writes_the_records_extract_many_writes(tmp_path: Path) -
     assert "not JSON" in bad["error"]["message"]
     assert (stats.done, stats.failed, stats.failures_by_kind) == (len(rows), 1, {"input": 1})
     assert stats.prompt_tokens > 0
+
+
+def test_the_driver_writes_a_stage_row_as_the_same_line_without_parsing_it_again(
+    tmp_path: Path,
+) -> None:
+    """The spliced line is byte for byte the round trip's, for results, error rows and rows
+    with nothing packed; rows the splice cannot vouch for take the round trip."""
+    rows = [*case_rows()[:3], {"id": "no-text", "text": "", "n": 9}]
+    cassette = merged_cassette()
+
+    async def records() -> list[BatchRecord]:
+        batch = extract_many(
+            rows, settings=reference_settings(), transport=ReplayTransport(cassette)
+        )
+        return [record async for record in batch]
+
+    settled = {record.id: record for record in asyncio.run(records())}
+    assert {r.status for r in settled.values()} == {"ok", "error"}
+    packed: list[str | None] = [
+        json.dumps({"n": r["n"], "note": "عربي"}, ensure_ascii=False) for r in rows
+    ]
+    packed[1] = None  # nothing packed: `record_from_row` makes it {}
+    packed[2] = "null"  # not an object: the round trip decides
+    source = pa.table(
+        {"id": [r["id"] for r in rows], "text": [r["text"] for r in rows], "metadata": packed}
+    )
+    table = stage_module.output_table(
+        source, list(range(len(rows))), [settled[r["id"]] for r in rows]
+    )
+    wide = table.append_column("desk", pa.array(["politics"] * len(rows)))  # a user's column
+    for row in table.to_pylist() + wide.to_pylist():
+        assert line_from_row(row) == json.dumps(record_from_row(row), ensure_ascii=False)
+    out = tmp_path / "out.jsonl"
+    with OutputSink(out) as sink:
+        sink.write_block(table)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines == [json.dumps(record_from_row(r), ensure_ascii=False) for r in table.to_pylist()]
+    assert [json.loads(line)["metadata"] for line in lines[:3]] == [
+        {"n": 0, "note": "عربي"},
+        {},
+        {},
+    ]
 
 
 def test_the_stage_in_a_users_own_pipeline_reads_and_writes_parquet(tmp_path: Path) -> None:

@@ -257,7 +257,11 @@ class ResultWriter:
         self._synced = time.monotonic()
 
     def write(self, record: Mapping[str, Any]) -> None:
-        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        self.write_text(json.dumps(record, ensure_ascii=False))
+
+    def write_text(self, line: str) -> None:
+        """One line already serialised (one JSON object, no newline)."""
+        data = (line + "\n").encode("utf-8")
         try:
             written = os.write(self._fd, data)
         except OSError as exc:

@@ -31,6 +31,7 @@ from agent.batch.parquet import (
     RECORD_COLUMNS,
     ParquetWriter,
     is_parquet,
+    line_from_row,
     open_results,
     record_from_row,
 )
@@ -283,8 +284,8 @@ class OutputSink:
         if isinstance(self.writer, ParquetWriter):
             self.writer.write_table(_record_table(table))
         else:
-            for row in table.to_pylist():
-                self.writer.write(record_from_row(row))
+            for row in table.to_pylist():  # the stage's JSON text as it is, not parsed again
+                self.writer.write_text(line_from_row(row))
         return table
 
     def close(self) -> None:
