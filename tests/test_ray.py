@@ -33,6 +33,7 @@ from agent.batch.parquet import (
     iter_rows,
     line_from_row,
     record_from_row,
+    row_from_record,
     scan_parquet_output,
 )
 from agent.batch.transport import BatchStats
@@ -178,6 +179,12 @@ def test_the_driver_writes_a_stage_row_as_the_same_line_without_parsing_it_again
         {},
         {},
     ]
+    objects = table.take([0, 1, 3])  # every `metadata` an object or null: reordered as it is
+    for block, name in ((objects, "objects"), (table, "plain"), (wide, "wide")):  # Parquet too
+        with OutputSink(tmp_path / f"{name}.parquet") as sink:
+            sink.write_block(block)
+        expected = [row_from_record(record_from_row(r)) for r in block.to_pylist()]
+        assert list(iter_rows(tmp_path / f"{name}.parquet")) == expected
 
 
 def test_the_stage_in_a_users_own_pipeline_reads_and_writes_parquet(tmp_path: Path) -> None:

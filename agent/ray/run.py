@@ -299,14 +299,27 @@ class OutputSink:
 
 
 def _record_table(table: pa.Table) -> pa.Table:
-    """A stage's rows in the record shape: extra input columns folded into `metadata`."""
+    """A stage's rows in the record shape: extra input columns folded into `metadata`.
+
+    A stage's own rows (the record's columns, `metadata` an object's JSON text or null) are
+    reordered as they are, not parsed and serialised again row by row (see `line_from_row`).
+    """
     import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from agent.batch.parquet import record_schema
 
     if list(table.column_names) == list(RECORD_COLUMNS):
         return table
+    if set(table.column_names) == set(RECORD_COLUMNS):
+        packed = table.column("metadata")
+        if pa.types.is_string(packed.type) and pc.all(
+            pc.fill_null(pc.starts_with(packed, "{"), True)
+        ).as_py() in (True, None):
+            filled = pc.fill_null(packed, "{}")  # as `record_from_row`: nothing packed is {}
+            table = table.set_column(table.schema.get_field_index("metadata"), "metadata", filled)
+            return table.select(list(RECORD_COLUMNS)).cast(record_schema())
     rows = [_as_record_row(row) for row in table.to_pylist()]
-    from agent.batch.parquet import record_schema
-
     return pa.Table.from_pylist(rows, schema=record_schema())
 
 
