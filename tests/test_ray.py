@@ -43,6 +43,7 @@ from agent.errors import ConfigError, EndpointUnreachable
 from agent.fixtures.fake_endpoint import FakeEndpoint
 from agent.fixtures.reference import reference_settings
 from agent.ray import KhabarStage
+from agent.ray import run as run_module
 from agent.ray import stage as stage_module
 from agent.ray.run import OutputSink, run_ray_batch
 from agent.settings import Settings
@@ -167,24 +168,28 @@ def test_the_driver_writes_a_stage_row_as_the_same_line_without_parsing_it_again
         source, list(range(len(rows))), [settled[r["id"]] for r in rows]
     )
     wide = table.append_column("desk", pa.array(["politics"] * len(rows)))  # a user's column
-    for row in table.to_pylist() + wide.to_pylist():
+    objects = table.take([0, 1, 3])  # every `metadata` an object or null: spliced, as columns
+    shaped = run_module._as_records(objects)
+    assert shaped is not None and run_module._as_records(table) is None  # "null": round trip
+    for row in shaped.to_pylist():
         assert line_from_row(row) == json.dumps(record_from_row(row), ensure_ascii=False)
-    out = tmp_path / "out.jsonl"
-    with OutputSink(out) as sink:
-        sink.write_block(table)
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines == [json.dumps(record_from_row(r), ensure_ascii=False) for r in table.to_pylist()]
+    for block, name in ((objects, "objects"), (table, "plain"), (wide, "wide")):
+        with OutputSink(tmp_path / f"{name}.jsonl") as sink:
+            sink.write_block(block)
+        lines = (tmp_path / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        trip = [record_from_row(r) for r in block.to_pylist()]
+        assert lines == [json.dumps(record, ensure_ascii=False) for record in trip]
+        with OutputSink(tmp_path / f"{name}.parquet") as sink:  # Parquet: the same rows too
+            sink.write_block(block)
+        assert list(iter_rows(tmp_path / f"{name}.parquet")) == [
+            row_from_record(record) for record in trip
+        ]
+    lines = (tmp_path / "plain.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["metadata"] for line in lines[:3]] == [
         {"n": 0, "note": "عربي"},
         {},
         {},
     ]
-    objects = table.take([0, 1, 3])  # every `metadata` an object or null: reordered as it is
-    for block, name in ((objects, "objects"), (table, "plain"), (wide, "wide")):  # Parquet too
-        with OutputSink(tmp_path / f"{name}.parquet") as sink:
-            sink.write_block(block)
-        expected = [row_from_record(record_from_row(r)) for r in block.to_pylist()]
-        assert list(iter_rows(tmp_path / f"{name}.parquet")) == expected
 
 
 def test_the_stage_in_a_users_own_pipeline_reads_and_writes_parquet(tmp_path: Path) -> None:

@@ -92,25 +92,18 @@ def record_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def line_from_row(row: Mapping[str, Any]) -> str:
-    """`json.dumps(record_from_row(row))`, with the JSON text columns spliced in as written.
-
-    For rows whose JSON columns are `json.dumps(..., ensure_ascii=False)` output (what
-    `KhabarStage` writes): the same bytes as the round trip, without parsing each result back
-    only to serialise it again (a long article's result is tens of kilobytes, and the Ray driver
-    writes every line of the run). Rows with columns beyond the record's fold them into
-    `metadata`, so they take the round trip.
-    """
-    packed = row.get("metadata")
-    other = any(name not in RECORD_COLUMNS for name in row)
-    if other or not (packed is None or (isinstance(packed, str) and packed.startswith("{"))):
-        return json.dumps(record_from_row(row), ensure_ascii=False)
-    head = {"id": str(row["id"]), "status": row.get("status")}
-    parts = [f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
-    parts.append(f'"problems_left": {json.dumps(row.get("problems_left"))}')
-    for name in ("result", "error", "metadata", "provenance"):
+    """The batch line of a row in the record's shape (`RECORD_COLUMNS`, its JSON columns as
+    `json.dumps(..., ensure_ascii=False)` wrote them, `metadata` an object): the JSON text
+    spliced in, the same bytes as `json.dumps(record_from_row(row))` without parsing each result
+    back only to serialise it again (a long article's result is tens of kilobytes, and the Ray
+    driver writes every line of the run)."""
+    parts = [
+        f'"id": {json.dumps(str(row["id"]), ensure_ascii=False)}',
+        f'"status": {json.dumps(row.get("status"), ensure_ascii=False)}',
+        f'"problems_left": {json.dumps(row.get("problems_left"))}',
+    ]
+    for name in LINE_KEYS[3:]:  # result, error, metadata, provenance: JSON text already
         value = row.get(name)
-        if name == "metadata" and value is None:
-            value = "{}"  # as `record_from_row`: no packed metadata is an empty object
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         parts.append(f'"{name}": {text}')
     return "{" + ", ".join(parts) + "}"

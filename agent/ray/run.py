@@ -283,8 +283,13 @@ class OutputSink:
             table = table.take(pa.array(fresh, type=pa.int64()))
         if isinstance(self.writer, ParquetWriter):
             self.writer.write_table(_record_table(table))
-        else:
-            for row in table.to_pylist():  # the stage's JSON text as it is, not parsed again
+            return table
+        records = _as_records(table)
+        if records is None:  # a user's own columns to fold into `metadata`: the round trip
+            for row in table.to_pylist():
+                self.writer.write(record_from_row(row))
+        else:  # the stage's JSON text spliced in as it is, not parsed again
+            for row in records.to_pylist():
                 self.writer.write_text(line_from_row(row))
         return table
 
@@ -299,28 +304,39 @@ class OutputSink:
 
 
 def _record_table(table: pa.Table) -> pa.Table:
-    """A stage's rows in the record shape: extra input columns folded into `metadata`.
-
-    A stage's own rows (the record's columns, `metadata` an object's JSON text or null) are
-    reordered as they are, not parsed and serialised again row by row (see `line_from_row`).
-    """
+    """A stage's rows in the record shape: extra input columns folded into `metadata`."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     from agent.batch.parquet import record_schema
 
     if list(table.column_names) == list(RECORD_COLUMNS):
         return table
-    if set(table.column_names) == set(RECORD_COLUMNS):
-        packed = table.column("metadata")
-        if pa.types.is_string(packed.type) and pc.all(
-            pc.fill_null(pc.starts_with(packed, "{"), True)
-        ).as_py() in (True, None):
-            filled = pc.fill_null(packed, "{}")  # as `record_from_row`: nothing packed is {}
-            table = table.set_column(table.schema.get_field_index("metadata"), "metadata", filled)
-            return table.select(list(RECORD_COLUMNS)).cast(record_schema())
+    records = _as_records(table)
+    if records is not None:
+        return records
     rows = [_as_record_row(row) for row in table.to_pylist()]
     return pa.Table.from_pylist(rows, schema=record_schema())
+
+
+def _as_records(table: pa.Table) -> pa.Table | None:
+    """A stage's own block (the record's columns, `metadata` an object's JSON text or null) in
+    the record's column order, as columns: nothing parsed and serialised again row by row. None
+    where the rows need the round trip of `record_from_row` (other columns to fold in)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from agent.batch.parquet import record_schema
+
+    if set(table.column_names) != set(RECORD_COLUMNS):
+        return None
+    packed = table.column("metadata")
+    if not pa.types.is_string(packed.type):
+        return None
+    if pc.all(pc.fill_null(pc.starts_with(packed, "{"), True)).as_py() not in (True, None):
+        return None
+    filled = pc.fill_null(packed, "{}")  # as `record_from_row`: nothing packed is {}
+    table = table.set_column(table.schema.get_field_index("metadata"), "metadata", filled)
+    return table.select(list(RECORD_COLUMNS)).cast(record_schema())
 
 
 def _as_record_row(row: Mapping[str, Any]) -> dict[str, Any]:
