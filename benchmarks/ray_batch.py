@@ -237,8 +237,8 @@ def sink_cost(rows: int = 256, repeats: int = 7) -> dict[str, float]:
 
     import pyarrow as pa
 
-    from agent.batch.parquet import record_from_row, record_schema, row_from_record
-    from agent.ray.run import OutputSink, _record_table
+    from agent.batch.parquet import record_from_row, record_schema
+    from agent.ray.run import OutputSink, _as_record_row, _record_table
 
     golden = json.loads((ROOT / "fixtures/cases/seed_military_visit/golden.json").read_text())
     result = json.dumps(golden.get("result", golden), ensure_ascii=False)
@@ -267,7 +267,7 @@ def sink_cost(rows: int = 256, repeats: int = 7) -> dict[str, float]:
                 sink.write_block(table)
             best["spliced"] = min(best["spliced"], time.process_time() - started)
             started = time.process_time()  # Parquet: each row's part rebuilt, or the columns
-            trip = [row_from_record(record_from_row(row)) for row in table.to_pylist()]
+            trip = [_as_record_row(row) for row in table.to_pylist()]
             pa.Table.from_pylist(trip, schema=record_schema())
             best["parquet trip"] = min(best["parquet trip"], time.process_time() - started)
             started = time.process_time()
@@ -311,6 +311,8 @@ def run_engine(
             out, err = child.communicate()
             if child.returncode != 0:
                 sampler.stop()
+                for sibling in children:  # a plain process left running would hold the cores
+                    sibling.kill()
                 raise SystemExit(f"{engine} run failed:\n{err[-3000:]}")
             results.append(json.loads(out.strip().splitlines()[-1]))
         sampler.stop()
