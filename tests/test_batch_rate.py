@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from agent.batch.transport import BatchStats
-from agent.cli.batch import ProgressView, rate
+from agent.cli.progress import ProgressView, rate
 from tests.test_batch import LocalEndpoint
 from tests.test_batch_cli import run_batch, write_jsonl
 

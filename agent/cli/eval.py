@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 
-from agent.cli.batch import ProgressView
 from agent.cli.interrupts import Interrupts
 from agent.cli.options import concurrency_option, load_settings, setting_options
+from agent.cli.progress import ProgressView
 
 if TYPE_CHECKING:
     from agent.eval.runner import Evaluation
