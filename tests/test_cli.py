@@ -178,6 +178,21 @@ def test_debug_reraises(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         main(["--debug", "extract", str(tmp_path / "missing.txt")])
 
 
+def test_debug_after_the_command_reraises_the_real_error(tmp_path: Path) -> None:
+    from agent.errors import InputError
+
+    # typed at the end, where users put it, it was refused as an unknown option of `extract`
+    with pytest.raises(InputError, match=r"missing\.txt: no such file"):
+        main(["extract", str(tmp_path / "missing.txt"), "--debug"])
+
+
+def test_a_file_named_debug_after_a_double_dash_is_a_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "extract", "--", "--debug")
+    assert code == 2 and "--debug" in one_line_error(err)
+
+
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "extract", str(ARTICLE), "--mode", "xml")
     assert code == 2 and "Invalid value for '--mode'" in one_line_error(err)

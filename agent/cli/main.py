@@ -30,12 +30,26 @@ _stderr = plain_console(stderr=True, soft_wrap=True)
 
 
 def _debug_requested(argv: list[str]) -> bool:
-    return "--debug" in argv or os.environ.get("KHABAR_DEBUG", "") not in ("", "0")
+    return "--debug" in _options_part(argv) or os.environ.get("KHABAR_DEBUG", "") not in ("", "0")
+
+
+def _options_part(argv: list[str]) -> list[str]:
+    """The arguments before a `--` (after it, "--debug" would be a file's name)."""
+    return argv[: argv.index("--")] if "--" in argv else argv
+
+
+def _debug_first(argv: list[str]) -> list[str]:
+    """`--debug` where the group takes it, wherever it was typed: `khabar extract a.txt --debug`
+    is read as `khabar --debug extract a.txt`, not refused as an unknown option of `extract`."""
+    head = _options_part(argv)
+    if "--debug" not in head:
+        return argv
+    return ["--debug", *(a for a in head if a != "--debug"), *argv[len(head) :]]
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the click app and turn every known failure into one line and a code."""
-    args = sys.argv[1:] if argv is None else argv
+    args = _debug_first(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(args)
     if not debug:
         logging.getLogger("instructor").addHandler(logging.NullHandler())
