@@ -157,6 +157,41 @@ def test_probe_command_prints_the_table_and_json(capsys: pytest.CaptureFixture[s
     assert cached["probed_at"] == data["probed_at"]
 
 
+def test_cached_probe_without_a_model_shows_the_one_remembered_for_the_server(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with _fake(models=["a-7b", "b-70b"]) as fake:
+        with pytest.raises(SystemExit):
+            main(["probe", "--base-url", fake.base_url, "--model", "a-7b", "--json"])
+        probed = json.loads(capsys.readouterr().out)
+        with pytest.raises(SystemExit) as exited:
+            main(["probe", "--base-url", fake.base_url, "--cached", "--json"])
+        assert exited.value.code == 0
+        cached = json.loads(capsys.readouterr().out)
+        assert cached["model"] == "a-7b" and cached["probed_at"] == probed["probed_at"]
+        with pytest.raises(SystemExit):
+            main(["probe", "--base-url", fake.base_url, "--model", "b-70b"])
+        capsys.readouterr()
+        sent = fake.requests
+        with pytest.raises(SystemExit) as exited:
+            main(["probe", "--base-url", fake.base_url, "--cached"])
+        assert fake.requests == sent  # --cached sends nothing, even when it cannot choose
+    assert exited.value.code == ConfigError.exit_code
+    err = capsys.readouterr().err
+    assert "2 models probed at" in err and "(a-7b, b-70b): pass --model" in err
+
+
+def test_cached_probe_of_a_server_never_probed_says_to_probe(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["probe", "--base-url", "http://127.0.0.1:9/v1", "--cached"])
+    assert exited.value.code == ConfigError.exit_code
+    assert "no remembered probe of http://127.0.0.1:9/v1: run khabar probe" in (
+        capsys.readouterr().err
+    )
+
+
 def test_probe_of_an_unreachable_server_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(EndpointUnreachable, match=r"cannot reach http://127\.0\.0\.1:9/v1"):
         probe(Settings(base_url="http://127.0.0.1:9/v1"), remember=False)

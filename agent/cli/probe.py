@@ -47,14 +47,12 @@ def probe(as_json: bool, cached: bool, config_path: str | None, **flags: Any) ->
 
     settings = load_settings(config_path, flags)
     if cached:
-        settings.require_endpoint()
-        assert settings.model is not None
+        settings.require_endpoint(model=False)
         base_url = without_credentials(settings.base_url or OPENAI_BASE_URL)
-        report = cached_report(base_url, settings.model)
+        model = settings.model or _the_remembered_model(base_url)
+        report = cached_report(base_url, model)
         if report is None:
-            raise KhabarError(
-                f"no remembered probe of {base_url} {settings.model}: run khabar probe"
-            )
+            raise KhabarError(f"no remembered probe of {base_url} {model}: run khabar probe")
     else:
         report = run_probe(settings)
     if as_json:
@@ -63,6 +61,22 @@ def probe(as_json: bool, cached: bool, config_path: str | None, **flags: Any) ->
         Console(highlight=False).print(render_probe(report))
     if report.recommended is None:
         raise SystemExit(1)
+
+
+def _the_remembered_model(base_url: str) -> str:
+    """With no model configured, the one model probed at `base_url` (a probe without --model
+    remembers the model the server listed)."""
+    from agent.errors import ConfigError
+    from agent.llm.probe import remembered_models
+
+    models = remembered_models(base_url)
+    if len(models) == 1:
+        return models[0]
+    if not models:
+        raise ConfigError(f"no remembered probe of {base_url}: run khabar probe")
+    raise ConfigError(
+        f"{len(models)} models probed at {base_url} ({', '.join(models)}): pass --model"
+    )
 
 
 __all__ = ["probe"]

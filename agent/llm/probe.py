@@ -354,6 +354,12 @@ def cached_report(base_url: str, model: str, *, now: datetime | None = None) -> 
     return report if age <= CACHE_TTL else None
 
 
+def remembered_models(base_url: str) -> list[str]:
+    """The models probed at this base URL that the cache still remembers (any age)."""
+    prefix = f"{without_credentials(base_url)} "
+    return sorted(key[len(prefix) :] for key in _read_cache() if key.startswith(prefix))
+
+
 # resolving --mode auto and a left-out model -----------------------------------------------------
 
 
@@ -411,5 +417,6 @@ __all__ = [
     "probe",
     "probe_body",
     "remember_report",
+    "remembered_models",
     "resolve",
 ]
