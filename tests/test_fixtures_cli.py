@@ -12,6 +12,8 @@ from agent.cli.main import main
 from agent.fixtures.fake_endpoint import FakeEndpoint
 from tests.conftest import REASK, ROOT, SEED
 
+CHUNKED = ROOT / "fixtures" / "cases" / "en_chunked_gum_digest"
+
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as exited:
@@ -91,6 +93,42 @@ def test_record_regenerates_hand_written_cases_after_a_prompt_change(
     assert code == 1 and "prompt_version" in out  # golden still names the old version
     assert run(["fixtures", "accept", "--yes", str(case)], capsys)[0] == 0
     assert run(["fixtures", "check", str(case)], capsys)[0] == 0
+
+
+def test_a_prompt_change_is_named_as_such_for_a_long_article_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # each recorded request of a long article carries one chunk, not the whole article: that
+    # was taken for "recorded for another article" and named the wrong cause
+    case = tmp_path / "cases" / CHUNKED.name
+    shutil.copytree(CHUNKED, case)
+    prompts = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", prompts)
+    with (prompts / "system.j2").open("a", encoding="utf-8") as handle:
+        handle.write("\nAnswer carefully.")
+    monkeypatch.setenv("KHABAR_PROMPTS_DIR", str(prompts))
+    monkeypatch.setenv("COLUMNS", "300")
+    code, out, _ = run(["fixtures", "check", str(case)], capsys)
+    flat = " ".join(out.split())
+    assert code == 1 and "stale cassette: prompt version" in flat
+    assert "system message 0 differs (prompt changed)" in flat
+    assert "differs from the article the cassette was recorded for" not in flat
+
+
+def test_an_edited_long_article_is_named_as_the_cause(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = tmp_path / "cases" / CHUNKED.name
+    shutil.copytree(CHUNKED, case)
+    article = case / "article.txt"
+    text = article.read_text(encoding="utf-8")
+    article.write_text("Breaking. " + text, encoding="utf-8")  # every chunk starts elsewhere
+    monkeypatch.setenv("COLUMNS", "300")
+    code, out, _ = run(["fixtures", "check", str(case)], capsys)
+    flat = " ".join(out.split())
+    assert code == 1 and "prompt changed" not in flat
+    assert "stale cassette: the article differs: recorded 'Pop culture" in flat
+    assert "given 'Breaking. Pop culture" in flat
 
 
 def test_record_a_recorded_case_against_the_endpoint(

@@ -169,6 +169,13 @@ def _article_in(messages: list[Any]) -> str | None:
     return None
 
 
+def article_of(body: Any) -> str | None:
+    """The article (or a long article's chunk) a chat-completion body carries between its
+    fences, or None."""
+    messages = body.get("messages") if isinstance(body, dict) else None
+    return _article_in(messages) if isinstance(messages, list) else None
+
+
 def _without_article(message: Any) -> str:
     if isinstance(message, dict) and isinstance(message.get("content"), str):
         content = _FENCE.sub("<<<ARTICLE>>>", _FENCED.sub("<<<ARTICLE>>>", message["content"]))
@@ -346,6 +353,7 @@ __all__ = [
     "Cassette",
     "RecordingTransport",
     "ReplayTransport",
+    "article_of",
     "canonical",
     "describe_difference",
     "recorder_for",
