@@ -24,6 +24,7 @@ from pathlib import Path
 
 from agent.text.grounding import Grounder
 from benchmarks._cases import Article, Case, build_arabic, build_english, load_newsfane
+from benchmarks._eval_dir import add_eval_dir
 
 Spans = list[tuple[int, int]]
 Aligner = Callable[[str, list[str]], list[Spans]]
@@ -145,7 +146,9 @@ def print_table(title: str, results: dict[str, tuple[dict[str, list[int]], float
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--eval-dir", type=Path, default=REPO.parent / "shared" / "eval")
+    add_eval_dir(
+        parser, "ar_ner_newsfane_gold/newsfane_gold.jsonl", "en_news_gum/gum_news_docs.jsonl"
+    )
     parser.add_argument("--quick", action="store_true", help="a small subset, for a smoke run")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-langextract", action="store_true")

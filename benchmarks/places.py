@@ -35,6 +35,7 @@ from agent.models import LinkStatus, PlaceFeature
 from agent.places.gazetteer import default_path, read_gazetteer
 from agent.places.linking import PlaceQuery, countries_in, link_article
 from agent.text.grounding import Grounder
+from benchmarks._eval_dir import add_eval_dir
 
 REPO = Path(__file__).resolve().parent.parent
 PLACE_CLASSES: dict[str, PlaceFeature | None] = {
@@ -139,7 +140,11 @@ def seed_extraction_seconds(runs: int = 5) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--eval-dir", type=Path, default=REPO.parent / "shared" / "eval")
+    add_eval_dir(
+        parser,
+        "ar_ner_newsfane_gold/newsfane_gold.jsonl",
+        "ar_events_upetrarch_gsr/arabic_gsr.jsonl",
+    )
     args = parser.parse_args(argv)
 
     path = default_path()

@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     r = compare(cases)
     n, s = r["statements"], r["swaps"]
     print(f"{len(cases)} tokenised Arabic cases, {n} statements, {s} seeded wrong speakers")
+    if not n or not s:  # GSR splits are untokenised already: nothing to compare
+        print(f"nothing to compare in {args.split}: it has no tokenised Arabic statements")
+        return 0
     print(f"{'':34}{'tokenised':>12}{'untokenised':>14}")
     print(
         f"{'correct statements flagged / 100':34}"
