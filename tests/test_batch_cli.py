@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
-from agent.cli.main import cli
+from agent.cli.main import cli, main
 from agent.errors import EndpointError
 from tests.conftest import ROOT
 from tests.test_batch import ARTICLE, LocalEndpoint
@@ -69,6 +70,48 @@ def test_batch_output_over_a_folder_makes_a_report(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(out), "-o", str(report)])
     assert result.exit_code == 0, result.output
     assert report.read_text(encoding="utf-8").count("data-start=") >= 3  # highlighted mentions
+
+
+def test_batch_output_over_a_jsonl_feed_makes_a_report_with_the_feed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    write_jsonl(feed, ["a-1", "a-2"])
+    out = tmp_path / "out.jsonl"
+    with LocalEndpoint() as endpoint:
+        assert run_batch(endpoint, str(feed), "-o", str(out)).exit_code == 0
+    report = tmp_path / "report.html"
+    bare = CliRunner().invoke(cli, ["report", str(out), "-o", str(report)])
+    assert bare.exit_code == 0 and "data-start=" not in report.read_text(encoding="utf-8")
+    assert "2 without article text: pass the batch's input with --articles" in bare.output
+    joined = CliRunner().invoke(
+        cli, ["report", str(out), "--articles", str(feed), "-o", str(report)]
+    )
+    assert joined.exit_code == 0, joined.output
+    assert "without article text" not in joined.output
+    page = report.read_text(encoding="utf-8")
+    assert page.count('class="article-section"') == 2 and page.count("data-start=") >= 6
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parquet_feed = tmp_path / "feed.parquet"  # the Ray engine's input: a Parquet file
+    pq.write_table(pa.table({"id": ["a-2"], "text": [ARTICLE]}), parquet_feed)
+    half = CliRunner().invoke(
+        cli, ["report", str(out), "--articles", str(parquet_feed), "-o", str(report)]
+    )
+    assert half.exit_code == 0, half.output
+    assert f"1 without article text: their ids are not in {parquet_feed}" in half.output
+
+    wrong = tmp_path / "wrong.jsonl"
+    write_jsonl(wrong, ["a-1"], text="Another article altogether, about nobody in particular.")
+    before = report.read_bytes()
+    with pytest.raises(SystemExit) as refused:  # the entry point: one red line, exit 2
+        main(["report", str(out), "--articles", str(wrong), "-o", str(report)])
+    assert refused.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "error:" in err and "(id a-1): the result does not match this article text" in err
+    assert report.read_bytes() == before  # the page already written is left whole
 
 
 def test_stdin_jsonl_carries_metadata_through(tmp_path: Path) -> None:

@@ -99,6 +99,25 @@ def iter_input(source: str) -> Iterator[BatchItem]:
     return _closing_jsonl(handle, path.name)
 
 
+def article_texts(source: str, ids: set[str]) -> dict[str, str]:
+    """The text of each of `ids` found in a batch's input (folder, JSONL or Parquet), read once
+    and kept only for those ids: the report joins it to result lines that carry no text."""
+    from agent.batch.parquet import is_parquet, iter_rows
+
+    pairs: Iterator[tuple[object, object]]
+    if source != "-" and is_parquet(source):
+        pairs = (
+            (row.get("id"), row.get("text")) for row in iter_rows(Path(source), ["id", "text"])
+        )
+    else:
+        pairs = ((item.id, item.text) for item in iter_input(source) if item.problem is None)
+    found: dict[str, str] = {}
+    for key, text in pairs:
+        if key is not None and str(key) in ids and isinstance(text, str):
+            found.setdefault(str(key), text)
+    return found
+
+
 def _closing_jsonl(handle: BinaryIO, name: str) -> Iterator[BatchItem]:
     with handle:
         yield from _iter_jsonl(handle, name)
@@ -309,6 +328,7 @@ __all__ = [
     "BatchItem",
     "OutputIndex",
     "ResultWriter",
+    "article_texts",
     "count_input",
     "item_from_mapping",
     "iter_input",

@@ -17,9 +17,20 @@ from agent.cli.options import output_option
     type=click.Path(dir_okay=False, path_type=Path),
     help="The article text of a single RESULT.json (JSONL lines carry `text` or `path`).",
 )
+@click.option(
+    "--articles",
+    "articles_source",
+    metavar="INPUT",
+    help="The batch's input (folder, JSONL or Parquet): texts, by id, for lines that carry none.",
+)
 @click.option("--title", default="khabar report", show_default=True, help="Page title.")
-def report(results: Path, output: Path, article: Path | None, title: str) -> None:
-    """Write an HTML page of RESULTS (result JSON, batch JSONL or Parquet), mentions highlighted."""
+def report(
+    results: Path, output: Path, article: Path | None, articles_source: str | None, title: str
+) -> None:
+    """Write an HTML page of RESULTS (result JSON, batch JSONL or Parquet), mentions highlighted.
+
+    Batch lines from a folder of articles find each text by its `path`; lines from a JSONL or
+    Parquet feed carry none: pass the feed with --articles."""
     from agent.batch.parquet import is_parquet
     from agent.files import check_outputs
     from agent.views.html_report import load_report_articles, write_report
@@ -34,6 +45,13 @@ def report(results: Path, output: Path, article: Path | None, title: str) -> Non
         articles = report_articles_from_records(iter_records(results), str(results))
     else:
         articles = load_report_articles(results, article, skipped=skipped)
+    if articles_source is not None:
+        from agent.batch.io import article_texts
+        from agent.views.html_report import with_texts
+
+        wanted = {a.label for a in articles if a.text is None}
+        texts = article_texts(articles_source, wanted) if wanted else {}
+        articles = with_texts(articles, texts, articles_source)
     write_report(output, articles, title)
     missing = sum(1 for a in articles if a.text is None)
     plural = "s" if len(articles) != 1 else ""
@@ -42,7 +60,13 @@ def report(results: Path, output: Path, article: Path | None, title: str) -> Non
         click.echo(printable(f"skipped {reason}"), err=True)
     if missing:
         click.echo(
-            f"{missing} without article text: pass --article, or keep `text` in the JSONL", err=True
+            f"{missing} without article text: "
+            + (
+                f"their ids are not in {articles_source}"
+                if articles_source is not None
+                else "pass the batch's input with --articles (or --article for one result)"
+            ),
+            err=True,
         )
 
 

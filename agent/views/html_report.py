@@ -14,6 +14,7 @@ Content-Security-Policy allows only our own inline script and style (by hash) an
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import unicodedata
@@ -353,6 +354,20 @@ def load_report_articles(
     return articles
 
 
+def with_texts(
+    articles: Iterable[ReportArticle], texts: Mapping[str, str], source: str
+) -> list[ReportArticle]:
+    """Articles with no text given theirs from `texts` (by label, the batch id), each checked
+    against its result: an input that is not what was extracted is refused, not drawn wrong."""
+    out = []
+    for a in articles:
+        text = texts.get(a.label) if a.text is None else None
+        if text is not None and a.result is not None:
+            check_text(text, a.result, f"{source} (id {a.label})")
+        out.append(a if text is None else dataclasses.replace(a, text=text))
+    return out
+
+
 def report_articles_from_records(
     records: Iterable[Mapping[str, Any]], source: str
 ) -> list[ReportArticle]:
@@ -388,5 +403,6 @@ __all__ = [
     "text_direction",
     "tokenize",
     "visible_text",
+    "with_texts",
     "write_report",
 ]
