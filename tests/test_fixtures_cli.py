@@ -159,3 +159,13 @@ def test_check_of_a_folder_without_cases_is_one_line(
     code, _, err = run(["fixtures", "check", str(tmp_path)], capsys)
     assert code == 2
     assert err.strip().startswith("error: no fixture cases under")
+
+
+def test_every_fixture_case_says_where_its_article_comes_from_and_under_which_licence() -> None:
+    cases = sorted(d for d in (ROOT / "fixtures" / "cases").iterdir() if d.is_dir())
+    assert len(cases) >= 13
+    for case in cases:
+        source = case / "SOURCE.md"
+        assert source.is_file(), f"{case.name} has no SOURCE.md"
+        text = source.read_text(encoding="utf-8")
+        assert "licence" in text.lower(), f"{case.name}: SOURCE.md names no licence"
