@@ -115,8 +115,8 @@ def check_writable(path: Path, option: str = "output") -> None:
 def _refuse_read_only(path: Path, target: Path) -> None:
     """Refuse a target that is read-only (even to root: its mode says not to replace it), or
     not a regular file (a device such as /dev/full, a pipe: a rename would replace the node)."""
-    try:
-        info = target.stat()
+    try:  # the path itself: /dev/stdout's target is a pipe, which realpath cannot name
+        info = path.stat()
     except FileNotFoundError:
         return
     except OSError as exc:

@@ -103,6 +103,44 @@ def test_the_output_may_not_be_the_input_or_inside_the_input_folder(tmp_path: Pa
     assert not (folder / "out.txt").exists()
 
 
+def test_an_output_that_is_another_file_is_refused_and_left_whole(tmp_path: Path) -> None:
+    feed, notes = tmp_path / "feed.jsonl", tmp_path / "notes.txt"
+    write_jsonl(feed, ["a"])
+    notes.write_bytes(b"my notes\nline two, no newline at the end")
+    with LocalEndpoint() as endpoint:
+        code, stderr = batch(endpoint.base_url, str(feed), "-o", str(notes))
+        assert endpoint.requests == 0
+    assert code == 2 and "holds no khabar result" in error_line(stderr)
+    assert notes.read_bytes() == b"my notes\nline two, no newline at the end"  # not "repaired"
+
+
+def test_an_output_of_blank_lines_is_resumed_as_empty(tmp_path: Path) -> None:
+    feed, out = tmp_path / "feed.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(feed, ["a"])
+    out.write_bytes(b"\n\n")
+    with LocalEndpoint() as endpoint:
+        code, stderr = batch(endpoint.base_url, str(feed), "-o", str(out))
+    assert code == 0, stderr
+    lines = [json.loads(line) for line in out.read_bytes().splitlines() if line.strip()]
+    assert [line["id"] for line in lines] == ["a"]
+
+
+def test_stdout_as_the_output_is_refused_instead_of_hanging(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    write_jsonl(feed, ["a"])
+    with LocalEndpoint() as endpoint:
+        command = [sys.executable, "-m", "agent", "batch", str(feed), "-o", "/dev/stdout"]
+        command += ["--base-url", endpoint.base_url, "--model", "m", "--no-progress"]
+        env = {"PATH": os.environ["PATH"], "HOME": os.environ["HOME"]}
+        done = subprocess.run(  # stdout a pipe: reading it back to resume waited forever
+            command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=30
+        )
+        assert endpoint.requests == 0
+    assert done.returncode == 2 and done.stdout == ""
+    stderr = done.stderr
+    assert "/dev/stdout is not a regular file" in error_line(stderr)
+
+
 def test_a_base_url_without_scheme_is_a_config_error_before_anything_is_written(
     tmp_path: Path,
 ) -> None:

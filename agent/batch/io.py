@@ -21,6 +21,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from agent.articles import decode_article, stdin_bytes
-from agent.errors import InputError, KhabarError
+from agent.errors import InputError, KhabarError, OutputError
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md"})
 
@@ -209,18 +210,31 @@ def scan_output(path: Path) -> OutputIndex:
     whole = 0
     try:
         with path.open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # /dev/stdout, a pipe
+                raise OutputError(f"{path} is not a regular file: -o needs a file")
             for number, line in enumerate(handle, start=1):
                 if not line.endswith(b"\n"):
                     break
                 whole += len(line)
                 _index_line(index, line, number)
-        size = path.stat().st_size
+            size = os.fstat(handle.fileno()).st_size
+            if size and not index.ok and _holds_text(handle):
+                raise OutputError(
+                    f"{path} holds no khabar result: it is another file, and resuming would "
+                    "append to it and cut its last line; choose another -o"
+                )
         if size > whole:
             os.truncate(path, whole)
             index.repaired_bytes = size - whole
     except OSError as exc:
         raise KhabarError(f"cannot read {path}: {exc.strerror}") from None
     return index
+
+
+def _holds_text(handle: BinaryIO) -> bool:
+    """Whether the file has anything but blank lines (read again from the start)."""
+    handle.seek(0)
+    return any(line.strip() for line in handle)
 
 
 # The id leads every line khabar writes, so it can often be read from a line cut or garbled later.
