@@ -42,24 +42,43 @@ def decode_article(data: bytes, source: str) -> str:
         ) from None
 
 
-def read_article(path: str | Path) -> str:
-    """The text of an article file, or of stdin when `path` is "-"."""
+def read_article(path: str | Path, max_chars: int | None = None) -> str:
+    """The text of an article file, or of stdin when `path` is "-".
+
+    With `max_chars`, at most the bytes that many characters can take are read (UTF-8: 4 per
+    character), so `/dev/zero`, an endless pipe or a 1 GB file is refused at once in one line
+    instead of filling the memory first."""
+    limit = None if max_chars is None else 4 * max_chars + 3  # + a BOM
     if str(path) == "-":
         try:
-            data = stdin_bytes().read()
+            data = _read_at_most(stdin_bytes(), limit)
         except OSError as exc:
             raise InputError(f"cannot read standard input: {exc.strerror or exc}") from None
-        return decode_article(data, "standard input")
+        return decode_article(_within(data, limit, "standard input", max_chars), "standard input")
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = _read_at_most(handle, limit)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a directory, not an article file") from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    return decode_article(data, str(path))
+    return decode_article(_within(data, limit, str(path), max_chars), str(path))
+
+
+def _read_at_most(handle: BinaryIO, limit: int | None) -> bytes:
+    return handle.read() if limit is None else handle.read(limit + 1)
+
+
+def _within(data: bytes, limit: int | None, source: str, max_chars: int | None) -> bytes:
+    if limit is not None and len(data) > limit:
+        raise InputError(
+            f"{source} is over the limit of {max_chars:,} characters (more than {limit:,} bytes "
+            "read); raise it with --max-chars or KHABAR_MAX_CHARS"
+        )
+    return data
 
 
 def stdin_bytes() -> BinaryIO:

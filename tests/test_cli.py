@@ -73,6 +73,9 @@ def test_stdin_article(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
         (b"\xff\xfeA\x00", "is UTF-16, not UTF-8 (it starts with the byte-order mark ff fe)"),
         (b"\xfe\xff\x00A", "iconv -f UTF-16 -t UTF-8"),
         ("x" * 101, "the article has 101 characters, over the limit of 100"),
+        ("x" * 404, "is over the limit of 100 characters (more than 403 bytes read)"),
+        ("\u200b\u200e\u0640 \ufeff\u0000\n", "has no letter or digit"),  # nothing to pay for
+        ("... !!! ــ", "has no letter or digit"),
     ],
 )
 def test_bad_articles_exit_2(

@@ -317,6 +317,18 @@ def test_batch_from_a_closed_stdin_is_one_line(tmp_path: Path) -> None:
     assert one_line_error(done.stderr).startswith("standard input is closed")
 
 
+def test_an_endless_input_is_refused_at_the_limit_not_read_into_memory() -> None:
+    # /dev/zero (or `yes |`) was read whole: a MemoryError traceback, or a machine out of memory
+    done = khabar("extract", "/dev/zero", "--replay", str(CASSETTE), "--max-chars", "1000")
+    assert done.returncode == 2, done.stderr
+    assert "/dev/zero is over the limit of 1,000 characters" in one_line_error(done.stderr)
+    done = khabar(
+        "extract", "-", "--replay", str(CASSETTE), "--max-chars", "1000", shell_tail="</dev/zero"
+    )
+    assert done.returncode == 2, done.stderr
+    assert "standard input is over the limit of 1,000" in one_line_error(done.stderr)
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_json_onto_a_full_stdout_is_one_line() -> None:
     done = khabar(

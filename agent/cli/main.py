@@ -200,7 +200,7 @@ def extract(
         raise click.UsageError("--show-text cannot be used with --json")
     settings = load_settings(config_path, flags)
     check_outputs({"-o": output, "--html": html, "--record": record}, [article, replay])
-    text = read_article(article)
+    text = read_article(article, settings.max_chars)
     if replay:
         client, settings = _replay_client(replay, settings, flags)
     elif record:

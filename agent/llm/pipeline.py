@@ -69,12 +69,20 @@ def draft_schema() -> dict[str, Any]:
     return ExtractionDraft.model_json_schema()
 
 
+TATWEEL = "\u0640"  # Arabic letter stretching: a "letter" to Python, no letter to a reader
+
+
 def check_article(text: object, settings: Settings) -> str:
     """The article as given, or an `InputError` saying why it cannot be used."""
     if not isinstance(text, str):
         raise InputError(f"the article must be text (str), not {type(text).__name__}")
     if not text.strip():
         raise InputError("the article is empty (nothing but whitespace)")
+    if not any(ch.isalnum() and ch != TATWEEL for ch in text):  # zero-width, bidi marks, NULs
+        raise InputError(
+            "the article has no letter or digit (only punctuation, marks or invisible "
+            "characters): nothing to extract"
+        )
     if len(text) > settings.max_chars:
         raise InputError(
             f"the article has {len(text):,} characters, over the limit of {settings.max_chars:,} "
