@@ -114,6 +114,21 @@ def test_batch_output_over_a_jsonl_feed_makes_a_report_with_the_feed(
     assert report.read_bytes() == before  # the page already written is left whole
 
 
+def test_an_input_with_no_article_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    feed = tmp_path / "blank.jsonl"
+    feed.write_text("\n\n", encoding="utf-8")
+    with LocalEndpoint() as endpoint:
+        for source in (empty, feed):
+            result = run_batch(endpoint, str(source), "-o", str(tmp_path / "out.jsonl"))
+            assert result.exit_code == 0, result.output
+            assert "nothing to do: the input held no article" in result.output
+        write_jsonl(feed, ["a"])
+        result = run_batch(endpoint, str(feed), "-o", str(tmp_path / "out.jsonl"))
+        assert "nothing to do" not in result.output
+
+
 def test_stdin_jsonl_carries_metadata_through(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     rows = [{"id": "ar-1", "text": ARTICLE, "feed": "وكالة", "tags": ["x"]}]

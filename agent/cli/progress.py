@@ -149,6 +149,10 @@ class ProgressView:
         table.add_row("throughput", rate(s.per_second))
         table.add_row("output", plain(output))
         self.console.print(table)
+        if not (s.settled or s.skipped or s.duplicates or interrupted):
+            self.console.print(  # an empty folder or feed, or a glob that matched nothing
+                note("nothing to do:", "yellow", "the input held no article")
+            )
         if s.flagged_results:
             self.console.print(
                 note(
