@@ -226,6 +226,11 @@ def test_bad_arguments_are_one_clear_line(
     )
     assert code == 2 and f"error: {bad} is not a khabar eval report" in err
     assert err.count("\n") == 1
+    bad.write_text("{x", encoding="utf-8")  # not JSON: the reason was cut off after "first: "
+    code, err = run_main(
+        capsys, "newsfane", "--data", str(EVAL), "--replay", str(ANSWERS), "--compare", str(bad)
+    )
+    assert code == 2 and "1 problem(s), first: Invalid JSON" in err
 
 
 def test_a_document_without_a_cassette_fails_alone(tmp_path: Path) -> None:

@@ -183,3 +183,10 @@ def test_a_named_set_pointed_at_the_wrong_file_says_so(tmp_path: Path) -> None:
     path = write(tmp_path, {"id": "a", "text": TEXT})
     with pytest.raises(DatasetError, match="does not look like this set's file: a record lacks"):
         load_dataset("newsfane", path)
+
+
+def test_a_named_set_with_a_field_of_the_wrong_shape_says_so(tmp_path: Path) -> None:
+    path = write(tmp_path, {"id": "a", "text": TEXT, "entities": "x"})
+    # was "a record lacks 'str' object has no attribute 'get'"
+    with pytest.raises(DatasetError, match="a record has a field of the wrong shape"):
+        load_dataset("newsfane", path)

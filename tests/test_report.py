@@ -131,6 +131,21 @@ def test_the_wrong_article_is_refused(tmp_path: Path) -> None:
         load_report_articles(saved, SEED / "article.txt")
 
 
+def test_a_span_that_starts_after_it_ends_is_refused(tmp_path: Path) -> None:
+    _, result = extract_case(ENGLISH)
+    data = result.model_dump(mode="json")
+    span = data["participants"][0]["name"]["spans"][0]
+    span["start"] = span["end"] + 99_999  # sliced to "": was taken as fitting the text
+    saved = _write(tmp_path / "r.json", json.dumps(data))
+    with pytest.raises(InputError, match="does not match this article"):
+        load_report_articles(saved, ENGLISH / "article.txt")
+
+
+def test_a_missing_results_file_is_named_like_a_missing_article(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"nowhere\.json: no such file$"):
+        load_report_articles(tmp_path / "nowhere.json")
+
+
 def test_jsonl_lines_carry_text_errors_and_paths(tmp_path: Path) -> None:
     seed_text, seed = extract_case(SEED)
     _, english = extract_case(ENGLISH)

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from agent.extraction.schemas import SCHEMA_FILES, export_schemas, schema_texts, stale_schemas
 from agent.models import DERIVED, ArticleExtraction
@@ -44,3 +45,15 @@ def test_json_output_validates_against_the_shipped_schema() -> None:
     payload = json.loads(result.model_dump_json())
     jsonschema.validate(payload, schema)
     assert ArticleExtraction.model_validate(payload) == result
+
+
+def test_schema_check_of_a_missing_folder_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agent.cli.main import main
+
+    with pytest.raises(SystemExit) as exited:  # was "out of date: run khabar schema export"
+        main(["schema", "check", str(tmp_path / "nowhere")])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nowhere' does not exist" in err

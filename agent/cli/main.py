@@ -338,7 +338,11 @@ def schema_export(directory: Path) -> None:
 
 
 @schema.command("check")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
+@click.argument(
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default="schemas",
+)
 def schema_check(directory: Path) -> None:
     """Exit 1 when the files in DIRECTORY differ from the models."""
     from agent.extraction.schemas import stale_schemas

@@ -184,9 +184,14 @@ def _readable(documents: Iterable[Located], path: Path) -> Iterator[Located]:
             yield next(iterator)
         except StopIteration:
             return
-        except (KeyError, TypeError, AttributeError) as exc:
+        except KeyError as exc:
             raise DatasetError(
                 f"{path} does not look like this set's file: a record lacks {exc}"
+            ) from None
+        except (TypeError, AttributeError):  # "entities": "x" where a list of objects goes
+            raise DatasetError(
+                f"{path} does not look like this set's file: a record has a field of the "
+                "wrong shape (a list or an object where the set's format has one)"
             ) from None
 
 

@@ -126,9 +126,11 @@ class EvalReport(_Model):
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc.strerror}") from None
         except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
             raise InputError(
                 f"{path} is not a khabar eval report (--json): {exc.error_count()} problem(s), "
-                f"first: {'.'.join(str(p) for p in exc.errors()[0]['loc'])}"
+                f"first: {where + ': ' if where else ''}{first['msg']}"
             ) from None
 
     def figures(self) -> dict[str, float]:

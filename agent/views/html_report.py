@@ -272,7 +272,7 @@ def check_text(text: str, result: ArticleExtraction, source: str) -> None:
 
     for item in iter_grounded(result):
         # `alignment` is the best occurrence's; other occurrences may be clitic or normalised.
-        found = [text[s.start : s.end] for s in item.spans if s.end <= len(text)]
+        found = [text[s.start : s.end] for s in item.spans if s.start <= s.end <= len(text)]
         exact_missing = item.alignment is AlignmentStatus.EXACT and item.text not in found
         if len(found) < len(item.spans) or exact_missing:
             raise InputError(
@@ -326,8 +326,12 @@ def load_report_articles(
 
     try:
         raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not valid UTF-8 (byte offset {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
     text = read_article(article) if article is not None else None
     try:
         document = json.loads(raw)
