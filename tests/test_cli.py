@@ -203,6 +203,21 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "Missing argument" in one_line_error(err)
 
 
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--force"], "--force goes with --record"),
+        (["--bidi"], "--bidi goes with --show-text"),
+        (["--json", "--bidi"], "--bidi goes with --show-text"),
+    ],
+)
+def test_an_option_that_would_do_nothing_is_refused(
+    capsys: pytest.CaptureFixture[str], flags: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "extract", str(ARTICLE), "--replay", str(CASSETTE), *flags)
+    assert code == 2 and message in one_line_error(err) and out == ""
+
+
 def test_config_shows_sources_and_never_the_key(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -198,6 +198,10 @@ def extract(
         raise click.UsageError("--replay and --record cannot be used together")
     if show_text and as_json:
         raise click.UsageError("--show-text cannot be used with --json")
+    if force and not record:  # an option that would do nothing is a mistake worth naming
+        raise click.UsageError("--force goes with --record (it overwrites an existing cassette)")
+    if bidi and not show_text:
+        raise click.UsageError("--bidi goes with --show-text (it reorders the article's lines)")
     settings = load_settings(config_path, flags)
     check_outputs({"-o": output, "--html": html, "--record": record}, [article, replay])
     text = read_article(article, settings.max_chars)
