@@ -381,7 +381,13 @@ def test_a_full_disk_after_the_answer_keeps_the_result(
         ("api_key = 987654321", "api_key must be a string"),
         ("max_reasks = true", "max_reasks must be a whole number (0 or more), got True"),
         ("max_reasks = 1.7", "max_reasks must be a whole number (0 or more), got 1.7"),
-        ("temperature = -3", "temperature must be a finite number 0 or more, got -3"),
+        ("temperature = -3", "temperature must be a finite number from 0 to 2, got -3"),
+        ("temperature = 5", "temperature must be a number from 0 to 2, got 5"),
+        ("timeout = true", "timeout must be a number of seconds above 0, got True"),
+        ('timeout = "30"', "timeout must be a number of seconds above 0, got '30'"),
+        ('max_reasks = "1"', "max_reasks must be a whole number (0 or more), got '1'"),
+        ('mode = "xml"', "invalid mode 'xml' (one of tools, json_schema, md_json, auto)"),
+        ("khabar = 1", "khabar must be a table ([khabar]), not a value"),
         ("max_tokens = 0", "max_tokens must be 1 or more, got 0"),
         ("timeout = nan", "timeout must be a finite number of seconds above 0, got nan"),
     ],
@@ -406,7 +412,9 @@ def test_bad_config_values_fail_up_front(
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        (["--base-url", "http://[::1"], {}, "base_url is not a valid URL (Invalid IPv6 URL)"),
+        (["--base-url", "http://[::1"], {}, "--base-url: base_url is not a valid URL (Invalid"),
+        ([], {"KHABAR_TIMEOUT": "soon"}, "KHABAR_TIMEOUT: invalid timeout 'soon'"),
+        ([], {"KHABAR_TEMPERATURE": "2.5"}, "KHABAR_TEMPERATURE: temperature must be a number"),
         ([], {"KHABAR_BASE_URL": "foo"}, "KHABAR_BASE_URL: base_url needs http:// or https://"),
         ([], {"KHABAR_TIMEOUT": "nan"}, "KHABAR_TIMEOUT: timeout must be a finite number"),
         ([], {"KHABAR_MAX_TOKENS": "0"}, "KHABAR_MAX_TOKENS: max_tokens must be 1 or more"),
@@ -424,6 +432,39 @@ def test_bad_settings_from_flags_and_environment(
     code, _, err = run(capsys, "extract", str(ARTICLE), "--model", "m", *args)
     assert code == 2
     assert one_line_error(err).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "key", ["sk-live-KEYSECRET\n", "sk-live-KEY SECRET", "sk-live-KEYSECRET\x01", "sk-live-KEY…"]
+)
+@pytest.mark.parametrize("where", ["env", "flag", "file"])
+def test_a_mangled_api_key_is_refused_by_its_source_without_quoting_it(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    key: str,
+    where: str,
+) -> None:
+    # a pasted newline or a typeset '…' failed at the first request, inside httpx, as
+    # "cannot reach …: Illegal header value b'Bearer sk-…\n'" (the key in the message) or as
+    # "the model's answer could not be used: 'ascii' codec can't encode …"
+    path = tmp_path / "khabar.toml"
+    with FakeEndpoint(answers=[SEED_ANSWER]) as fake:
+        args = ["extract", str(ARTICLE), "--base-url", fake.base_url, "--model", "m"]
+        if where == "env":
+            monkeypatch.setenv("KHABAR_API_KEY", key)
+        elif where == "flag":
+            args += ["--api-key", key]
+        else:
+            path.write_text(f"api_key = {json.dumps(key, ensure_ascii=False)}\n", encoding="utf-8")
+            args += ["--config", str(path)]
+        code, _, err = run(capsys, *args)
+        assert fake.requests == 0
+    assert code == 2
+    source = {"env": "KHABAR_API_KEY", "flag": "--api-key", "file": f"config file {path}"}[where]
+    message = one_line_error(err)
+    assert message.startswith(f"{source}: api_key contains a ")
+    assert "live" not in message and "SECRET" not in message
 
 
 # --- 12.12: messages that said the wrong thing ---------------------------------------------------
