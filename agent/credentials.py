@@ -8,6 +8,7 @@ quote a secret back (a server's error body, a log record) has every known secret
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -47,11 +48,28 @@ def redacted_url(url: str) -> str:
 
 
 def scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """`text` with each of `secrets` replaced by `***`."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
+    """`text` with each of `secrets` replaced by `***`, also where it is quoted escaped: a server
+    body re-encoded as JSON, a Python or bytes repr in a library's message (`b'Bearer sk-…\\n'`)
+    shows a key with a backslash, quote or newline in it differently from the key itself."""
+    for secret in sorted({f for s in secrets for f in _forms(s)}, key=len, reverse=True):
+        text = text.replace(secret, "***")
     return text
+
+
+def _forms(secret: str) -> set[str]:
+    """`secret` as it appears raw, stripped, and escaped by JSON, repr and `unicode_escape`."""
+    if not secret:
+        return set()
+    forms = {
+        secret,
+        secret.strip(),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret)[1:-1],
+        repr(secret.encode("utf-8", "backslashreplace"))[2:-1],
+        secret.encode("unicode_escape").decode("ascii"),
+    }
+    return {form for form in forms if len(form) >= 3 or form == secret}
 
 
 def host_port(host: str | None, port: int | None) -> str:

@@ -202,6 +202,27 @@ def test_a_server_echoing_the_key_is_scrubbed(
     assert "TOPSECRET" not in err and "bad request from key ***" in one_line_error(err)
 
 
+@pytest.mark.parametrize("key", ['sk-live\\TOPSECRET"9', "sk-live'TOPSECRET\\x"])
+def test_a_key_echoed_escaped_is_scrubbed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, key: str
+) -> None:
+    # a body whose message is not text is shown as JSON: the key's backslash and quote come
+    # back escaped (sk-live\\TOPSECRET\"9), which the plain replacement did not find
+    cassette = Cassette.load(CASSETTE)
+    cassette.exchanges = cassette.exchanges[:1]
+    cassette.exchanges[0]["response"] = {
+        "status": 400,
+        "headers": {},
+        "body": {"error": {"message": ["bad request from key", key]}},
+    }
+    cassette.path = tmp_path / "echo.json"
+    cassette.save()
+    monkeypatch.setenv("KHABAR_API_KEY", key)
+    code, _, err = run(capsys, "extract", str(ARTICLE), "--replay", str(cassette.path))
+    assert code == 1
+    assert "TOPSECRET" not in err and '["bad request from key", "***"]' in one_line_error(err)
+
+
 def test_instructor_logs_of_an_error_body_echoing_the_key_are_scrubbed(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
