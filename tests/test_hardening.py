@@ -338,6 +338,20 @@ def test_batch_from_a_closed_stdin_is_one_line(tmp_path: Path) -> None:
     assert one_line_error(done.stderr).startswith("standard input is closed")
 
 
+@pytest.mark.parametrize("command", ["extract", "batch"])
+def test_a_closed_stdout_is_refused_before_any_request(tmp_path: Path, command: str) -> None:
+    # `khabar extract a.txt >&-` paid for the answer, printed it nowhere and exited 0
+    with FakeEndpoint(answers=[SEED_ANSWER]) as fake:
+        args = [command, str(SEED / "article.txt"), "--base-url", fake.base_url, "--model", "m"]
+        if command == "batch":
+            args += ["-o", str(tmp_path / "out.jsonl")]
+        done = khabar(*args, shell_tail=">&-")
+        assert fake.requests == 0
+    assert done.returncode == 2, done.stderr
+    assert one_line_error(done.stderr).startswith("standard output is closed")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_an_endless_input_is_refused_at_the_limit_not_read_into_memory() -> None:
     # /dev/zero (or `yes |`) was read whole: a MemoryError traceback, or a machine out of memory
     done = khabar("extract", "/dev/zero", "--replay", str(CASSETTE), "--max-chars", "1000")
