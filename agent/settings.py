@@ -129,8 +129,13 @@ class Settings:
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the given non-None values applied as flags."""
+        return self.with_values("argument", **values)
+
+    def with_values(self, source: str, /, **values: Any) -> Settings:
+        """A copy with the given non-None values applied, from `source` ("argument", or
+        "cassette PATH"): a bad value is then blamed on where it came from, not on a flag."""
         given = {k: v for k, v in values.items() if v is not None}
-        sources = dict(self.sources) | dict.fromkeys(given, "argument")
+        sources = dict(self.sources) | dict.fromkeys(given, source)
         return replace(self, **_coerce(given, sources), sources=sources)
 
     def require_endpoint(self, *, model: bool = True) -> None:
@@ -359,7 +364,7 @@ def _label(source: str, name: str) -> str:
         return f"config file {source.removeprefix('file ')}"
     if source == "argument":
         return f"--{name.replace('_', '-')}"
-    return ""
+    return source if source.startswith("cassette ") else ""
 
 
 def _coerce(values: Mapping[str, Any], sources: Mapping[str, str]) -> dict[str, Any]:

@@ -470,6 +470,26 @@ def test_bad_settings_from_flags_and_environment(
 
 
 @pytest.mark.parametrize(
+    ("meta", "message"),
+    [
+        ({"mode": "xml"}, "invalid mode 'xml' (one of tools, json_schema, md_json, auto)"),
+        ({"settings": {"temperature": 7}}, "temperature must be a number from 0 to 2, got 7"),
+    ],
+)
+def test_a_bad_setting_in_a_cassette_is_blamed_on_the_cassette(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, meta: dict[str, Any], message: str
+) -> None:
+    # it was "--mode: invalid mode 'xml'", naming a flag nobody typed
+    cassette = Cassette.load(CASSETTE)
+    cassette.meta |= meta
+    cassette.path = tmp_path / "edited.json"
+    cassette.save()
+    code, out, err = run(capsys, "extract", str(ARTICLE), "--replay", str(cassette.path))
+    assert code == 2 and out == ""
+    assert one_line_error(err) == f"cassette {cassette.path}: {message}"
+
+
+@pytest.mark.parametrize(
     "key", ["sk-live-KEYSECRET\n", "sk-live-KEY SECRET", "sk-live-KEYSECRET\x01", "sk-live-KEY…"]
 )
 @pytest.mark.parametrize("where", ["env", "flag", "file"])
