@@ -14,7 +14,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 
 def base_url_problem(url: str) -> str | None:
-    """Why `url` cannot be an endpoint's base URL, or None: it needs http(s) and a host."""
+    """Why `url` cannot be an endpoint's base URL, or None: it needs http(s) and a host, and no
+    space or control character (a pasted `…/v1 ` was sent as the path `/v1 /chat/completions`;
+    urlsplit itself quietly drops tabs and newlines)."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "contains a space, newline or control character"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - parsing the port is what raises on a bad one
@@ -40,11 +44,15 @@ def url_secrets(url: str) -> list[str]:
 
 
 def redacted_url(url: str) -> str:
-    """`url` for a message when it may not even parse: no user info, no query."""
-    try:
-        return without_credentials(url)
-    except ValueError:
-        return re.sub(r"\?.*$", "", re.sub(r"//[^/?#]*@", "//", url))
+    """`url` for a message when it may not even parse: no user info, no query. A URL with a
+    space or control character is cut by hand: urlsplit would drop the very characters the
+    message is about."""
+    if not any(ch.isspace() or not ch.isprintable() for ch in url):
+        try:
+            return without_credentials(url)
+        except ValueError:
+            pass
+    return re.sub(r"[?#].*\Z", "", re.sub(r"//[^/?#]*@", "//", url), flags=re.DOTALL)
 
 
 def scrub(text: str, secrets: tuple[str, ...]) -> str:

@@ -29,6 +29,7 @@ from agent.errors import ConfigError
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_CONFIG_PATH = Path("~/.config/khabar/config.toml")
+MAX_CONFIG_BYTES = 1 << 20  # a config file is a few lines; more is the wrong file
 MIN_CHUNK_CHARS = 200  # below this a chunk holds no more than a sentence: no context to extract
 
 
@@ -230,7 +231,15 @@ def _config_path(env: Mapping[str, str], given: str | Path | None) -> tuple[Path
 
 def _read_config(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open(
+            "rb"
+        ) as handle:  # bounded: `--config /dev/zero` was read until memory ran out
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"config file {path} is over {MAX_CONFIG_BYTES >> 20} MiB: not a khabar config"
+            )
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

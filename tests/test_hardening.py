@@ -449,6 +449,18 @@ def test_bad_config_values_fail_up_front(
     [
         (["--base-url", "http://[::1"], {}, "--base-url: base_url is not a valid URL (Invalid"),
         ([], {"KHABAR_TIMEOUT": "soon"}, "KHABAR_TIMEOUT: invalid timeout 'soon'"),
+        (
+            [],
+            {"KHABAR_BASE_URL": "http://127.0.0.1:9/v1 "},  # was sent as POST /v1 /chat/…
+            "KHABAR_BASE_URL: base_url contains a space, newline or control character, "
+            "got 'http://127.0.0.1:9/v1 '",
+        ),
+        (
+            ["--base-url", "http://u:SECRET\tpw@127.0.0.1:9/v1?key=Q\nSECRET"],
+            {},
+            "--base-url: base_url contains a space, newline or control character, "
+            "got 'http://127.0.0.1:9/v1'",
+        ),
         ([], {"KHABAR_TEMPERATURE": "2.5"}, "KHABAR_TEMPERATURE: temperature must be a number"),
         ([], {"KHABAR_BASE_URL": "foo"}, "KHABAR_BASE_URL: base_url needs http:// or https://"),
         ([], {"KHABAR_TIMEOUT": "nan"}, "KHABAR_TIMEOUT: timeout must be a finite number"),
@@ -467,6 +479,16 @@ def test_bad_settings_from_flags_and_environment(
     code, _, err = run(capsys, "extract", str(ARTICLE), "--model", "m", *args)
     assert code == 2
     assert one_line_error(err).startswith(message)
+    assert "SECRET" not in err
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_config_file_is_refused_not_read_into_memory(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "config", "--config", "/dev/zero")
+    assert code == 2
+    assert one_line_error(err) == "config file /dev/zero is over 1 MiB: not a khabar config"
 
 
 @pytest.mark.parametrize(
