@@ -8,12 +8,17 @@ quote a secret back (a server's error body, a log record) has every known secret
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 
 def base_url_problem(url: str) -> str | None:
-    """Why `url` cannot be an endpoint's base URL, or None: it needs http(s) and a host."""
+    """Why `url` cannot be an endpoint's base URL, or None: it needs http(s) and a host, and no
+    space or control character (a pasted `…/v1 ` was sent as the path `/v1 /chat/completions`;
+    urlsplit itself quietly drops tabs and newlines)."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "contains a space, newline or control character"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - parsing the port is what raises on a bad one
@@ -39,19 +44,40 @@ def url_secrets(url: str) -> list[str]:
 
 
 def redacted_url(url: str) -> str:
-    """`url` for a message when it may not even parse: no user info, no query."""
-    try:
-        return without_credentials(url)
-    except ValueError:
-        return re.sub(r"\?.*$", "", re.sub(r"//[^/?#]*@", "//", url))
+    """`url` for a message when it may not even parse: no user info, no query. A URL with a
+    space or control character is cut by hand: urlsplit would drop the very characters the
+    message is about."""
+    if not any(ch.isspace() or not ch.isprintable() for ch in url):
+        try:
+            return without_credentials(url)
+        except ValueError:
+            pass
+    return re.sub(r"[?#].*\Z", "", re.sub(r"//[^/?#]*@", "//", url), flags=re.DOTALL)
 
 
 def scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """`text` with each of `secrets` replaced by `***`."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
+    """`text` with each of `secrets` replaced by `***`, also where it is quoted escaped: a server
+    body re-encoded as JSON, a Python or bytes repr in a library's message (`b'Bearer sk-…\\n'`)
+    shows a key with a backslash, quote or newline in it differently from the key itself."""
+    for secret in sorted({f for s in secrets for f in _forms(s)}, key=len, reverse=True):
+        text = text.replace(secret, "***")
     return text
+
+
+def _forms(secret: str) -> set[str]:
+    """`secret` as it appears raw, stripped, and escaped by JSON, repr and `unicode_escape`."""
+    if not secret:
+        return set()
+    forms = {
+        secret,
+        secret.strip(),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret)[1:-1],
+        repr(secret.encode("utf-8", "backslashreplace"))[2:-1],
+        secret.encode("unicode_escape").decode("ascii"),
+    }
+    return {form for form in forms if len(form) >= 3 or form == secret}
 
 
 def host_port(host: str | None, port: int | None) -> str:

@@ -29,6 +29,7 @@ from agent.errors import ConfigError
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_CONFIG_PATH = Path("~/.config/khabar/config.toml")
+MAX_CONFIG_BYTES = 1 << 20  # a config file is a few lines; more is the wrong file
 MIN_CHUNK_CHARS = 200  # below this a chunk holds no more than a sentence: no context to extract
 
 
@@ -101,12 +102,8 @@ class Settings:
                 object.__setattr__(self, name, checked)
 
     def _origin(self, name: str) -> str:
-        source = self.sources.get(name, "")
-        if source.startswith("env "):
-            return f"{source.removeprefix('env ')}: "
-        if source.startswith("file "):
-            return f"config file {source.removeprefix('file ')}: "
-        return ""
+        label = _label(self.sources.get(name, ""), name)
+        return f"{label}: " if label else ""
 
     @property
     def max_attempts(self) -> int:
@@ -133,9 +130,14 @@ class Settings:
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the given non-None values applied as flags."""
+        return self.with_values("argument", **values)
+
+    def with_values(self, source: str, /, **values: Any) -> Settings:
+        """A copy with the given non-None values applied, from `source` ("argument", or
+        "cassette PATH"): a bad value is then blamed on where it came from, not on a flag."""
         given = {k: v for k, v in values.items() if v is not None}
-        sources = dict(self.sources) | dict.fromkeys(given, "argument")
-        return replace(self, **_coerce(given, "argument"), sources=sources)
+        sources = dict(self.sources) | dict.fromkeys(given, source)
+        return replace(self, **_coerce(given, sources), sources=sources)
 
     def require_endpoint(self, *, model: bool = True) -> None:
         """Fail with the how-to when no endpoint (or, if `model`, no model) could be worked out."""
@@ -183,7 +185,7 @@ class Settings:
         values |= env_values
         sources |= {k: f"env {v[1]}" for k, v in env_values.items()}
         values = {k: (v[0] if isinstance(v, tuple) else v) for k, v in values.items()}
-        settings = cls(**_coerce(values, "configuration"), sources=sources)
+        settings = cls(**_coerce(values, sources), sources=sources)
         return settings.with_overrides(**overrides)
 
 
@@ -229,12 +231,22 @@ def _config_path(env: Mapping[str, str], given: str | Path | None) -> tuple[Path
 
 def _read_config(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open(
+            "rb"
+        ) as handle:  # bounded: `--config /dev/zero` was read until memory ran out
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"config file {path} is over {MAX_CONFIG_BYTES >> 20} MiB: not a khabar config"
+            )
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     table = data.get("khabar", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"config file {path}: khabar must be a table ([khabar]), not a value")
     unknown = sorted(set(table) - set(ENV_NAMES))
     if unknown:
         raise ConfigError(f"config file {path}: unknown key(s) {', '.join(unknown)}")
@@ -245,12 +257,16 @@ class _Invalid(ValueError):
     """A setting's value is of the wrong type or out of range; the message says what it needs."""
 
 
-def _real(value: object, *, minimum: float, open_min: bool, what: str) -> float:
+def _real(
+    value: object, *, minimum: float, open_min: bool, what: str, maximum: float = math.inf
+) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _Invalid(f"must be a number {what}")
     number = float(value)
     if not math.isfinite(number) or number < minimum or (open_min and number == minimum):
         raise _Invalid(f"must be a finite number {what}")
+    if number > maximum:
+        raise _Invalid(f"must be a number {what}")
     return value if isinstance(value, float) else number
 
 
@@ -268,6 +284,19 @@ def _text(value: object) -> str | None:
     if not isinstance(value, str):
         raise _Invalid("must be a string")
     return value
+
+
+def _api_key(value: object) -> str | None:
+    """Printable ASCII without spaces, as an HTTP header needs it: a pasted newline or a typeset
+    '…' would otherwise fail at the first request, inside httpx, with the key in its message."""
+    key = _text(value)
+    if key is None:
+        return None
+    if any(not ch.isascii() for ch in key):
+        raise _Invalid("contains a non-ASCII character (a typeset quote or '…' pasted into it?)")
+    if any(not ch.isprintable() or ch.isspace() for ch in key):
+        raise _Invalid("contains a space, newline or control character (pasted with it?)")
+    return key
 
 
 def _choice(kind: type[StrEnum]) -> Any:
@@ -300,9 +329,9 @@ def _max_tokens(value: object) -> int | None:
 _CHECKS: dict[str, Any] = {
     "base_url": _base_url,
     "model": _text,
-    "api_key": _text,
+    "api_key": _api_key,
     "mode": _choice(Mode),
-    "temperature": lambda v: _real(v, minimum=0.0, open_min=False, what="0 or more"),
+    "temperature": lambda v: _real(v, minimum=0.0, open_min=False, maximum=2.0, what="from 0 to 2"),
     "max_tokens": _max_tokens,
     "timeout": _positive_seconds,
     "max_reasks": lambda v: _whole(v, minimum=0),
@@ -336,27 +365,39 @@ _PARSERS: dict[str, type] = {
 }
 
 
-def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
+def _label(source: str, name: str) -> str:
+    """Where a value came from, as messages name it: the variable, the flag or the file."""
+    if source.startswith("env "):
+        return source.removeprefix("env ")
+    if source.startswith("file "):
+        return f"config file {source.removeprefix('file ')}"
+    if source == "argument":
+        return f"--{name.replace('_', '-')}"
+    return source if source.startswith("cassette ") else ""
+
+
+def _coerce(values: Mapping[str, Any], sources: Mapping[str, str]) -> dict[str, Any]:
     """Parse text (environment variables, flags given as strings) into each setting's type.
 
-    Only strings are parsed: a config file's `max_reasks = 1.7` or `= true` is kept as it is,
-    for `Settings` to refuse, instead of being rounded or read as 1."""
+    A config file is typed: only its choices (`mode = "tools"`) are text to parse. Its
+    `timeout = "30"`, `max_reasks = 1.7` or `= true` is kept as it is, for `Settings` to refuse,
+    instead of being read as a number, rounded or read as 1."""
     out: dict[str, Any] = {}
     for name, value in values.items():
         kind = _PARSERS.get(name)
-        if kind is None or not isinstance(value, str):
+        source = sources.get(name, "")
+        choice = kind is not None and issubclass(kind, StrEnum)
+        typed = source.startswith("file ") and not choice
+        if kind is None or not isinstance(value, str) or typed:
             out[name] = value
             continue
         try:
-            out[name] = kind(
-                value.strip().lower() if kind in (Mode, Policy, ChunkPolicy) else value.strip()
-            )
+            out[name] = kind(value.strip().lower() if choice else value.strip())
         except (TypeError, ValueError):
             choices = (
-                f" (one of {', '.join(m.value for m in kind)})"
-                if kind in (Mode, Policy, ChunkPolicy)
-                else ""
+                f" (one of {', '.join(m.value for m in kind)})" if issubclass(kind, StrEnum) else ""
             )
+            origin = _label(source, name) or "configuration"
             raise ConfigError(f"{origin}: invalid {name} {value!r}{choices}") from None
     return out
 

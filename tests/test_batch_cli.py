@@ -18,6 +18,7 @@ from agent.cli.main import cli, main
 from agent.errors import EndpointError
 from tests.conftest import ROOT
 from tests.test_batch import ARTICLE, LocalEndpoint
+from tests.test_cli import one_line_error, run
 
 
 def run_batch(endpoint: LocalEndpoint, *args: str, stdin: str | None = None) -> Result:
@@ -252,6 +253,30 @@ def test_a_bad_price_is_a_config_error(tmp_path: Path) -> None:
         result = run_batch(endpoint, str(source), "-o", str(tmp_path / "o"), "--price", "cheap")
     assert "invalid price 'cheap'" in str(result.exception)
     assert endpoint.requests == 0 and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("price", "why"),
+    [
+        ("nan,1", "prices must be finite numbers"),
+        ("1,inf", "prices must be finite numbers"),
+        ("1e999,1", "prices must be finite numbers"),
+        ("-0.5,1", "prices cannot be negative"),
+        ("1,-inf", "prices must be finite numbers"),
+    ],
+)
+def test_a_price_that_is_no_price_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, price: str, why: str
+) -> None:
+    # float() reads "nan" and "inf": the run went ahead and showed a cost of $nan or $inf
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, ["a"])
+    with LocalEndpoint() as endpoint:
+        args = ["batch", str(source), "-o", str(tmp_path / "o"), "--price", price]
+        code, _, err = run(capsys, *args, "--base-url", endpoint.base_url, "--model", "m")
+        assert endpoint.requests == 0
+    assert code == 2 and one_line_error(err) == f"invalid price {price!r}: {why}"
+    assert not (tmp_path / "o").exists()
 
 
 def test_an_endpoint_that_keeps_failing_ends_the_run(tmp_path: Path) -> None:

@@ -189,6 +189,61 @@ def test_debug_after_the_command_reraises_the_real_error(tmp_path: Path) -> None
         main(["extract", str(tmp_path / "missing.txt"), "--debug"])
 
 
+@pytest.mark.parametrize("value", ["false", "no", "off", "0", "", "OFF", " False "])
+def test_khabar_debug_set_to_a_no_is_off(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("KHABAR_DEBUG", value)  # any value but "0" used to turn debugging on
+    code, _, err = run(capsys, "extract", "missing.txt")
+    assert code == 2 and one_line_error(err) == "missing.txt: no such file"
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes", "on", "TRUE"])
+def test_khabar_debug_set_to_a_yes_reraises(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    from agent.errors import InputError
+
+    monkeypatch.setenv("KHABAR_DEBUG", value)
+    with pytest.raises(InputError, match=r"missing\.txt: no such file"):
+        main(["extract", "missing.txt"])
+
+
+def test_khabar_debug_set_to_anything_else_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KHABAR_DEBUG", "maybe")
+    code, out, err = run(capsys, "extract", "missing.txt")
+    assert code == 2 and out == ""
+    assert one_line_error(err) == (
+        "KHABAR_DEBUG: give 1, true, yes or on (or 0, false, no, off), got 'maybe'"
+    )
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_usage_errors_stay_one_line_with_debug(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    # a usage error is about the command line: its traceback is click's parser, never useful
+    if how == "env":
+        monkeypatch.setenv("KHABAR_DEBUG", "1")
+    debug = ["--debug"] if how == "flag" else []
+    code, _, err = run(capsys, *debug, "extract")
+    assert code == 2 and "Missing argument 'ARTICLE'" in one_line_error(err)
+    code, _, err = run(capsys, *debug, "extract", str(ARTICLE), "--mode", "xml")
+    assert code == 2 and "Invalid value for '--mode'" in one_line_error(err)
+
+
+@pytest.mark.parametrize("command", [[], ["schema"], ["fixtures"]])
+def test_a_bare_command_prints_its_help_not_an_error(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    # bare `khabar` printed "error: Usage: …" and the whole help after it, as one "error"
+    code, help_text, _ = run(capsys, *command, "--help")
+    assert code == 0 and help_text.startswith("Usage: khabar")
+    code, out, err = run(capsys, *command)
+    assert code == 2 and out == ""  # click's own convention: the help on stderr, exit 2
+    assert err == help_text and "error:" not in err
+
+
 def test_a_file_named_debug_after_a_double_dash_is_a_file(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -202,6 +202,27 @@ def test_a_server_echoing_the_key_is_scrubbed(
     assert "TOPSECRET" not in err and "bad request from key ***" in one_line_error(err)
 
 
+@pytest.mark.parametrize("key", ['sk-live\\TOPSECRET"9', "sk-live'TOPSECRET\\x"])
+def test_a_key_echoed_escaped_is_scrubbed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, key: str
+) -> None:
+    # a body whose message is not text is shown as JSON: the key's backslash and quote come
+    # back escaped (sk-live\\TOPSECRET\"9), which the plain replacement did not find
+    cassette = Cassette.load(CASSETTE)
+    cassette.exchanges = cassette.exchanges[:1]
+    cassette.exchanges[0]["response"] = {
+        "status": 400,
+        "headers": {},
+        "body": {"error": {"message": ["bad request from key", key]}},
+    }
+    cassette.path = tmp_path / "echo.json"
+    cassette.save()
+    monkeypatch.setenv("KHABAR_API_KEY", key)
+    code, _, err = run(capsys, "extract", str(ARTICLE), "--replay", str(cassette.path))
+    assert code == 1
+    assert "TOPSECRET" not in err and '["bad request from key", "***"]' in one_line_error(err)
+
+
 def test_instructor_logs_of_an_error_body_echoing_the_key_are_scrubbed(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
@@ -317,6 +338,20 @@ def test_batch_from_a_closed_stdin_is_one_line(tmp_path: Path) -> None:
     assert one_line_error(done.stderr).startswith("standard input is closed")
 
 
+@pytest.mark.parametrize("command", ["extract", "batch"])
+def test_a_closed_stdout_is_refused_before_any_request(tmp_path: Path, command: str) -> None:
+    # `khabar extract a.txt >&-` paid for the answer, printed it nowhere and exited 0
+    with FakeEndpoint(answers=[SEED_ANSWER]) as fake:
+        args = [command, str(SEED / "article.txt"), "--base-url", fake.base_url, "--model", "m"]
+        if command == "batch":
+            args += ["-o", str(tmp_path / "out.jsonl")]
+        done = khabar(*args, shell_tail=">&-")
+        assert fake.requests == 0
+    assert done.returncode == 2, done.stderr
+    assert one_line_error(done.stderr).startswith("standard output is closed")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_an_endless_input_is_refused_at_the_limit_not_read_into_memory() -> None:
     # /dev/zero (or `yes |`) was read whole: a MemoryError traceback, or a machine out of memory
     done = khabar("extract", "/dev/zero", "--replay", str(CASSETTE), "--max-chars", "1000")
@@ -381,7 +416,13 @@ def test_a_full_disk_after_the_answer_keeps_the_result(
         ("api_key = 987654321", "api_key must be a string"),
         ("max_reasks = true", "max_reasks must be a whole number (0 or more), got True"),
         ("max_reasks = 1.7", "max_reasks must be a whole number (0 or more), got 1.7"),
-        ("temperature = -3", "temperature must be a finite number 0 or more, got -3"),
+        ("temperature = -3", "temperature must be a finite number from 0 to 2, got -3"),
+        ("temperature = 5", "temperature must be a number from 0 to 2, got 5"),
+        ("timeout = true", "timeout must be a number of seconds above 0, got True"),
+        ('timeout = "30"', "timeout must be a number of seconds above 0, got '30'"),
+        ('max_reasks = "1"', "max_reasks must be a whole number (0 or more), got '1'"),
+        ('mode = "xml"', "invalid mode 'xml' (one of tools, json_schema, md_json, auto)"),
+        ("khabar = 1", "khabar must be a table ([khabar]), not a value"),
         ("max_tokens = 0", "max_tokens must be 1 or more, got 0"),
         ("timeout = nan", "timeout must be a finite number of seconds above 0, got nan"),
     ],
@@ -406,7 +447,21 @@ def test_bad_config_values_fail_up_front(
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        (["--base-url", "http://[::1"], {}, "base_url is not a valid URL (Invalid IPv6 URL)"),
+        (["--base-url", "http://[::1"], {}, "--base-url: base_url is not a valid URL (Invalid"),
+        ([], {"KHABAR_TIMEOUT": "soon"}, "KHABAR_TIMEOUT: invalid timeout 'soon'"),
+        (
+            [],
+            {"KHABAR_BASE_URL": "http://127.0.0.1:9/v1 "},  # was sent as POST /v1 /chat/…
+            "KHABAR_BASE_URL: base_url contains a space, newline or control character, "
+            "got 'http://127.0.0.1:9/v1 '",
+        ),
+        (
+            ["--base-url", "http://u:SECRET\tpw@127.0.0.1:9/v1?key=Q\nSECRET"],
+            {},
+            "--base-url: base_url contains a space, newline or control character, "
+            "got 'http://127.0.0.1:9/v1'",
+        ),
+        ([], {"KHABAR_TEMPERATURE": "2.5"}, "KHABAR_TEMPERATURE: temperature must be a number"),
         ([], {"KHABAR_BASE_URL": "foo"}, "KHABAR_BASE_URL: base_url needs http:// or https://"),
         ([], {"KHABAR_TIMEOUT": "nan"}, "KHABAR_TIMEOUT: timeout must be a finite number"),
         ([], {"KHABAR_MAX_TOKENS": "0"}, "KHABAR_MAX_TOKENS: max_tokens must be 1 or more"),
@@ -424,6 +479,69 @@ def test_bad_settings_from_flags_and_environment(
     code, _, err = run(capsys, "extract", str(ARTICLE), "--model", "m", *args)
     assert code == 2
     assert one_line_error(err).startswith(message)
+    assert "SECRET" not in err
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_config_file_is_refused_not_read_into_memory(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "config", "--config", "/dev/zero")
+    assert code == 2
+    assert one_line_error(err) == "config file /dev/zero is over 1 MiB: not a khabar config"
+
+
+@pytest.mark.parametrize(
+    ("meta", "message"),
+    [
+        ({"mode": "xml"}, "invalid mode 'xml' (one of tools, json_schema, md_json, auto)"),
+        ({"settings": {"temperature": 7}}, "temperature must be a number from 0 to 2, got 7"),
+    ],
+)
+def test_a_bad_setting_in_a_cassette_is_blamed_on_the_cassette(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, meta: dict[str, Any], message: str
+) -> None:
+    # it was "--mode: invalid mode 'xml'", naming a flag nobody typed
+    cassette = Cassette.load(CASSETTE)
+    cassette.meta |= meta
+    cassette.path = tmp_path / "edited.json"
+    cassette.save()
+    code, out, err = run(capsys, "extract", str(ARTICLE), "--replay", str(cassette.path))
+    assert code == 2 and out == ""
+    assert one_line_error(err) == f"cassette {cassette.path}: {message}"
+
+
+@pytest.mark.parametrize(
+    "key", ["sk-live-KEYSECRET\n", "sk-live-KEY SECRET", "sk-live-KEYSECRET\x01", "sk-live-KEY…"]
+)
+@pytest.mark.parametrize("where", ["env", "flag", "file"])
+def test_a_mangled_api_key_is_refused_by_its_source_without_quoting_it(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    key: str,
+    where: str,
+) -> None:
+    # a pasted newline or a typeset '…' failed at the first request, inside httpx, as
+    # "cannot reach …: Illegal header value b'Bearer sk-…\n'" (the key in the message) or as
+    # "the model's answer could not be used: 'ascii' codec can't encode …"
+    path = tmp_path / "khabar.toml"
+    with FakeEndpoint(answers=[SEED_ANSWER]) as fake:
+        args = ["extract", str(ARTICLE), "--base-url", fake.base_url, "--model", "m"]
+        if where == "env":
+            monkeypatch.setenv("KHABAR_API_KEY", key)
+        elif where == "flag":
+            args += ["--api-key", key]
+        else:
+            path.write_text(f"api_key = {json.dumps(key, ensure_ascii=False)}\n", encoding="utf-8")
+            args += ["--config", str(path)]
+        code, _, err = run(capsys, *args)
+        assert fake.requests == 0
+    assert code == 2
+    source = {"env": "KHABAR_API_KEY", "flag": "--api-key", "file": f"config file {path}"}[where]
+    message = one_line_error(err)
+    assert message.startswith(f"{source}: api_key contains a ")
+    assert "live" not in message and "SECRET" not in message
 
 
 # --- 12.12: messages that said the wrong thing ---------------------------------------------------

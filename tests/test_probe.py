@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,7 @@ from agent.llm.pipeline import Extractor
 from agent.llm.probe import cache_path, cached_report, probe, resolve
 from agent.settings import Mode, Settings
 from tests.conftest import ROOT, SEED
+from tests.test_cli import one_line_error, run
 
 LLAMA_CPP = ROOT / "fixtures" / "probe" / "llamacpp_smollm2.json"
 ANSWER = json.loads((SEED / "answers.json").read_text(encoding="utf-8"))["answers"][-1]
@@ -93,6 +96,71 @@ def test_a_damaged_cache_is_probed_again(cache_dir: Path) -> None:
     with _fake() as fake:
         settings, choice = resolve(Settings(base_url=fake.base_url, model="fake", mode=Mode.AUTO))
         assert fake.requests == 4
+    assert settings.mode is Mode.TOOLS and choice is not None and "just now" in choice
+
+
+_DAMAGE: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "recommended is no mode": lambda e: e | {"recommended": "xml"},
+    "recommended is a number": lambda e: e | {"recommended": 3},
+    "checks is text": lambda e: e | {"checks": "tools"},
+    "a check is a number": lambda e: e | {"checks": [1]},
+    "a check lacks its status": lambda e: e | {"checks": [{"name": "tools"}]},
+    "models is text": lambda e: e | {"models": "fake"},
+    "seconds is text": lambda e: e | {"seconds": "fast"},
+    "probed_at has no zone": lambda e: e | {"probed_at": "2026-01-01T00:00:00"},
+    "probed_at is a number": lambda e: e | {"probed_at": 5},
+    "the entry is a list": lambda e: [e],
+}
+
+
+@pytest.mark.parametrize("damage", list(_DAMAGE))
+def test_a_damaged_cache_entry_is_probed_again_or_named_in_one_line(
+    capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    with _fake() as fake:
+        first = probe(Settings(base_url=fake.base_url, model="fake"))
+        data = json.loads(cache_path().read_text(encoding="utf-8"))
+        key = next(iter(data["entries"]))
+        data["entries"][key] = _DAMAGE[damage](data["entries"][key])
+        cache_path().write_text(json.dumps(data), encoding="utf-8")
+        assert cached_report(first.base_url, "fake") is None
+        code, out, err = run(
+            capsys, "probe", "--base-url", fake.base_url, "--model", "fake", "--cached"
+        )
+        assert code == 1 and out == ""
+        assert (
+            one_line_error(err) == f"no remembered probe of {first.base_url} fake: run khabar probe"
+        )
+        sent = fake.requests
+        settings, choice = resolve(Settings(base_url=fake.base_url, model="fake", mode=Mode.AUTO))
+        assert fake.requests == sent + 4  # probed again, instead of a traceback
+    assert settings.mode is Mode.TOOLS and choice is not None and "just now" in choice
+
+
+@pytest.mark.parametrize("text", ["[]", '{"format": 1, "entries": []}', '"probe"', "{}"])
+def test_a_cache_of_the_wrong_shape_is_probed_again(text: str) -> None:
+    cache_path().parent.mkdir(parents=True)
+    cache_path().write_text(text, encoding="utf-8")
+    with _fake() as fake:
+        settings, _ = resolve(Settings(base_url=fake.base_url, model="fake", mode=Mode.AUTO))
+        assert fake.requests == 4
+    assert settings.mode is Mode.TOOLS
+
+
+@pytest.mark.parametrize("blocked", ["a file where the folder goes", "a folder where it goes"])
+def test_an_unwritable_cache_does_not_fail_the_probe(
+    capsys: pytest.CaptureFixture[str], cache_dir: Path, blocked: str
+) -> None:
+    if blocked == "a file where the folder goes":
+        cache_dir.parent.mkdir(parents=True, exist_ok=True)
+        cache_dir.write_text("not a folder", encoding="utf-8")
+    else:
+        cache_path().mkdir(parents=True)
+    with _fake() as fake:
+        code, out, err = run(capsys, "probe", "--base-url", fake.base_url, "--model", "fake")
+        assert code == 0, err
+        assert "recommended --mode tools" in " ".join(out.split())
+        settings, choice = resolve(Settings(base_url=fake.base_url, model="fake", mode=Mode.AUTO))
     assert settings.mode is Mode.TOOLS and choice is not None and "just now" in choice
 
 

@@ -8,6 +8,7 @@ not in the table, e.g. a local one, has no cost unless a price is given.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from agent.errors import ConfigError
@@ -60,6 +61,8 @@ def parse_price(value: str) -> Price:
         raise ConfigError(
             f"invalid price {value!r}: give dollars per million tokens as IN,OUT, e.g. 0.15,0.60"
         ) from None
+    if not all(math.isfinite(price) for price in prices):  # float() reads nan, inf, 1e999
+        raise ConfigError(f"invalid price {value!r}: prices must be finite numbers")
     if min(prices) < 0:
         raise ConfigError(f"invalid price {value!r}: prices cannot be negative")
     return Price(prices[0], prices[1])

@@ -332,7 +332,9 @@ def replay_settings(cassette: Cassette, base: Settings) -> Settings:
         k: v for k, v in recorded.items() if v is not None and base.sources.get(k) != "argument"
     }
     settings = replace(base, api_key=None)
-    return settings.with_overrides(**overrides, base_url=cassette.base_url)
+    return settings.with_values(
+        f"cassette {cassette.path}", **overrides, base_url=cassette.base_url
+    )
 
 
 def scrub_headers(headers: httpx.Headers) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """`khabar`: a thin command line over the library.
 
 Exit codes: 0 ok, 1 extraction failed (endpoint, validation, grounding, replay), 2 usage or input
-error, 130 interrupted. Every known failure prints one red line; `--debug` (or KHABAR_DEBUG=1)
-re-raises it with its traceback instead.
+error, 130 interrupted. Every known failure prints one red line; `--debug` (or KHABAR_DEBUG=1,
+true, yes or on) re-raises it with its traceback instead, except a usage error: that is a
+message about the command line, with no code worth a traceback behind it.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.table import Table
 from rich.text import Text
 
 from agent.cli.options import load_settings, output_option, setting_options
-from agent.errors import InputError, KhabarError, OutputError
+from agent.errors import ConfigError, InputError, KhabarError, OutputError
 from agent.views.plain import console as plain_console
 from agent.views.plain import plain, printable, printable_json
 
@@ -29,8 +30,20 @@ EXIT_USAGE = 2
 _stderr = plain_console(stderr=True, soft_wrap=True)
 
 
+_DEBUG_ON = frozenset({"1", "true", "yes", "on"})
+_DEBUG_OFF = frozenset({"", "0", "false", "no", "off"})
+
+
 def _debug_requested(argv: list[str]) -> bool:
-    return "--debug" in _options_part(argv) or os.environ.get("KHABAR_DEBUG", "") not in ("", "0")
+    """`--debug`, or KHABAR_DEBUG set to a yes (`KHABAR_DEBUG=false` is a no, not a yes)."""
+    if "--debug" in _options_part(argv):
+        return True
+    value = os.environ.get("KHABAR_DEBUG", "").strip().lower()
+    if value in _DEBUG_ON or value in _DEBUG_OFF:
+        return value in _DEBUG_ON
+    raise ConfigError(
+        f"KHABAR_DEBUG: give 1, true, yes or on (or 0, false, no, off), got {value!r}"
+    )
 
 
 def _options_part(argv: list[str]) -> list[str]:
@@ -50,7 +63,16 @@ def _debug_first(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the click app and turn every known failure into one line and a code."""
     args = _debug_first(sys.argv[1:] if argv is None else argv)
-    debug = _debug_requested(args)
+    try:
+        debug = _debug_requested(args)
+    except KhabarError as exc:
+        _fail(str(exc), exc.exit_code, args)
+    if sys.stdout is None:  # started with stdout closed (`>&-`): every result would be lost
+        _fail(
+            "standard output is closed: redirect it to a file, or to /dev/null to discard it",
+            OutputError.exit_code,
+            args,
+        )
     if not debug:
         logging.getLogger("instructor").addHandler(logging.NullHandler())
         logging.getLogger("instructor").propagate = False
@@ -61,9 +83,10 @@ def main(argv: list[str] | None = None) -> None:
             _flush_stdout()
     except click.exceptions.Exit as exc:
         code = exc.exit_code
-    except click.ClickException as exc:
-        if debug:
-            raise
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare `khabar`: the help, as click does
+        click.echo(exc.format_message(), err=True)
+        code = exc.exit_code
+    except click.ClickException as exc:  # a usage message even with --debug: no code failed
         _fail(exc.format_message(), exc.exit_code, args)
     except click.Abort:
         _fail("interrupted", 130, args)
@@ -113,7 +136,7 @@ def _discard_stdout() -> None:
         os.close(devnull)
 
 
-def _fail(message: str, code: int, args: list[str] | None = None) -> None:
+def _fail(message: str, code: int, args: list[str] | None = None) -> NoReturn:
     """One red line. The message is data (file names, server text): printed as plain text,
     controls shown, and with any secret the user passed replaced."""
     from agent.credentials import scrub

@@ -32,6 +32,7 @@ from agent.errors import (
     ConfigError,
     EndpointFailed,
     EndpointUnreachable,
+    OutputError,
 )
 from agent.files import write_atomic
 from agent.llm.answers import stops_mid_json
@@ -337,21 +338,62 @@ def remember_report(report: ProbeReport) -> None:
         entries = _read_cache()
         entries[_key(report.base_url, report.model)] = report.to_dict()
         text = json.dumps({"format": CACHE_FORMAT, "entries": entries}, indent=1)
-        with contextlib.suppress(OSError):  # a read-only home only costs a probe next time
+        # A read-only home, a cache path that is a folder or lies under a file: the probe still
+        # answered, and not remembering it only costs a probe next time (write_atomic turns
+        # every such OSError into an OutputError).
+        with contextlib.suppress(OSError, OutputError):
             write_atomic(cache_path(), text + "\n")
 
 
 def cached_report(base_url: str, model: str, *, now: datetime | None = None) -> ProbeReport | None:
-    """The remembered probe of this base URL and model, if younger than `CACHE_TTL`."""
-    entry = _read_cache().get(_key(base_url, model))
-    if not isinstance(entry, dict):
+    """The remembered probe of this base URL and model, if younger than `CACHE_TTL`; a damaged
+    entry (edited by hand, written by another version) is not remembered: probe again."""
+    report = _report_of(_read_cache().get(_key(base_url, model)))
+    if report is None:
+        return None
+    try:
+        age = (now or datetime.now(UTC)) - datetime.fromisoformat(report.probed_at)
+    except (TypeError, ValueError):  # no date, or one without a time zone
+        return None
+    return report if age <= CACHE_TTL else None
+
+
+_MODES = frozenset(mode.value for mode, _ in PREFERENCE)
+
+
+def _report_of(entry: object) -> ProbeReport | None:
+    """The report a cache entry holds, or None when any field is of the wrong type: a
+    recommended mode that is no mode, or a list that is not one, would fail later, in a view
+    or in `--mode auto`, with a traceback."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("checks"), list):
+        return None
+    if not all(isinstance(c, dict) for c in entry["checks"]):
         return None
     try:
         report = ProbeReport.from_dict(entry, cached=True)
-        age = (now or datetime.now(UTC)) - datetime.fromisoformat(report.probed_at)
     except (TypeError, ValueError):
         return None
-    return report if age <= CACHE_TTL else None
+    texts = [report.base_url, report.model, report.model_source, report.probed_at]
+    texts += [report.models_detail] + [t for c in report.checks for t in (c.name, c.status)]
+    texts += [c.detail for c in report.checks]
+    numbers = [report.seconds] + [c.seconds for c in report.checks]
+    if (
+        not all(isinstance(text, str) for text in texts)
+        or not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers)
+        or not all(_is_status(c.http_status) for c in report.checks)
+        or not (report.models is None or _is_texts(report.models))
+        or not (report.recommended is None or report.recommended in _MODES)
+    ):
+        return None
+    return report
+
+
+def _is_status(value: object) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _is_texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def remembered_models(base_url: str) -> list[str]:
