@@ -507,8 +507,11 @@ def test_a_bad_setting_in_a_cassette_is_blamed_on_the_cassette(
     cassette.path = tmp_path / "edited.json"
     cassette.save()
     code, out, err = run(capsys, "extract", str(ARTICLE), "--replay", str(cassette.path))
-    assert code == 2 and out == ""
-    assert one_line_error(err) == f"cassette {cassette.path}: {message}"
+    assert code == 1 and out == ""  # a damaged cassette, as ReplayError says of others
+    assert one_line_error(err) == (
+        f"cassette {cassette.path} is damaged: its recorded settings are invalid ({message}); "
+        "restore it or record it again"
+    )
 
 
 @pytest.mark.parametrize(

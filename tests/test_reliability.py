@@ -94,6 +94,7 @@ EXPECTED = {
     Fault.LENGTH: "the model's answer was cut off at the token limit (finish_reason length)",
     Fault.INVALID: "rejected the request (HTTP 500, not retried): response_format.type: Input "
     "should be 'text' or 'json_object'",
+    Fault.NO_CHOICES: "the server's answer holds no choices (an empty or missing `choices` list)",
 }
 
 

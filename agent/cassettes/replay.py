@@ -21,7 +21,8 @@ from typing import Any
 
 import httpx2 as httpx
 
-from agent.errors import ReplayError
+from agent.cassettes.shape import shape_problem
+from agent.errors import ConfigError, ReplayError
 from agent.files import write_atomic
 from agent.settings import OPENAI_BASE_URL, Settings, without_credentials
 
@@ -80,7 +81,12 @@ class Cassette:
             raise ReplayError(f"cannot read cassette {path}: {exc}") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ReplayError(f"{path} is not a khabar cassette (format {FORMAT})")
-        return cls(path=path, meta=data.get("meta", {}), exchanges=data.get("exchanges", []))
+        problem = shape_problem(data)
+        if problem is not None:
+            raise ReplayError(
+                f"cassette {path} is damaged: {problem}; restore it or record it again"
+            )
+        return cls(path=path, meta=data.get("meta", {}), exchanges=data["exchanges"])
 
     def save(self, secrets: tuple[str, ...] = ()) -> None:
         """Write atomically, with every known secret value replaced."""
@@ -328,13 +334,26 @@ def replay_settings(cassette: Cassette, base: Settings) -> Settings:
     settings, except where `base` took them from an explicit argument."""
     recorded = {k: cassette.meta.get(k) for k in ("model", "mode")}
     recorded |= cassette.meta.get("settings") or {}
+    unknown = sorted(set(recorded) - set(REQUEST_SETTINGS) - {"model", "mode", "chunk_chars"})
+    if unknown:
+        raise ReplayError(
+            f"cassette {cassette.path} is damaged: its recorded settings name "
+            f"{', '.join(map(repr, unknown))}, which khabar does not record; restore it or "
+            "record it again"
+        )
     overrides = {
         k: v for k, v in recorded.items() if v is not None and base.sources.get(k) != "argument"
     }
     settings = replace(base, api_key=None)
-    return settings.with_values(
-        f"cassette {cassette.path}", **overrides, base_url=cassette.base_url
-    )
+    source = f"cassette {cassette.path}"  # a bad value is the cassette's, not a flag's
+    try:
+        return settings.with_values(source, **overrides, base_url=cassette.base_url)
+    except ConfigError as exc:
+        reason = str(exc).removeprefix(f"{source}: ")
+        raise ReplayError(
+            f"{source} is damaged: its recorded settings are invalid ({reason}); "
+            "restore it or record it again"
+        ) from None
 
 
 def scrub_headers(headers: httpx.Headers) -> dict[str, str]:

@@ -105,9 +105,11 @@ def batch(
     from agent.batch.parquet import is_parquet, open_results, scan_results
     from agent.batch.pricing import parse_price, price_for
     from agent.files import check_outputs
+    from agent.llm.prompts import PromptSet
 
     settings = load_settings(config_path, flags)
     settings.require_endpoint(model=False)  # a left-out model may be the only one listed
+    PromptSet.load(settings.prompts_dir)  # a bad prompts folder fails before the output exists
     unit_price = parse_price(price) if price else price_for(settings.model)
     if engine == "ray":
         from agent.ray.run import import_ray

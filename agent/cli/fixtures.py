@@ -25,7 +25,7 @@ from agent.views.plain import plain
 
 if TYPE_CHECKING:
     from agent.fixtures.diff import Change
-    from agent.fixtures.suite import Outcome, Recording
+    from agent.fixtures.suite import Case, Outcome, Recording
 
 DEFAULT_PATH = "fixtures"
 _STYLE = {
@@ -91,11 +91,16 @@ def accept(ctx: click.Context, path: Path, yes: bool) -> None:
     outcomes = [check_case(case) for case in discover(path)]
     console = _console()
     console.print(_summary_table(outcomes))
-    pending = [o for o in outcomes if o.status in (Status.CHANGED, Status.NO_GOLDEN)]
+    # A golden file that cannot be read is written again too: the replay itself worked.
+    pending = [
+        o for o in outcomes if o.status in (Status.CHANGED, Status.NO_GOLDEN) or o.golden_damaged
+    ]
     changes = [(o.case.name, c) for o in pending for c in o.changes]
     if changes:
         console.print(_changes_table(changes))
-    blocked = [o for o in outcomes if o.status in (Status.STALE, Status.FAILED)]
+    blocked = [
+        o for o in outcomes if o.status in (Status.STALE, Status.FAILED) and not o.golden_damaged
+    ]
     if pending and _confirmed(f"{len(pending)} golden file(s)", yes):
         for outcome in pending:
             assert outcome.result is not None
@@ -121,35 +126,54 @@ def accept(ctx: click.Context, path: Path, yes: bool) -> None:
 @click.option("--mode", type=click.Choice(["tools", "json_schema", "md_json"]))
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file.")
-def record(path: Path, yes: bool, config_path: str | None, **flags: Any) -> None:
+@click.pass_context
+def record(
+    ctx: click.Context, /, path: Path, yes: bool, config_path: str | None, **flags: Any
+) -> None:
     """Re-make the cassettes under PATH, show what changed, and replace them when confirmed.
 
     Cases recorded from a model are recorded again against the configured endpoint; cases
     whose answers were written by hand (answers.json) are regenerated from those answers.
+    A case that cannot be recorded (a damaged answers.json, no endpoint) is a failed row; the
+    others are still recorded, and the run exits 1.
     """
+    from agent.errors import KhabarError
     from agent.fixtures.suite import discover, record_case
     from agent.settings import Settings
 
     base = Settings.load(config_path=config_path, **flags)
     console = _console()
     recordings: list[Recording] = []
+    failed: list[tuple[Case, str]] = []
     try:
-        for case in discover(path):
+        cases = discover(path)
+        for case in cases:
             how = "from answers.json" if case.hand_written else "against the endpoint"
             console.print(plain(f"recording {case.name} {how} …"))
-            recordings.append(record_case(case, base))
+            try:
+                recordings.append(record_case(case, base))
+            except KhabarError as exc:
+                failed.append((case, str(exc)))
         changed = [r for r in recordings if _cassette_changes(r)]
-        _show_recordings(console, recordings)
+        _show_recordings(console, recordings, failed)
         if changed and _confirmed(f"{len(changed)} cassette(s)", yes):
             for recording in changed:
                 recording.install()
                 console.print(plain(f"wrote {recording.case.cassette}"))
             console.print("now review with `khabar fixtures check`, then `khabar fixtures accept`")
-        elif not changed:
+        elif not changed and recordings:
             console.print("cassettes unchanged: nothing to write")
     finally:
         for recording in recordings:
             recording.discard()
+    if failed:
+        console.print(
+            Text.assemble(
+                (f"{len(failed)} of {len(cases)} case(s) could not be recorded", "bold red"),
+                " and keep their cassette: see the failed rows above.",
+            )
+        )
+        ctx.exit(1)
 
 
 def _confirmed(what: str, yes: bool) -> bool:
@@ -166,8 +190,12 @@ def _confirmed(what: str, yes: bool) -> bool:
 def _cassette_changes(recording: Recording) -> list[str]:
     """What differs between the cassette in place and the new one (requests and answers)."""
     from agent.cassettes.replay import Cassette, canonical, describe_difference
+    from agent.errors import ReplayError
 
-    old = Cassette.load(recording.case.cassette).exchanges
+    try:
+        old = Cassette.load(recording.case.cassette).exchanges
+    except ReplayError as exc:  # a damaged cassette is what re-recording is for
+        return [f"the cassette in place cannot be replayed: {exc}"]
     new = json.loads(recording.cassette.read_text(encoding="utf-8"))["exchanges"]
     found: list[str] = []
     if len(old) != len(new):
@@ -181,13 +209,20 @@ def _cassette_changes(recording: Recording) -> list[str]:
     return found
 
 
-def _show_recordings(console: Console, recordings: list[Recording]) -> None:
+def _show_recordings(
+    console: Console, recordings: list[Recording], failed: list[tuple[Case, str]]
+) -> None:
     table = Table("case", "cassette", "what changed", title="re-recorded cassettes")
-    for r in recordings:
+    rows = [(r.case, r) for r in recordings] + failed
+    for case, r in sorted(rows, key=lambda row: row[0]):
+        if isinstance(r, str):
+            table.add_row(plain(case.name), plain("failed", _STYLE["failed"]), plain(r))
+            continue
         found = _cassette_changes(r)
         status = "changed" if found else "unchanged"
-        style = _STYLE[status]
-        table.add_row(plain(r.case.name), plain(status, style), plain("\n".join(found)))
+        if r.golden_problem:
+            found.append(f"not compared with {case.golden.name}: {r.golden_problem}")
+        table.add_row(plain(case.name), plain(status, _STYLE[status]), plain("\n".join(found)))
     console.print(table)
     changes = [(r.case.name, c) for r in recordings for c in r.changes]
     if changes:

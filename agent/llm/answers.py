@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agent.errors import IncompleteAnswer
+from agent.errors import ExtractionError, IncompleteAnswer
 
 
 def structured_text(completion: Any) -> str | None:
@@ -76,10 +76,21 @@ def is_reask(messages: object) -> bool:
 
 
 def check_complete(completion: Any, request: Mapping[str, Any]) -> None:
-    """Raise `IncompleteAnswer` when `completion` (to `request`) was cut off; see the module doc."""
-    choices = getattr(completion, "choices", None) or []
+    """Raise `IncompleteAnswer` when `completion` (to `request`) was cut off; see the module doc.
+
+    An answer with no choice, or a first choice with no message, holds nothing to read: refused
+    here in words (instructor failed on it with "list index out of range"), not re-asked."""
+    choices = getattr(completion, "choices", None)
     if not choices:
-        return
+        raise ExtractionError(
+            "the server's answer holds no choices (an empty or missing `choices` list): there "
+            "is no message to read; check the server and its logs, or try another model"
+        )
+    if getattr(choices[0], "message", None) is None:
+        raise ExtractionError(
+            "the server's answer holds a choice without a message: there is nothing to read; "
+            "check the server and its logs, or try another model"
+        )
     finish_reason = getattr(choices[0], "finish_reason", None)
     text = structured_text(completion)
     cut_mid_json = text is not None and stops_mid_json(text)

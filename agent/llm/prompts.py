@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from agent.errors import ConfigError
@@ -120,15 +120,34 @@ def _compiled(source: str) -> Template:
     return _environment().from_string(source)
 
 
+_NEEDS = f"a prompts folder (KHABAR_PROMPTS_DIR, prompts_dir) holds {' and '.join(TEMPLATE_NAMES)}"
+
+
 @cache
 def _load(directory: Path) -> PromptSet:
+    """Read and compile every template up front, so a missing, undecodable or broken one is
+    one line naming its file before any article is sent, not a traceback or a hole later."""
+    if not directory.is_dir():
+        what = "is not a folder" if directory.exists() else "does not exist"
+        raise PromptError(f"prompts folder {directory} {what}: {_NEEDS}")
     sources: dict[str, str] = {}
     for name in TEMPLATE_NAMES:
         path = directory / name
         try:
             sources[name] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise PromptError(
+                f"prompt template {path} is not valid UTF-8 (byte {exc.object[exc.start]:#04x} "
+                f"at offset {exc.start}): save it as UTF-8"
+            ) from None
         except OSError as exc:
-            raise PromptError(f"cannot read prompt template {path}: {exc.strerror}") from None
+            raise PromptError(
+                f"cannot read prompt template {path}: {exc.strerror}; {_NEEDS}"
+            ) from None
+        try:
+            _compiled(sources[name])
+        except TemplateSyntaxError as exc:
+            raise PromptError(f"prompt template {path} line {exc.lineno}: {exc.message}") from None
     return PromptSet(directory=directory, sources=sources)
 
 
