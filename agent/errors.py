@@ -19,7 +19,7 @@ failed extraction the `usage` its attempts spent (tokens are paid for whether or
     │   ├── ValidationFailed              never validated after the last re-ask
     │   ├── IncompleteAnswer              the answer was cut off (token limit, or stops mid-JSON)
     │   └── UngroundedError               --on-ungrounded fail and something is ungrounded
-    ├── ReplayError              exit 1   a cassette has no answer for the request sent, or is damaged
+    ├── ReplayError              exit 1   a cassette has no answer for the request, or is damaged
     └── GazetteerError           exit 1   the shipped place data is missing or unreadable
 """
 
