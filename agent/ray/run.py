@@ -33,10 +33,11 @@ from agent.batch.parquet import (
     is_parquet,
     line_from_row,
     open_results,
+    parquet_input_problem,
     record_from_row,
 )
 from agent.batch.transport import BatchStats
-from agent.errors import ConfigError, KhabarError
+from agent.errors import ConfigError, InputError, KhabarError
 from agent.ray.stage import PROBLEM_COLUMN, KhabarStage
 from agent.settings import Settings
 
@@ -158,11 +159,8 @@ def build_dataset(
         context.wait_for_min_actors_s = ACTOR_START_SECONDS
     if is_parquet(source) and source != "-":
         if not Path(source).exists() and "://" not in source:
-            from agent.errors import InputError
-
             raise InputError(f"{source}: no such file or folder")
-        # blocks for every actor even from one file (Ray splits a file's rows into blocks)
-        dataset = ray.data.read_parquet(source, override_num_blocks=8 * actors).map_batches(
+        dataset = _read_parquet(ray, source, actors).map_batches(
             _prepare, fn_kwargs={"done": skip}, batch_format="pyarrow"
         )
     else:
@@ -191,6 +189,25 @@ def build_dataset(
         batch_format="pyarrow",
         num_cpus=actor_cpus(ray, actors),
     )
+
+
+def _read_parquet(ray: Any, source: str, actors: int) -> Any:
+    """Ray's lazy Parquet dataset, or one `InputError`: Ray reads every file's schema here, so
+    a file that is not Parquet, a folder with none, or a missing column fails before any work."""
+    try:
+        # blocks for every actor even from one file (Ray splits a file's rows into blocks)
+        dataset = ray.data.read_parquet(source, override_num_blocks=8 * actors)
+    except Exception as exc:  # pyarrow's ArrowInvalid, Ray's ValueError("no files found")
+        raise parquet_input_problem(source, exc) from None
+    schema = dataset.schema(fetch_if_missing=False)
+    names = list(schema.names) if schema is not None else ["id", "text"]
+    missing = [name for name in ("id", "text") if name not in names]
+    if missing:
+        raise InputError(
+            f"{source} has no {' or '.join(missing)} column (its columns: "
+            f"{', '.join(names) or 'none'}); batch needs id and text"
+        )
+    return dataset
 
 
 def actor_cpus(ray: Any, actors: int) -> float:

@@ -1,0 +1,66 @@
+"""`khabar batch --engine ray` on an input Ray cannot read: one line, exit 2, no output.
+
+One local Ray for the module (2 CPUs, no dashboard); every case fails before an actor starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import ray
+
+from tests.test_cli import one_line_error, run
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    yield
+    ray.shutdown()
+
+
+def parquet_inputs(root: Path) -> list[tuple[Path, str]]:
+    """Each bad input with the line it must give."""
+    junk = root / "junk.parquet"
+    junk.write_bytes(b"id,text\n1,not parquet at all\n" * 40)
+    empty_file = root / "empty-file.parquet"
+    empty_file.touch()
+    empty_folder = root / "empty-folder.parquet"
+    empty_folder.mkdir()
+    no_text = root / "no-text.parquet"
+    pq.write_table(pa.table({"id": [1, 2], "body": ["a", "b"]}), no_text)
+    mixed = root / "mixed.parquet"
+    mixed.mkdir()
+    pq.write_table(pa.table({"id": [1], "text": ["an article"]}), mixed / "part-0.parquet")
+    (mixed / "part-1.parquet").write_bytes(b"PAR1 and then nothing of the kind")
+    return [
+        (junk, f"{junk} is not a Parquet file (Parquet magic bytes not found in footer)"),
+        (empty_file, f"{empty_file} is empty: not a Parquet file"),
+        (empty_folder, f"{empty_folder} holds no Parquet file (*.parquet): nothing to read"),
+        (
+            no_text,
+            f"{no_text} has no text column (its columns: id, body); batch needs id and text",
+        ),
+        (mixed / "part-1.parquet", "is not a Parquet file"),
+    ]
+
+
+def test_a_parquet_input_ray_cannot_read_is_one_line_and_no_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for source, message in parquet_inputs(tmp_path):
+        given = source.parent if source.parent.suffix == ".parquet" else source
+        for out in (tmp_path / "out.jsonl", tmp_path / "out.parquet"):
+            code, _, err = run(
+                capsys,
+                *("batch", str(given), "-o", str(out), "--engine", "ray", "--no-progress"),
+                *("--base-url", "http://127.0.0.1:9/v1", "--model", "m"),
+            )
+            assert code == 2
+            assert message in one_line_error(err)
+            assert not out.exists()
