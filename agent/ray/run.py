@@ -38,6 +38,7 @@ from agent.batch.parquet import (
 )
 from agent.batch.transport import BatchStats
 from agent.errors import ConfigError, InputError, KhabarError
+from agent.ray.cluster import join_cluster
 from agent.ray.stage import PROBLEM_COLUMN, KhabarStage
 from agent.settings import Settings
 
@@ -75,7 +76,7 @@ def start_ray(address: str | None, actors: int) -> None:
     if ray.is_initialized():
         return
     if address:
-        ray.init(address=address, log_to_driver=False)
+        join_cluster(ray, address)
     else:
         cpus = max(os.cpu_count() or 1, actors + 1)
         ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
