@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.test_batch import LocalEndpoint
-from tests.test_batch_cli import write_jsonl
+from tests.test_batch import ARTICLE, LocalEndpoint
+from tests.test_batch_cli import read_lines, write_jsonl
 from tests.test_cli import one_line_error, run
 
 
@@ -130,3 +130,62 @@ def test_a_run_that_fails_before_any_result_leaves_no_new_output(
     out.write_text("", encoding="utf-8")  # an output the user made is kept, empty or not
     code, _, err = run(capsys, "batch", str(feed), "-o", str(out), *flags)
     assert code == 1 and out.exists()
+
+
+def test_an_article_file_too_long_is_its_own_error_not_read_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "endless.txt").symlink_to("/dev/zero")  # read whole, it would fill the memory
+    with (folder / "sparse.md").open("wb") as sparse:
+        sparse.truncate(1 << 30)  # 1 GB of holes: no disk used, but 1 GB to read
+    out = tmp_path / "out.jsonl"
+    with LocalEndpoint() as endpoint:
+        code, err = batch(capsys, endpoint, str(folder), "-o", str(out), "--max-chars", "1000")
+        assert endpoint.requests == 1
+    assert code == 1, err
+    lines = {line["id"]: line for line in read_lines(out)}
+    assert lines["a.txt"]["status"] == "ok"
+    for name in ("endless.txt", "sparse.md"):
+        error = lines[name]["error"]
+        assert error["kind"] == "input"
+        assert error["message"] == (
+            f"{folder / name} is over the limit of 1,000 characters (more than 4,003 bytes "
+            "read); raise it with --max-chars or KHABAR_MAX_CHARS"
+        )
+
+
+def test_a_jsonl_line_too_long_is_its_own_error_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    limit = 12 * 1000 + (1 << 20)  # 12 bytes a character (an escaped emoji), 1 MB of metadata
+    long_text = "x" * (limit + 10)
+    feed.write_text(
+        json.dumps({"id": "a", "text": ARTICLE})
+        + "\n"
+        + json.dumps({"id": "huge", "text": long_text, "feed": "wire"})
+        + "\n"
+        + json.dumps({"text": long_text})  # no id to read: named by its line, last, no newline
+        + "\n"
+        + json.dumps({"id": "b", "text": ARTICLE}),
+        encoding="utf-8",
+    )
+    with LocalEndpoint() as endpoint:
+        code, err = batch(capsys, endpoint, str(feed), "-o", str(out), "--max-chars", "1000")
+        assert endpoint.requests == 2
+    assert code == 1, err
+    lines = {line["id"]: line for line in read_lines(out)}
+    assert lines["a"]["status"] == lines["b"]["status"] == "ok"
+    too_long = (
+        f"line too long (over {limit:,} bytes, more than an article of at most 1,000 "
+        "characters takes); raise it with --max-chars or KHABAR_MAX_CHARS"
+    )
+    assert lines["huge"]["error"] == {
+        "kind": "input",
+        "message": f"in.jsonl:2: {too_long}",
+        "attempts": 0,
+    }
+    assert lines["in.jsonl:3"]["error"]["message"] == f"in.jsonl:3: {too_long}"

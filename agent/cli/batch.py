@@ -136,7 +136,7 @@ def batch(
 
             raise InputError(f"{source}: no such file or folder")
     else:
-        items = iter_input(source)  # a bad INPUT fails first
+        items = iter_input(source, settings.max_chars)  # a bad INPUT fails first
     console = plain_console(stderr=True)
     # a Parquet output is a folder: its lock is a hidden file inside (readers skip dot files)
     lock = output / ".khabar-batch.lock" if is_parquet(output) else output

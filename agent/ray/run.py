@@ -109,10 +109,12 @@ def _prepare(batch: pa.Table, done: frozenset[str]) -> pa.Table:
     return table
 
 
-def _rows_from_items(source: str, skip: frozenset[str], stats: BatchStats) -> list[dict[str, Any]]:
+def _rows_from_items(
+    source: str, skip: frozenset[str], stats: BatchStats, max_chars: int
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for item in iter_input(source):
+    for item in iter_input(source, max_chars):
         if item.id in skip:
             stats.skipped += 1
             continue
@@ -165,7 +167,7 @@ def build_dataset(
             _prepare, fn_kwargs={"done": skip}, batch_format="pyarrow"
         )
     else:
-        rows = _rows_from_items(source, skip, stats)
+        rows = _rows_from_items(source, skip, stats, settings.max_chars)
         if not rows:
             return None
         dataset = ray.data.from_items(rows)
