@@ -64,3 +64,28 @@ def test_a_parquet_input_ray_cannot_read_is_one_line_and_no_output(
             assert code == 2
             assert message in one_line_error(err)
             assert not out.exists()
+
+
+def test_a_parquet_file_with_a_corrupt_page_stops_the_run_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its footer reads (so the schema check passes), its data does not: Ray's read task fails
+    mid-run, and the run ends with pyarrow's reason and the file, not Ray's tracebacks."""
+    source, out = tmp_path / "corrupt.parquet", tmp_path / "out.jsonl"
+    texts = [f"{'word ' * 50}{i}" for i in range(500)]
+    table = pa.table({"id": [f"a{i}" for i in range(500)], "text": texts})
+    pq.write_table(table, source, compression="snappy", use_dictionary=False)
+    data = bytearray(source.read_bytes())
+    for at in range(len(data) // 4, len(data) // 2, 7):  # inside the column chunks
+        data[at] ^= 0x5A
+    source.write_bytes(bytes(data))
+    assert pq.read_schema(source).names == ["id", "text"]
+    code, _, err = run(
+        capsys,
+        *("batch", str(source), "-o", str(out), "--engine", "ray", "--no-progress"),
+        *("--base-url", "http://127.0.0.1:9/v1", "--model", "m"),
+    )
+    assert code == 2
+    last = err.strip().splitlines()[-1]
+    assert last == f"error: cannot read {source}: Corrupt snappy compressed data.", err
+    assert not out.exists()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -236,10 +237,32 @@ def iter_result_blocks(dataset: Any) -> Iterator[pa.Table]:
                 f"Ray did not start every actor in {waited} s: the cluster may not have a "
                 "CPU for each of --actors; try fewer"
             ) from None
-        cause = _khabar_cause(exc)
+        cause = _khabar_cause(exc) or _read_failure(exc)
         if cause is None:
             raise
         raise cause from None
+
+
+def _read_failure(exc: BaseException) -> InputError | None:
+    """A Parquet file whose footer reads but whose data does not (a corrupt page): Ray's read
+    task fails mid-run, a `RayTaskError` around pyarrow's error and three tracebacks."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, import_ray().exceptions.RayTaskError) and "ray::Read" in str(
+            current
+        ):
+            text = str(getattr(current, "cause", None) or "").strip()
+            reason = text.splitlines()[0] if text else "its read task failed"
+            fragment = re.search(r"Failed to read fragment (\S+)", text)
+            where = fragment.group(1) if fragment else "the input"
+            return InputError(f"cannot read {where}: {reason}")
+        todo.extend([current.__cause__, current.__context__])
+    return None
 
 
 def _khabar_cause(exc: BaseException) -> KhabarError | None:
