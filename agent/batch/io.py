@@ -28,10 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from agent.articles import decode_article, stdin_bytes
+from agent.articles import read_article, stdin_bytes
 from agent.errors import InputError, KhabarError, OutputError
+from agent.settings import Settings
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md"})
+METADATA_BYTES = 1 << 20  # a JSONL line's id and metadata, beyond its text
+COUNT_PIECE = 1 << 20  # bytes read at once where a line is counted or skipped, not kept
+ID_PEEK = 4096  # bytes of a too-long line searched for its id
+# The id of an input line, read from its start when the line is too long to parse.
+_LEADING_INPUT_ID = re.compile(rb'^\s*\{\s*"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?[0-9]+)\s*[,}]')
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,8 @@ def item_from_mapping(data: object, where: str) -> BatchItem:
 
 
 def count_input(source: str) -> int | None:
-    """How many articles `source` holds, counted cheaply; None for stdin (unknown)."""
+    """How many articles `source` holds, counted cheaply; None for stdin or a pipe (unknown:
+    counting would eat the input) and for what cannot be read."""
     if source == "-":
         return None
     path = Path(source)
@@ -74,21 +81,42 @@ def count_input(source: str) -> int | None:
         return sum(1 for _ in _article_files(path))
     try:
         with path.open("rb") as handle:
-            return sum(1 for line in handle if line.strip())
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return _count_lines(handle)
     except OSError:
         return None
 
 
-def iter_input(source: str) -> Iterator[BatchItem]:
+def _count_lines(handle: BinaryIO) -> int:
+    """Lines with anything but whitespace, read in pieces: a line of gigabytes is not held."""
+    count, content = 0, False
+    while piece := handle.readline(COUNT_PIECE):
+        content = content or bool(piece.strip())
+        if piece.endswith(b"\n"):
+            count, content = count + content, False
+    return count + content
+
+
+def line_limit(max_chars: int) -> int:
+    """The longest JSONL line read for an article of at most `max_chars` characters: 12 bytes
+    each (an escaped character outside the BMP, `\\ud83d\\ude00`), and room for id and metadata."""
+    return 12 * max_chars + METADATA_BYTES
+
+
+def iter_input(source: str, max_chars: int = Settings.max_chars) -> Iterator[BatchItem]:
     """The articles of a folder, a JSONL file or stdin (`-`), one at a time.
 
     The source is checked now (a clear `InputError`), the articles are read as they are pulled.
+    Reads are bounded by `max_chars` (`--max-chars`), as `khabar extract`'s are: a file or a
+    line longer than an article of that many characters can take becomes that article's error,
+    without being read whole.
     """
     if source == "-":
-        return _iter_jsonl(stdin_bytes(), "stdin")
+        return _iter_jsonl(stdin_bytes(), "stdin", max_chars)
     path = Path(source)
     if path.is_dir():
-        return (_item_from_file(file, path) for file in _article_files(path))
+        return (_item_from_file(file, path, max_chars) for file in _article_files(path))
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     if path.suffix in ARTICLE_SUFFIXES:
@@ -97,7 +125,7 @@ def iter_input(source: str) -> Iterator[BatchItem]:
         handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    return _closing_jsonl(handle, path.name)
+    return _closing_jsonl(handle, path.name, max_chars)
 
 
 def article_texts(source: str, ids: set[str]) -> dict[str, str]:
@@ -119,9 +147,9 @@ def article_texts(source: str, ids: set[str]) -> dict[str, str]:
     return found
 
 
-def _closing_jsonl(handle: BinaryIO, name: str) -> Iterator[BatchItem]:
+def _closing_jsonl(handle: BinaryIO, name: str, max_chars: int) -> Iterator[BatchItem]:
     with handle:
-        yield from _iter_jsonl(handle, name)
+        yield from _iter_jsonl(handle, name, max_chars)
 
 
 def _article_files(root: Path) -> Iterator[Path]:
@@ -132,22 +160,34 @@ def _article_files(root: Path) -> Iterator[Path]:
                 yield Path(directory) / name
 
 
-def _item_from_file(file: Path, root: Path) -> BatchItem:
+def _item_from_file(file: Path, root: Path, max_chars: int) -> BatchItem:
     item_id = file.relative_to(root).as_posix()
     metadata = {"path": str(file)}
     try:
-        return BatchItem(item_id, decode_article(file.read_bytes(), str(file)), metadata)
+        return BatchItem(item_id, read_article(file, max_chars), metadata)
     except InputError as exc:
         return BatchItem(item_id, "", metadata, str(exc))
-    except OSError as exc:
-        return BatchItem(item_id, "", metadata, f"cannot read {file}: {exc.strerror}")
 
 
-def _iter_jsonl(handle: BinaryIO, name: str) -> Iterator[BatchItem]:
-    for number, raw in enumerate(handle, start=1):
+def _iter_jsonl(handle: BinaryIO, name: str, max_chars: int) -> Iterator[BatchItem]:
+    limit = line_limit(max_chars)
+    for number, (raw, whole) in enumerate(_bounded_lines(handle, limit), start=1):
         if not raw.strip():
             continue
         where = f"{name}:{number}"
+        if not whole:
+            match = _LEADING_INPUT_ID.match(raw)
+            item_id = _json_id(match.group(1)) if match else None
+            yield BatchItem(
+                item_id or where,
+                "",
+                problem=(
+                    f"{where}: line too long (over {limit:,} bytes, more than an article of at "
+                    f"most {max_chars:,} characters takes); raise it with --max-chars or "
+                    "KHABAR_MAX_CHARS"
+                ),
+            )
+            continue
         try:
             data = json.loads(raw)
         except UnicodeDecodeError:
@@ -157,6 +197,28 @@ def _iter_jsonl(handle: BinaryIO, name: str) -> Iterator[BatchItem]:
             yield BatchItem(where, "", problem=f"{where}: not JSON ({exc.args[0]})")
             continue
         yield item_from_mapping(data, where)
+
+
+def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[bytes, bool]]:
+    """Each line, or for one over `limit` bytes its first `ID_PEEK` bytes and False: the rest
+    is read past in pieces and dropped, so memory stays bounded whatever the input holds."""
+    while line := handle.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, True
+            continue
+        head = line[:ID_PEEK]
+        del line
+        while (piece := handle.readline(COUNT_PIECE)) and not piece.endswith(b"\n"):
+            pass
+        yield head, False
+
+
+def _json_id(text: bytes) -> str | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return str(value) if _valid_unicode(value) and value != "" else None
 
 
 def _valid_unicode(data: object) -> bool:
@@ -346,6 +408,7 @@ __all__ = [
     "count_input",
     "item_from_mapping",
     "iter_input",
+    "line_limit",
     "reads_as_article",
     "scan_output",
 ]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.batch.io import OutputIndex
-from agent.errors import ConfigError, InputError, KhabarError
+from agent.errors import ConfigError, InputError, KhabarError, OutputError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -51,6 +51,49 @@ def pyarrow() -> Any:
     except ImportError:
         raise ConfigError(f"Parquet needs pyarrow: {INSTALL_HINT}") from None
     return pa
+
+
+def check_parquet_output(output: Path, source: str) -> None:
+    """Refuse, before the lock creates anything, a Parquet output that cannot be a folder of
+    parts: an existing file (one Parquet file cannot be appended to, and is left as it is), or
+    the Parquet input itself or a folder inside it (its parts would be read back as input)."""
+    if os.path.lexists(output) and not output.is_dir():
+        raise OutputError(
+            f"-o {output} is a file: a Parquet output is a folder of part files, which khabar "
+            "creates; choose another name"
+        )
+    if source == "-" or "://" in source or not is_parquet(source) or not Path(source).exists():
+        return
+    inside = Path(os.path.realpath(output))
+    given = Path(os.path.realpath(source))
+    if inside == given or given in inside.parents:
+        raise OutputError(
+            f"-o {output} is the input {source} or inside it: its parts would be read back as "
+            "articles; write it outside the input"
+        )
+
+
+def parquet_input_problem(source: str, exc: BaseException) -> InputError:
+    """Why a Parquet input cannot be read, in one line naming the file at fault where it can
+    (Ray's reader says only "magic bytes not found", or "no files found", with a traceback)."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    path = Path(source)
+    if "://" in source or not path.exists():
+        return InputError(f"cannot read {source} as Parquet: {reason}")
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*" + SUFFIX) if p.is_file())
+    files = [p for p in files if not p.name.startswith((".", "_"))]  # as Ray's reader skips them
+    if not files:
+        return InputError(f"{source} holds no Parquet file (*{SUFFIX}): nothing to read")
+    pq = pyarrow().parquet
+    for file in files:
+        if file.stat().st_size == 0:
+            return InputError(f"{file} is empty: not a Parquet file")
+        try:
+            pq.read_schema(file)
+        except (OSError, ValueError) as problem:  # pyarrow's ArrowInvalid is a ValueError
+            first = str(problem).split(". ")[0]
+            return InputError(f"{file} is not a Parquet file ({first})")
+    return InputError(f"cannot read {source} as Parquet: {reason}")
 
 
 def record_schema() -> pa.Schema:
@@ -192,7 +235,7 @@ class ParquetWriter:
         self._flushed = time.monotonic()
         self._pa = pyarrow()
         if path.is_file():
-            raise InputError(f"{path} is a file: a Parquet output is a folder of parts")
+            raise OutputError(f"{path} is a file: a Parquet output is a folder of parts")
         try:
             path.mkdir(parents=True, exist_ok=True)
             for stale in path.glob(".part-*.tmp"):  # a part a crash left unfinished
@@ -256,10 +299,12 @@ class ParquetWriter:
 __all__ = [
     "RECORD_COLUMNS",
     "ParquetWriter",
+    "check_parquet_output",
     "is_parquet",
     "iter_records",
     "line_from_row",
     "open_results",
+    "parquet_input_problem",
     "record_from_row",
     "row_from_record",
     "scan_parquet_output",

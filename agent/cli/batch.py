@@ -9,11 +9,15 @@ stopped on an error, 2 usage or input error, 130 interrupted (re-run the same co
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 
 from agent.cli.interrupts import Interrupts
@@ -107,6 +111,7 @@ def batch(
     from agent.files import check_outputs
     from agent.llm.prompts import PromptSet
 
+    _check_usage(engine, output)
     settings = load_settings(config_path, flags)
     settings.require_endpoint(model=False)  # a left-out model may be the only one listed
     PromptSet.load(settings.prompts_dir)  # a bad prompts folder fails before the output exists
@@ -119,11 +124,12 @@ def batch(
         from agent.errors import InputError
 
         raise InputError(f"{source}: Parquet input needs --engine ray")
-    if is_parquet(output):
-        from agent.batch.parquet import pyarrow
+    if is_parquet(output):  # a folder of parts: not a file for check_outputs
+        from agent.batch.parquet import check_parquet_output, pyarrow
 
         pyarrow()
-    if not is_parquet(output):  # a Parquet output is a folder of parts, checked as it opens
+        check_parquet_output(output, source)
+    else:
         check_outputs({"-o": output}, [source], read_from_folder=reads_as_article)
     if engine == "ray" or is_parquet(source):
         items = None  # read by Ray or its driver; a missing INPUT still fails first
@@ -132,11 +138,12 @@ def batch(
 
             raise InputError(f"{source}: no such file or folder")
     else:
-        items = iter_input(source)  # a bad INPUT fails first
+        items = iter_input(source, settings.max_chars)  # a bad INPUT fails first
     console = plain_console(stderr=True)
     # a Parquet output is a folder: its lock is a hidden file inside (readers skip dot files)
     lock = output / ".khabar-batch.lock" if is_parquet(output) else output
-    with OutputLock(lock):
+    fresh = not os.path.lexists(output)
+    with OutputLock(lock), _removed_if_left_empty(output, lock, fresh):
         index = scan_results(output)
         skip = index.skip_ids(retry_failed)
         total = None if items is None and is_parquet(source) else count_input(source)
@@ -174,6 +181,48 @@ def batch(
             view = ProgressView(console, stats, unit_price, total, live)
             interrupted = asyncio.run(_drive(run, writer, view, console))
     _finish(view, output, interrupted)
+
+
+RAY_ONLY = (
+    ("actors", "--actors"),
+    ("ray_address", "--ray-address"),
+    ("batch_size", "--batch-size"),
+)
+
+
+def _check_usage(engine: str, output: Path) -> None:
+    """Refuse options that would do nothing, and an output batch cannot resume from."""
+    if engine != "ray":
+        context = click.get_current_context()
+        for name, flag in RAY_ONLY:  # silently ignored, the user would think they took effect
+            if context.get_parameter_source(name) not in (None, ParameterSource.DEFAULT):
+                raise click.UsageError(
+                    f"{flag} goes with --engine ray (the local engine is one "
+                    "process; -j sets how many articles it runs at once)"
+                )
+    if str(output) == "-":
+        raise click.UsageError(
+            "-o - is not supported: batch appends to its output and reads it back to resume "
+            "(and locks it against a second run); give a file, and `tail -f` it to follow the run"
+        )
+
+
+@contextlib.contextmanager
+def _removed_if_left_empty(output: Path, lock: Path, fresh: bool) -> Iterator[None]:
+    """A run that fails before writing a result leaves no output behind when there was none:
+    the lock created an empty file (or a Parquet folder holding only the lock file)."""
+    try:
+        yield
+    except BaseException:
+        if fresh:
+            with contextlib.suppress(OSError):
+                if lock != output:
+                    if [p.name for p in output.iterdir()] == [lock.name]:
+                        lock.unlink()
+                        output.rmdir()
+                elif output.stat().st_size == 0:
+                    output.unlink()
+        raise
 
 
 def _finish(view: ProgressView, output: Path, interrupted: bool) -> None:

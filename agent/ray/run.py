@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,10 +34,12 @@ from agent.batch.parquet import (
     is_parquet,
     line_from_row,
     open_results,
+    parquet_input_problem,
     record_from_row,
 )
 from agent.batch.transport import BatchStats
-from agent.errors import ConfigError, KhabarError
+from agent.errors import ConfigError, InputError, KhabarError
+from agent.ray.cluster import join_cluster
 from agent.ray.stage import PROBLEM_COLUMN, KhabarStage
 from agent.settings import Settings
 
@@ -74,7 +77,7 @@ def start_ray(address: str | None, actors: int) -> None:
     if ray.is_initialized():
         return
     if address:
-        ray.init(address=address, log_to_driver=False)
+        join_cluster(ray, address)
     else:
         cpus = max(os.cpu_count() or 1, actors + 1)
         ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
@@ -107,10 +110,12 @@ def _prepare(batch: pa.Table, done: frozenset[str]) -> pa.Table:
     return table
 
 
-def _rows_from_items(source: str, skip: frozenset[str], stats: BatchStats) -> list[dict[str, Any]]:
+def _rows_from_items(
+    source: str, skip: frozenset[str], stats: BatchStats, max_chars: int
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for item in iter_input(source):
+    for item in iter_input(source, max_chars):
         if item.id in skip:
             stats.skipped += 1
             continue
@@ -158,15 +163,12 @@ def build_dataset(
         context.wait_for_min_actors_s = ACTOR_START_SECONDS
     if is_parquet(source) and source != "-":
         if not Path(source).exists() and "://" not in source:
-            from agent.errors import InputError
-
             raise InputError(f"{source}: no such file or folder")
-        # blocks for every actor even from one file (Ray splits a file's rows into blocks)
-        dataset = ray.data.read_parquet(source, override_num_blocks=8 * actors).map_batches(
+        dataset = _read_parquet(ray, source, actors).map_batches(
             _prepare, fn_kwargs={"done": skip}, batch_format="pyarrow"
         )
     else:
-        rows = _rows_from_items(source, skip, stats)
+        rows = _rows_from_items(source, skip, stats, settings.max_chars)
         if not rows:
             return None
         dataset = ray.data.from_items(rows)
@@ -193,6 +195,25 @@ def build_dataset(
     )
 
 
+def _read_parquet(ray: Any, source: str, actors: int) -> Any:
+    """Ray's lazy Parquet dataset, or one `InputError`: Ray reads every file's schema here, so
+    a file that is not Parquet, a folder with none, or a missing column fails before any work."""
+    try:
+        # blocks for every actor even from one file (Ray splits a file's rows into blocks)
+        dataset = ray.data.read_parquet(source, override_num_blocks=8 * actors)
+    except Exception as exc:  # pyarrow's ArrowInvalid, Ray's ValueError("no files found")
+        raise parquet_input_problem(source, exc) from None
+    schema = dataset.schema(fetch_if_missing=False)
+    names = list(schema.names) if schema is not None else ["id", "text"]
+    missing = [name for name in ("id", "text") if name not in names]
+    if missing:
+        raise InputError(
+            f"{source} has no {' or '.join(missing)} column (its columns: "
+            f"{', '.join(names) or 'none'}); batch needs id and text"
+        )
+    return dataset
+
+
 def actor_cpus(ray: Any, actors: int) -> float:
     """One CPU per actor, unless that would leave none for Ray's read and write tasks (two
     actors on a 2-CPU Ray): then the actors share all CPUs but one. Ray's CPUs are slots for
@@ -216,10 +237,32 @@ def iter_result_blocks(dataset: Any) -> Iterator[pa.Table]:
                 f"Ray did not start every actor in {waited} s: the cluster may not have a "
                 "CPU for each of --actors; try fewer"
             ) from None
-        cause = _khabar_cause(exc)
+        cause = _khabar_cause(exc) or _read_failure(exc)
         if cause is None:
             raise
         raise cause from None
+
+
+def _read_failure(exc: BaseException) -> InputError | None:
+    """A Parquet file whose footer reads but whose data does not (a corrupt page): Ray's read
+    task fails mid-run, a `RayTaskError` around pyarrow's error and three tracebacks."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, import_ray().exceptions.RayTaskError) and "ray::Read" in str(
+            current
+        ):
+            text = str(getattr(current, "cause", None) or "").strip()
+            reason = text.splitlines()[0] if text else "its read task failed"
+            fragment = re.search(r"Failed to read fragment (\S+)", text)
+            where = fragment.group(1) if fragment else "the input"
+            return InputError(f"cannot read {where}: {reason}")
+        todo.extend([current.__cause__, current.__context__])
+    return None
 
 
 def _khabar_cause(exc: BaseException) -> KhabarError | None:
