@@ -238,7 +238,7 @@ def sink_cost(rows: int = 256, repeats: int = 7) -> dict[str, float]:
     import pyarrow as pa
 
     from agent.batch.parquet import record_from_row, record_schema
-    from agent.ray.run import OutputSink, _as_record_row, _record_table
+    from agent.ray.sink import OutputSink, _as_record_row, _record_table
 
     golden = json.loads((ROOT / "fixtures/cases/seed_military_visit/golden.json").read_text())
     result = json.dumps(golden.get("result", golden), ensure_ascii=False)

@@ -10,10 +10,12 @@ import asyncio
 import functools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -43,9 +45,10 @@ from agent.errors import ConfigError, EndpointUnreachable
 from agent.fixtures.fake_endpoint import FakeEndpoint
 from agent.fixtures.reference import reference_settings
 from agent.ray import KhabarStage
-from agent.ray import run as run_module
+from agent.ray import sink as sink_module
 from agent.ray import stage as stage_module
-from agent.ray.run import OutputSink, run_ray_batch
+from agent.ray.run import run_ray_batch
+from agent.ray.sink import OutputSink
 from agent.settings import Settings
 from tests.conftest import CASES, ROOT
 from tests.test_batch import ARTICLE, CLEAN_ANSWER
@@ -169,8 +172,8 @@ def test_the_driver_writes_a_stage_row_as_the_same_line_without_parsing_it_again
     )
     wide = table.append_column("desk", pa.array(["politics"] * len(rows)))  # a user's column
     objects = table.take([0, 1, 3])  # every `metadata` an object or null: spliced, as columns
-    shaped = run_module._as_records(objects)
-    assert shaped is not None and run_module._as_records(table) is None  # "null": round trip
+    shaped = sink_module._as_records(objects)
+    assert shaped is not None and sink_module._as_records(table) is None  # "null": round trip
     for row in shaped.to_pylist():
         assert line_from_row(row) == json.dumps(record_from_row(row), ensure_ascii=False)
     for block, name in ((objects, "objects"), (table, "plain"), (wide, "wide")):
@@ -617,6 +620,34 @@ def test_a_killed_run_resumes_with_every_id_exactly_once(tmp_path: Path) -> None
     ids = [r["id"] for r in iter_records(out)]
     assert sorted(ids) == sorted(f"a{i}" for i in range(40))
     assert f"{before} done, skipped" in " ".join(again.output.split())
+
+
+def test_a_stale_cluster_file_does_not_hijack_a_local_run(tmp_path: Path) -> None:
+    # `ray start` leaves /tmp/ray/ray_current_cluster behind; Ray's default init joins whatever it
+    # names, so a local run failed ("num_cpus must not be provided") or dialled a dead head
+    temp = Path(tempfile.mkdtemp(prefix="kr", dir="/tmp"))  # short: Ray's socket paths are
+    try:
+        (temp / "ray").mkdir()
+        (temp / "ray" / "ray_current_cluster").write_text("127.0.0.1:9\n", encoding="utf-8")
+        source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+        write_jsonl(source, [{"id": f"a{i}", "text": ARTICLE} for i in range(3)])
+        with FakeEndpoint(answers=[CLEAN_ANSWER]) as fake:
+            command = [
+                *(sys.executable, "-m", "agent", "batch", str(source), "-o", str(out)),
+                *("--engine", "ray", "--actors", "1", "--no-progress"),
+                *("--base-url", fake.base_url, "--model", "gpt-4o-mini"),
+            ]
+            env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_TMPDIR": str(temp)}
+            env.pop("RAY_ADDRESS", None)
+            done = subprocess.run(
+                command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+            )
+        assert done.returncode == 0, done.stderr[-2000:]
+        lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert sorted(line["id"] for line in lines) == ["a0", "a1", "a2"]
+        assert all(line["status"] == "ok" for line in lines)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def test_without_ray_installed_the_engine_names_the_extra(

@@ -61,3 +61,24 @@ def test_a_ray_address_with_no_cluster_is_one_line_in_seconds(
     line = one_line_error(err)
     assert line.startswith(f"--ray-address {given}{message}"), line
     assert not out.exists()
+
+
+def test_ray_address_in_the_environment_is_joined_and_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `ray job submit` runs the entrypoint with RAY_ADDRESS set: khabar joins that cluster,
+    # and a wrong one is named as the variable, not as a flag nobody typed
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(source, ["a"])
+    given = f"127.0.0.1:{closed_port()}"
+    monkeypatch.setenv("RAY_ADDRESS", given)
+    code, _, err = run(
+        capsys,
+        *("batch", str(source), "-o", str(out), "--engine", "ray"),
+        *("--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--no-progress"),
+    )
+    assert code == 2
+    line = one_line_error(err)
+    assert line.startswith(f"RAY_ADDRESS={given}: no Ray cluster there ("), line
+    assert line.endswith("or unset RAY_ADDRESS to start a local Ray"), line
+    assert not out.exists()

@@ -20,11 +20,12 @@ PROBE_SECONDS = 5.0  # a TCP connection to the head: a cluster's head answers at
 GCS_ATTEMPTS = "RAY_gcs_server_port_wait_time_s"
 
 
-def join_cluster(ray: Any, address: str) -> None:
-    """`ray.init(address)` within a bounded time (about 45 s at worst), or one `ConfigError`."""
-    dialled = _dialled(address)
+def join_cluster(ray: Any, address: str, named: str = "--ray-address ") -> None:
+    """`ray.init(address)` within a bounded time (about 45 s at worst), or one `ConfigError`
+    whose line starts with where the address came from (`named`: the flag, or RAY_ADDRESS=)."""
+    dialled = _dialled(address, named)
     if dialled is not None:
-        _probe(address, *dialled)
+        _probe(address, *dialled, named)
     override = GCS_ATTEMPTS not in os.environ
     if override:
         os.environ[GCS_ATTEMPTS] = "1"
@@ -33,26 +34,30 @@ def join_cluster(ray: Any, address: str) -> None:
     except (ConnectionError, RuntimeError, ValueError) as exc:
         if address == "auto" and isinstance(exc, ConnectionError) and dialled is None:
             raise ConfigError(
-                "--ray-address auto: no Ray cluster runs on this machine (nor does RAY_ADDRESS "
-                "name one); start one with `ray start --head`, or leave out --ray-address"
+                f"{named}auto: no Ray cluster runs on this machine (nor does RAY_ADDRESS "
+                f"name one); start one with `ray start --head`, or {_leave_out(named)}"
             ) from None
         if "InvalidAuthToken" in str(exc.__cause__):  # Ray's own words for a missing token
             raise ConfigError(
-                f"--ray-address {address}: the cluster wants its authentication token: set "
+                f"{named}{address}: the cluster wants its authentication token: set "
                 "RAY_AUTH_MODE=token, and RAY_AUTH_TOKEN (or ~/.ray/auth_token) to the cluster's"
             ) from None
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         port = "Ray Client port (10001" if address.startswith("ray://") else "GCS port (6379"
         hint = f"; is it the head's {port} by default)?" if dialled is not None else ""
         raise ConfigError(
-            f"--ray-address {address}: cannot join the Ray cluster: {reason}{hint}"
+            f"{named}{address}: cannot join the Ray cluster: {reason}{hint}"
         ) from None
     finally:
         if override:
             os.environ.pop(GCS_ATTEMPTS, None)
 
 
-def _dialled(address: str) -> tuple[str, int] | None:
+def _leave_out(named: str) -> str:
+    return "leave out --ray-address" if named.startswith("--") else "unset RAY_ADDRESS"
+
+
+def _dialled(address: str, named: str) -> tuple[str, int] | None:
     """The host and port Ray will connect to for `address`; None where Ray finds it itself
     ("auto", "local", a scheme other than ray://)."""
     if address in ("auto", "local") or ("://" in address and not address.startswith("ray://")):
@@ -65,7 +70,7 @@ def _dialled(address: str) -> tuple[str, int] | None:
     host = host.strip("[]")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ConfigError(
-            f"--ray-address {address}: not an address; give HOST:PORT (the head's GCS port, "
+            f"{named}{address}: not an address; give HOST:PORT (the head's GCS port, "
             "e.g. 10.0.0.5:6379), ray://HOST:10001 or auto"
         )
     if not client:  # Ray dials this node's address for a loopback one: probe what it dials
@@ -80,7 +85,7 @@ def _dialled(address: str) -> tuple[str, int] | None:
     return host, int(port)
 
 
-def _probe(address: str, host: str, port: int) -> None:
+def _probe(address: str, host: str, port: int, named: str) -> None:
     """A TCP connection to the cluster's port, so a wrong address fails in seconds."""
     try:
         socket.create_connection((host, port), timeout=PROBE_SECONDS).close()
@@ -92,8 +97,8 @@ def _probe(address: str, host: str, port: int) -> None:
         else:
             why = f"{host}:{port}: {exc.strerror or exc}"
         raise ConfigError(
-            f"--ray-address {address}: no Ray cluster there ({why}); start one with "
-            "`ray start --head`, or leave out --ray-address to start a local Ray"
+            f"{named}{address}: no Ray cluster there ({why}); start one with "
+            f"`ray start --head`, or {_leave_out(named)} to start a local Ray"
         ) from None
 
 

@@ -27,19 +27,15 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.batch.io import ResultWriter, iter_input
+from agent.batch.io import iter_input
 from agent.batch.parquet import (
-    RECORD_COLUMNS,
-    ParquetWriter,
     is_parquet,
-    line_from_row,
-    open_results,
     parquet_input_problem,
-    record_from_row,
 )
 from agent.batch.transport import BatchStats
 from agent.errors import ConfigError, InputError, KhabarError
 from agent.ray.cluster import join_cluster
+from agent.ray.sink import OutputSink
 from agent.ray.stage import PROBLEM_COLUMN, KhabarStage
 from agent.settings import Settings
 
@@ -71,16 +67,19 @@ def import_ray() -> Any:
 
 
 def start_ray(address: str | None, actors: int) -> None:
-    """Join the cluster at `address`, or start a local Ray with a CPU per actor and one more for
-    reading and writing (Ray counts CPUs as slots: an actor holds one for its lifetime)."""
+    """Join the cluster at `address` (or at RAY_ADDRESS, as `ray job submit` sets it), or start
+    a local Ray with a CPU per actor and one more for reading and writing (Ray counts CPUs as
+    slots: an actor holds one for its lifetime). The local one is always new: Ray's own default
+    would join whatever cluster `/tmp/ray/ray_current_cluster` names, even one long stopped."""
     ray = import_ray()
     if ray.is_initialized():
         return
-    if address:
-        join_cluster(ray, address)
+    from_env = os.environ.get("RAY_ADDRESS", "").strip()
+    if address or from_env:
+        join_cluster(ray, address or from_env, "--ray-address " if address else "RAY_ADDRESS=")
     else:
         cpus = max(os.cpu_count() or 1, actors + 1)
-        ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+        ray.init(address="local", num_cpus=cpus, include_dashboard=False, log_to_driver=False)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
 
@@ -299,93 +298,6 @@ def count_rows(table: pa.Table, stats: BatchStats) -> None:
             stats.failed += 1
             kind = (json.loads(error) if error else {}).get("kind", "error")
             stats.failures_by_kind[kind] = stats.failures_by_kind.get(kind, 0) + 1
-
-
-class OutputSink:
-    """Writes result blocks to a JSONL file or a Parquet folder, each id at most once."""
-
-    def __init__(self, output: Path) -> None:
-        self.output = output
-        self.writer: ParquetWriter | ResultWriter = open_results(output)
-        self.written: set[str] = set()
-        self.duplicates = 0
-
-    def write_block(self, table: pa.Table) -> pa.Table:
-        """Write the rows of ids not written yet; return them (for counting)."""
-        import pyarrow as pa
-
-        ids = [str(i) for i in table.column("id").to_pylist()]
-        fresh = []
-        for index, key in enumerate(ids):
-            if key in self.written:
-                self.duplicates += 1
-                continue
-            self.written.add(key)
-            fresh.append(index)
-        if len(fresh) != table.num_rows:
-            table = table.take(pa.array(fresh, type=pa.int64()))
-        if isinstance(self.writer, ParquetWriter):
-            self.writer.write_table(_record_table(table))
-            return table
-        records = _as_records(table)
-        if records is None:  # a user's own columns to fold into `metadata`: the round trip
-            for row in table.to_pylist():
-                self.writer.write(record_from_row(row))
-        else:  # the stage's JSON text spliced in as it is, not parsed again
-            for row in records.to_pylist():
-                self.writer.write_text(line_from_row(row))
-        return table
-
-    def close(self) -> None:
-        self.writer.close()
-
-    def __enter__(self) -> OutputSink:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _record_table(table: pa.Table) -> pa.Table:
-    """A stage's rows in the record shape: extra input columns folded into `metadata`."""
-    import pyarrow as pa
-
-    from agent.batch.parquet import record_schema
-
-    if list(table.column_names) == list(RECORD_COLUMNS):
-        return table
-    records = _as_records(table)
-    if records is not None:
-        return records
-    rows = [_as_record_row(row) for row in table.to_pylist()]
-    return pa.Table.from_pylist(rows, schema=record_schema())
-
-
-def _as_records(table: pa.Table) -> pa.Table | None:
-    """A stage's own block (the record's columns, `metadata` an object's JSON text or null) in
-    the record's column order, as columns: nothing parsed and serialised again row by row. None
-    where the rows need the round trip of `record_from_row` (other columns to fold in)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from agent.batch.parquet import record_schema
-
-    if set(table.column_names) != set(RECORD_COLUMNS):
-        return None
-    packed = table.column("metadata")
-    if not pa.types.is_string(packed.type):
-        return None
-    if pc.all(pc.fill_null(pc.starts_with(packed, "{"), True)).as_py() not in (True, None):
-        return None
-    filled = pc.fill_null(packed, "{}")  # as `record_from_row`: nothing packed is {}
-    table = table.set_column(table.schema.get_field_index("metadata"), "metadata", filled)
-    return table.select(list(RECORD_COLUMNS)).cast(record_schema())
-
-
-def _as_record_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    from agent.batch.parquet import row_from_record
-
-    return row_from_record(record_from_row(row))
 
 
 def run_ray_batch(
