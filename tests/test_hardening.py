@@ -181,21 +181,27 @@ def test_an_unreachable_base_url_is_named_without_its_credentials(
     assert "SECRETPW" not in err and "QSECRET" not in err and "user" not in err
 
 
-def test_a_server_echoing_the_key_is_scrubbed(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def echoing_cassette(tmp_path: Path, message: object) -> Path:
+    """The seed cassette cut to one exchange whose answer is a 400 with this error message."""
     cassette = Cassette.load(CASSETTE)
     cassette.exchanges = cassette.exchanges[:1]
     cassette.exchanges[0]["response"] = {
         "status": 400,
         "headers": {},
-        "body": {"error": {"message": "bad request from key sk-live-TOPSECRET-123"}},
+        "body": {"error": {"message": message}},
     }
     cassette.path = tmp_path / "echo.json"
     cassette.save()
+    return cassette.path
+
+
+def test_a_server_echoing_the_key_is_scrubbed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = echoing_cassette(tmp_path, "bad request from key sk-live-TOPSECRET-123")
     os.environ["KHABAR_API_KEY"] = "sk-live-TOPSECRET-123"  # isolated_env removes it after
     try:
-        code, _, err = run(capsys, "extract", str(ARTICLE), "--replay", str(cassette.path))
+        code, _, err = run(capsys, "extract", str(ARTICLE), "--replay", str(path))
     finally:
         del os.environ["KHABAR_API_KEY"]
     assert code == 1
@@ -208,17 +214,9 @@ def test_a_key_echoed_escaped_is_scrubbed(
 ) -> None:
     # a body whose message is not text is shown as JSON: the key's backslash and quote come
     # back escaped (sk-live\\TOPSECRET\"9), which the plain replacement did not find
-    cassette = Cassette.load(CASSETTE)
-    cassette.exchanges = cassette.exchanges[:1]
-    cassette.exchanges[0]["response"] = {
-        "status": 400,
-        "headers": {},
-        "body": {"error": {"message": ["bad request from key", key]}},
-    }
-    cassette.path = tmp_path / "echo.json"
-    cassette.save()
+    path = echoing_cassette(tmp_path, ["bad request from key", key])
     monkeypatch.setenv("KHABAR_API_KEY", key)
-    code, _, err = run(capsys, "extract", str(ARTICLE), "--replay", str(cassette.path))
+    code, _, err = run(capsys, "extract", str(ARTICLE), "--replay", str(path))
     assert code == 1
     assert "TOPSECRET" not in err and '["bad request from key", "***"]' in one_line_error(err)
 

@@ -5,23 +5,14 @@ One local Ray for the module (2 CPUs, no dashboard); every case fails before an 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import ray
 
 from tests.test_cli import run
-
-
-@pytest.fixture(scope="module", autouse=True)
-def local_ray() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    ray.data.DataContext.get_current().enable_progress_bars = False
-    yield
-    ray.shutdown()
+from tests.test_ray import local_ray  # noqa: F401  (one local Ray for the module)
 
 
 def khabar_line(err: str) -> str:

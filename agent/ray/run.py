@@ -242,9 +242,9 @@ def iter_result_blocks(dataset: Any) -> Iterator[pa.Table]:
         raise cause from None
 
 
-def _read_failure(exc: BaseException) -> InputError | None:
-    """A Parquet file whose footer reads but whose data does not (a corrupt page): Ray's read
-    task fails mid-run, a `RayTaskError` around pyarrow's error and three tracebacks."""
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, then every one behind it (cause, context, and a `RayTaskError`'s
+    `cause`), each once."""
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -252,31 +252,30 @@ def _read_failure(exc: BaseException) -> InputError | None:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, import_ray().exceptions.RayTaskError) and "ray::Read" in str(
-            current
-        ):
+        yield current
+        todo.extend([current.__cause__, current.__context__, getattr(current, "cause", None)])
+
+
+def _read_failure(exc: BaseException) -> InputError | None:
+    """A Parquet file whose footer reads but whose data does not (a corrupt page): Ray's read
+    task fails mid-run, a `RayTaskError` around pyarrow's error and three tracebacks."""
+    task_error = import_ray().exceptions.RayTaskError
+    for current in _chain(exc):
+        if isinstance(current, task_error) and "ray::Read" in str(current):
             text = str(getattr(current, "cause", None) or "").strip()
             reason = text.splitlines()[0] if text else "its read task failed"
             fragment = re.search(r"Failed to read fragment (\S+)", text)
             where = fragment.group(1) if fragment else "the input"
             return InputError(f"cannot read {where}: {reason}")
-        todo.extend([current.__cause__, current.__context__])
     return None
 
 
 def _khabar_cause(exc: BaseException) -> KhabarError | None:
     """Ray wraps an actor's exception in a `RayTaskError` that keeps it as `cause`: find
     khabar's own error, as khabar's class (the wrapper subclasses it), with its own message."""
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        current = todo.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
+    for current in _chain(exc):
         if isinstance(current, KhabarError) and type(current).__module__.startswith("agent."):
             return current
-        todo.extend([current.__cause__, current.__context__, getattr(current, "cause", None)])
     return None
 
 
