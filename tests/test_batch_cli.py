@@ -263,6 +263,7 @@ def test_a_bad_price_is_a_config_error(tmp_path: Path) -> None:
         ("1e999,1", "prices must be finite numbers"),
         ("-0.5,1", "prices cannot be negative"),
         ("1,-inf", "prices must be finite numbers"),
+        ("", "give dollars per million tokens as IN,OUT, e.g. 0.15,0.60"),  # was: no price
     ],
 )
 def test_a_price_that_is_no_price_is_one_line(

@@ -130,3 +130,17 @@ def test_batch_refuses_a_damaged_template_before_the_output_exists(
     assert code == 2
     assert one_line_error(err).startswith(f"prompt template {prompts}/system.j2 is not valid UTF-8")
     assert not output.exists()
+
+
+def test_a_template_saved_with_a_byte_order_mark_sends_the_same_prompt(
+    prompts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Windows editors save UTF-8 with a BOM: it was sent to the model as the prompt's first
+    # character, so a copy of the shipped templates no longer matched their recorded cassette
+    for name in ("system.j2", "user.j2"):
+        template = prompts / name
+        template.write_bytes(b"\xef\xbb\xbf" + template.read_bytes())
+    monkeypatch.setenv("KHABAR_PROMPTS_DIR", str(prompts))
+    code, out, err = run(capsys, "extract", str(ARTICLE), "--replay", str(CASSETTE), "--json")
+    assert code == 0, err
+    assert '"participants"' in out

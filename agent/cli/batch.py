@@ -115,7 +115,7 @@ def batch(
     settings = load_settings(config_path, flags)
     settings.require_endpoint(model=False)  # a left-out model may be the only one listed
     PromptSet.load(settings.prompts_dir)  # a bad prompts folder fails before the output exists
-    unit_price = parse_price(price) if price else price_for(settings.model)
+    unit_price = parse_price(price) if price is not None else price_for(settings.model)
     if engine == "ray":
         from agent.ray.run import import_ray
 

@@ -134,7 +134,7 @@ def _load(directory: Path) -> PromptSet:
     for name in TEMPLATE_NAMES:
         path = directory / name
         try:
-            sources[name] = path.read_text(encoding="utf-8")
+            sources[name] = path.read_text(encoding="utf-8-sig")  # a BOM is no prompt text
         except UnicodeDecodeError as exc:
             raise PromptError(
                 f"prompt template {path} is not valid UTF-8 (byte {exc.object[exc.start]:#04x} "
