@@ -67,15 +67,22 @@ def check(ctx: click.Context, path: Path) -> None:
     changes = [(o.case.name, c) for o in outcomes for c in o.changes]
     if changes:
         console.print(_changes_table(changes))
-    bad = [o for o in outcomes if o.status is not Status.OK]
-    if bad:
-        console.print(
-            Text.assemble(
-                (f"{len(bad)} of {len(outcomes)} case(s) differ.", "bold red"),
-                " Review, then `khabar fixtures record` (stale cassettes) or "
-                "`khabar fixtures accept` (new goldens).",
-            )
+    failed = sum(1 for o in outcomes if o.status is Status.FAILED)
+    differ = sum(1 for o in outcomes if o.status not in (Status.OK, Status.FAILED))
+    if failed or differ:
+        # a failed case (a damaged or missing file) names its own cure in its row: recording
+        # or accepting is advice for cases that replayed and differ
+        said = [f"{differ} of {len(outcomes)} case(s) differ"] if differ else []
+        said += (
+            [f"{failed} of {len(outcomes)} case(s) failed (each row says why)"] if failed else []
         )
+        advice = (
+            " Review, then `khabar fixtures record` (stale cassettes) or "
+            "`khabar fixtures accept` (new goldens)."
+            if differ
+            else ""
+        )
+        console.print(Text.assemble(("; ".join(said) + ".", "bold red"), advice))
         ctx.exit(1)
     console.print(Text(f"{len(outcomes)} case(s) match their golden results.", style="green"))
 
