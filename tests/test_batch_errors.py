@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -155,6 +158,34 @@ def test_an_article_file_too_long_is_its_own_error_not_read_whole(
             f"{folder / name} is over the limit of 1,000 characters (more than 4,003 bytes "
             "read); raise it with --max-chars or KHABAR_MAX_CHARS"
         )
+
+
+def test_a_named_pipe_in_a_folder_is_its_own_error_not_a_hang(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    pipe = folder / "b.txt"
+    os.mkfifo(pipe)  # opening it for reading waits for a writer: the batch hung there
+
+    def unblock() -> None:  # should the fix regress: give the reader its EOF, not hang CI
+        time.sleep(20)
+        with contextlib.suppress(OSError):
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    threading.Thread(target=unblock, daemon=True).start()
+    out = tmp_path / "out.jsonl"
+    with LocalEndpoint() as endpoint:
+        code, err = batch(capsys, endpoint, str(folder), "-o", str(out))
+        assert endpoint.requests == 1
+    assert code == 1, err
+    lines = {line["id"]: line for line in read_lines(out)}
+    assert lines["a.txt"]["status"] == "ok"
+    assert lines["b.txt"]["error"]["kind"] == "input"
+    assert lines["b.txt"]["error"]["message"] == (
+        f"{pipe} is a named pipe or socket, not a file: a folder's articles are files"
+    )
 
 
 def test_a_jsonl_line_too_long_is_its_own_error_and_the_batch_goes_on(

@@ -163,10 +163,21 @@ def _article_files(root: Path) -> Iterator[Path]:
 def _item_from_file(file: Path, root: Path, max_chars: int) -> BatchItem:
     item_id = file.relative_to(root).as_posix()
     metadata = {"path": str(file)}
+    if _is_pipe(file):  # opening it would wait for a writer: the batch would hang on it
+        problem = f"{file} is a named pipe or socket, not a file: a folder's articles are files"
+        return BatchItem(item_id, "", metadata, problem)
     try:
         return BatchItem(item_id, read_article(file, max_chars), metadata)
     except InputError as exc:
         return BatchItem(item_id, "", metadata, str(exc))
+
+
+def _is_pipe(file: Path) -> bool:
+    try:
+        mode = file.stat().st_mode
+    except OSError:  # gone, or a dangling link: read_article names it
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 def _iter_jsonl(handle: BinaryIO, name: str, max_chars: int) -> Iterator[BatchItem]:
