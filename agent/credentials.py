@@ -13,11 +13,17 @@ import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 
+def has_space_or_control(text: str) -> bool:
+    """Whether `text` holds whitespace or an unprintable character: neither belongs in a URL or
+    an HTTP header value, and both come in with a careless paste."""
+    return any(ch.isspace() or not ch.isprintable() for ch in text)
+
+
 def base_url_problem(url: str) -> str | None:
     """Why `url` cannot be an endpoint's base URL, or None: it needs http(s) and a host, and no
     space or control character (a pasted `…/v1 ` was sent as the path `/v1 /chat/completions`;
     urlsplit itself quietly drops tabs and newlines)."""
-    if any(ch.isspace() or not ch.isprintable() for ch in url):
+    if has_space_or_control(url):
         return "contains a space, newline or control character"
     try:
         parts = urlsplit(url)
@@ -47,7 +53,7 @@ def redacted_url(url: str) -> str:
     """`url` for a message when it may not even parse: no user info, no query. A URL with a
     space or control character is cut by hand: urlsplit would drop the very characters the
     message is about."""
-    if not any(ch.isspace() or not ch.isprintable() for ch in url):
+    if not has_space_or_control(url):
         try:
             return without_credentials(url)
         except ValueError:
@@ -98,6 +104,7 @@ def without_credentials(url: str) -> str:
 
 __all__ = [
     "base_url_problem",
+    "has_space_or_control",
     "host_port",
     "redacted_url",
     "scrub",

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from agent.credentials import (
     base_url_problem,
+    has_space_or_control,
     host_port,
     redacted_url,
     scrub,
@@ -231,9 +232,8 @@ def _config_path(env: Mapping[str, str], given: str | Path | None) -> tuple[Path
 
 def _read_config(path: Path) -> dict[str, Any]:
     try:
-        with path.open(
-            "rb"
-        ) as handle:  # bounded: `--config /dev/zero` was read until memory ran out
+        # bounded: `--config /dev/zero` was read until memory ran out
+        with path.open("rb") as handle:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
         if len(raw) > MAX_CONFIG_BYTES:
             raise ConfigError(
@@ -294,7 +294,7 @@ def _api_key(value: object) -> str | None:
         return None
     if any(not ch.isascii() for ch in key):
         raise _Invalid("contains a non-ASCII character (a typeset quote or '…' pasted into it?)")
-    if any(not ch.isprintable() or ch.isspace() for ch in key):
+    if has_space_or_control(key):
         raise _Invalid("contains a space, newline or control character (pasted with it?)")
     return key
 
@@ -394,7 +394,7 @@ def _coerce(values: Mapping[str, Any], sources: Mapping[str, str]) -> dict[str, 
         try:
             out[name] = kind(value.strip().lower() if choice else value.strip())
         except (TypeError, ValueError):
-            choices = (
+            choices = (  # issubclass again: it narrows `kind` for the type checker
                 f" (one of {', '.join(m.value for m in kind)})" if issubclass(kind, StrEnum) else ""
             )
             origin = _label(source, name) or "configuration"
