@@ -165,6 +165,14 @@ class GazetteerError(KhabarError):
     kind = "gazetteer"
 
 
+def first_line(exc: BaseException) -> str:
+    """A third-party exception's message cut to its first line (Ray and pyarrow follow it with
+    tracebacks or a wrapped error's repr), or its class name when it says nothing: the reason a
+    one-line error quotes. (Not in `__all__`: that is the error tree `agent` exports.)"""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 __all__ = [
     "AuthenticationError",
     "ConfigError",

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.batch.io import OutputIndex
-from agent.errors import ConfigError, InputError, KhabarError, OutputError
+from agent.errors import ConfigError, InputError, KhabarError, OutputError, first_line
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -76,7 +76,7 @@ def check_parquet_output(output: Path, source: str) -> None:
 def parquet_input_problem(source: str, exc: BaseException) -> InputError:
     """Why a Parquet input cannot be read, in one line naming the file at fault where it can
     (Ray's reader says only "magic bytes not found", or "no files found", with a traceback)."""
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    reason = first_line(exc)
     path = Path(source)
     if "://" in source or not path.exists():
         return InputError(f"cannot read {source} as Parquet: {reason}")

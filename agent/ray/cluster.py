@@ -12,7 +12,7 @@ import os
 import socket
 from typing import Any
 
-from agent.errors import ConfigError
+from agent.errors import ConfigError, first_line
 
 PROBE_SECONDS = 5.0  # a TCP connection to the head: a cluster's head answers at once
 # Ray's own knob for how many times (about once a second) it tries to reach the head: read at
@@ -42,7 +42,7 @@ def join_cluster(ray: Any, address: str, named: str = "--ray-address ") -> None:
                 f"{named}{address}: the cluster wants its authentication token: set "
                 "RAY_AUTH_MODE=token, and RAY_AUTH_TOKEN (or ~/.ray/auth_token) to the cluster's"
             ) from None
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first_line(exc)
         port = "Ray Client port (10001" if address.startswith("ray://") else "GCS port (6379"
         hint = f"; is it the head's {port} by default)?" if dialled is not None else ""
         raise ConfigError(
