@@ -135,12 +135,18 @@ def test_a_run_that_fails_before_any_result_leaves_no_new_output(
     assert code == 1 and out.exists()
 
 
-def test_an_article_file_too_long_is_its_own_error_not_read_whole(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def folder_of_one_article(tmp_path: Path) -> Path:
+    """An input folder holding a.txt, a good article, for a bad file to sit beside."""
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    return folder
+
+
+def test_an_article_file_too_long_is_its_own_error_not_read_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = folder_of_one_article(tmp_path)
     (folder / "endless.txt").symlink_to("/dev/zero")  # read whole, it would fill the memory
     with (folder / "sparse.md").open("wb") as sparse:
         sparse.truncate(1 << 30)  # 1 GB of holes: no disk used, but 1 GB to read
@@ -163,9 +169,7 @@ def test_an_article_file_too_long_is_its_own_error_not_read_whole(
 def test_a_named_pipe_in_a_folder_is_its_own_error_not_a_hang(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    folder = folder_of_one_article(tmp_path)
     pipe = folder / "b.txt"
     os.mkfifo(pipe)  # opening it for reading waits for a writer: the batch hung there
 
