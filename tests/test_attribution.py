@@ -1228,3 +1228,25 @@ def test_a_masculine_verb_does_not_go_on_from_a_feminine_verbs_subject() -> None
     decisions, _ = _check(text, answer)
     decision = decisions[_position(answer, "حلم ت")]
     assert decision.status == "confirmed" and "p1" in decision.speakers
+
+
+CASES_ROOT = BENCH.parent
+
+
+def test_a_participle_goes_on_with_the_subject_not_a_man_named_in_what_was_said() -> None:
+    # "و اكد الاتحاد الدولي ان استفزازات ماتيراتزي ل زيدان لم تكن عنصرية ...، مشيرا الى ان":
+    # the federation points out; Zidane and Materazzi are named inside its statement
+    case = CASES_ROOT / "fresh4" / "ar_nf_fifa_zidane_materazzi"
+    decision, problems = _swapped(case, "الالاعبين وافقا", "p2")
+    assert decision.status == "wrong" and "p1" in decision.speakers
+    assert problems and "p1" in problems[0].message
+    decision, problems = _swapped(case, "الالاعبين وافقا", "p1")
+    assert decision.status == "confirmed" and not problems
+
+
+def test_a_participle_inside_a_statement_may_go_on_with_a_man_named_inside_it() -> None:
+    # "«... ما اخذ بأحدهم الى التعريف عن نفسه قائلا: كلّنا اليوم سنّة»": the one of them
+    # named inside the paper's coverage says it, the participle being inside it too
+    case = CASES_ROOT / "fresh18" / "ar_gsr_washington_post_beirut_tripoli_sunni_anger"
+    decision, problems = _swapped(case, "كلّنا اليوم", "p5")
+    assert decision.status == "confirmed" and not problems

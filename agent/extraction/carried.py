@@ -107,6 +107,8 @@ class CarriedReader(CueReader):
                     return Subject("continued", newer, "(subject of the clause before)")
             narrated = self._named_outside_statements(at, cue.start)
             newcomers = frozenset(p for p in narrated if self.mentions.kinds.get(p) == "person")
+            if participle and not self.english:  # a circumstantial participle (مشيرا) goes
+                since = self._outside_other_contents(at, cue)  # on with its clause's subject
             return Subject(
                 "continued", last | since | subject, "(same sentence)", primary=last | newcomers
             )
@@ -158,6 +160,21 @@ class CarriedReader(CueReader):
         if not pronoun:  # a dropped subject may be anyone the narration named since
             candidates |= self._named_outside_statements(before[-1][0], cue.start)
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
+
+    def _outside_other_contents(self, start: int, cue: Span) -> frozenset[str]:
+        """The people named since `start` outside every statement's content that does not
+        hold `cue`: a man named inside what was said is not the subject of the participle that
+        follows it ("و اكد الاتحاد ان استفزازات ماتيراتزي ل زيدان ...، مشيرا"), unless the
+        participle is inside that content too ("ما اخذ باحدهم ... قائلا")."""
+        return frozenset(
+            m.pid
+            for m in self.mentions.within(start, cue.start)
+            if self.mentions.kinds.get(m.pid) == "person"
+            and not any(
+                c.start <= m.span.start and m.span.end <= c.end and not c.start <= cue.start < c.end
+                for c in self._contents
+            )
+        )
 
     def _named_outside_statements(self, start: int, end: int) -> frozenset[str]:
         """Who the narration names after the statement of the attribution at `start` and before
