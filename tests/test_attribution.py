@@ -1250,3 +1250,25 @@ def test_a_participle_inside_a_statement_may_go_on_with_a_man_named_inside_it() 
     case = CASES_ROOT / "fresh18" / "ar_gsr_washington_post_beirut_tripoli_sunni_anger"
     decision, problems = _swapped(case, "كلّنا اليوم", "p5")
     assert decision.status == "confirmed" and not problems
+
+
+def test_a_dual_verb_speaks_for_the_two_written_right_before_it() -> None:
+    # "خصوصا ان ناديي تشلسي و مانشستر يونايتد الانكليزيين اعلنا رغبة هما": the two clubs,
+    # not the reports or the source named earlier in the story
+    case = CASES_ROOT / "fresh25" / "ar_nf_tevez_club_source_press_reports_chelsea_united"
+    decision, problems = _swapped(case, "رغبة هما", "p5")
+    assert decision.status == "wrong" and decision.speakers == {"p7", "p8"}
+    assert problems
+    for joint in ("p7", "p8"):
+        assert _swapped(case, "رغبة هما", joint)[0].status == "confirmed"
+
+
+def test_dual_verbs_joined_by_waw_go_on_with_the_same_two() -> None:
+    # "و كان المسؤول الايراني و سولانا قد اعلنا ... عن تحقيق تقدم و اشارا الى ان ...
+    # واتفقا على": Larijani and Solana, each time; not the Western diplomat who told it
+    case = CASES_ROOT / "fresh26" / "ar_nf_larijani_demands_western_diplomat_solana"
+    for content in ("عن تحقيق تقدم", "محادثات هما", "على اللقاء"):
+        decision, problems = _swapped(case, content, "p3")
+        assert decision.status == "wrong" and decision.speakers == {"p4", "p5"}, content
+        assert problems
+        assert _swapped(case, content, "p5")[0].status == "confirmed"

@@ -155,6 +155,12 @@ class Attributor(CarriedReader, BannerReader):
         if not self.english and self._plural_verb(cue):
             found_plural = self.after(cue, content.start if cue.end <= content.start else None)
             if found_plural is None or not self._written_right_after(cue, found_plural):
+                written = self._subjects_right_before(cue, sentence)
+                if written is not None:  # "ان ناديي تشلسي و مانشستر يونايتد اعلنا"
+                    return Subject("collective", written.speakers, written.evidence)
+                pair = self._pair_goes_on(cue, sentence, history)
+                if pair:  # "و كان X و Y قد اعلنا ... و اشارا الى": the same two
+                    return Subject("collective", pair, "(the same speakers as the verb before)")
                 groups = self._groups_before(cue, sentence, content)
                 if groups:  # "واتهم المتظاهرون الشرطة ... ووصفوا": the crowd, not the police
                     return Subject("collective", groups, "(plural verb: the group named before)")
@@ -226,6 +232,37 @@ class Attributor(CarriedReader, BannerReader):
         chant's words are said, nobody in them says the second)."""
         end = content.start if cue.end <= content.start else cue.end
         return min([end] + [c.start for c in self._contents if cue.end <= c.start < end])
+
+    def _subjects_right_before(self, cue: Span, sentence: int) -> Subject | None:
+        """The subjects a dual or plural verb's clause writes right before it (SVO after ان or
+        كان: "و كان المسؤول الايراني و سولانا قد اعلنا", "ان الموفدين اكدوا له"): they, and
+        not everyone named around, speak. At most one word (an adjective, a date) may stand
+        between the last of them and the verb, none before the first."""
+        start = self.clause_start(cue.start, sentence)
+        was = _PLUPERFECT_OPENING.match(self.text, start, cue.start)
+        if was is not None:
+            start = was.end()
+        items = self.heads(self.mentions.within(start, cue.start))
+        if not items or self.lead_words(start, items[0].span.start) > 1:
+            return None
+        last = max(m.span.end for m in self.mentions.within(start, cue.start))
+        if self.lead_words(last, cue.start) > 1:
+            return None
+        if any(self.mentions.kinds.get(m.pid) not in SPEAKER_KINDS for m in items):
+            return None
+        named = self.named(items[0], items)
+        return named if len(named.speakers) > 1 or _plural_mention(named.evidence) else None
+
+    def _pair_goes_on(
+        self, cue: Span, sentence: int, history: Sequence[tuple[int, frozenset[str]]]
+    ) -> frozenset[str]:
+        """A dual or plural verb joined by و to a statement of several speakers earlier in
+        its sentence goes on with them."""
+        lo = self.bounds(sentence)[0]
+        same = [speakers for at, speakers in history if lo <= at < cue.start]
+        if same and len(same[-1]) > 1 and self._joined_by_waw(cue):
+            return same[-1]
+        return frozenset()
 
     def _written_right_after(self, cue: Span, found: Subject) -> bool:
         """A plural verb's subject, named right after it ("وقالوا المتظاهرون" in loose prose);
@@ -330,6 +367,17 @@ def _is_collective(words: str) -> bool:
     return not (folded and folded[0] in _ONE_OF) and any(w in COLLECTIVES for w in folded)
 
 
+def _plural_mention(words: str) -> bool:
+    """A mention that is itself plural or dual ("الموفدين", "المسؤولان"): it may be a plural
+    verb's whole subject."""
+    folded = folded_words(words)
+    return bool(folded) and (folded[0] in COLLECTIVES or bool(_PLURAL_NOUN.fullmatch(folded[0])))
+
+
+# A clause opening "و كان X قد": the subject follows كان.
+_PLUPERFECT_OPENING = re.compile(r"\s*(?:و\s*)?كان(?:ت)?(?!\w)")
+# A sound plural or dual ending: المتظاهرون، الموفدين، المسؤولان، الجانبين.
+_PLURAL_NOUN = re.compile(r"ال\w{2,}(?:ون|ين|ان)")
 # "One of": a singular head before a plural ("احد المسؤولين").
 _ONE_OF = frozenset(fold(w) for w in ["احد", "أحد", "إحدى", "احدى", "one"])
 _MOUTHPIECE = re.compile(r"(?<!\w)(?:عبر|على لسان|علي لسان|بلسان)(?!\w)")
