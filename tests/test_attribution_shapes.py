@@ -122,3 +122,36 @@ def test_an_unlisted_subject_with_no_one_named_before_decides_nothing() -> None:
     people = [_person("اللجنة الانتخابية", "organization"), _person("الحزب الحاكم", "organization")]
     (decision,) = _decide(text, people, [("p1", "وقال", "الانتخابات جرت بهدوء")])
     assert decision.status == "unresolved"
+
+
+def test_a_source_phrase_glued_to_ma_after_its_content_governs_it() -> None:
+    # "حسبما أفادت" (حسب + ما written as one word) after the content it sources
+    text = (
+        "وأسفر القصف عن مقتل خمسة أشخاص، حسبما أفادت وكالة الأنباء الرسمية. "
+        "وقال شهود عيان إن الطائرات قصفت السوق."
+    )
+    people = [_person("وكالة الأنباء الرسمية", "organization"), _person("شهود عيان", "group")]
+    right = [
+        ("p1", "حسبما أفادت", "أسفر القصف عن مقتل خمسة أشخاص"),
+        ("p2", "وقال", "الطائرات قصفت السوق"),
+    ]
+    assert [d.status for d in _decide(text, people, right)] == ["confirmed", "confirmed"]
+    swapped = _decide(text, people, [("p2", *right[0][1:]), right[1]])
+    assert swapped[0].status == "wrong" and swapped[0].speakers == {"p1"}
+
+
+def test_the_two_leaders_are_the_two_people_not_the_capital_named_with_them() -> None:
+    text = (
+        "واستقبل الملك عبد الله الثاني الرئيس الفرنسي إيمانويل ماكرون في عمان. "
+        "وأكد الزعيمان على أهمية حل الدولتين."
+    )
+    people = [
+        _person("عبد الله الثاني", titles=("الملك",)),
+        _person("إيمانويل ماكرون", titles=("الرئيس الفرنسي",)),
+        _person("عمان", "state"),
+    ]
+    for speaker in ("p1", "p2"):
+        (decision,) = _decide(text, people, [(speaker, "وأكد الزعيمان", "أهمية حل الدولتين")])
+        assert decision.status == "confirmed" and decision.speakers == {"p1", "p2"}
+    (decision,) = _decide(text, people, [("p3", "وأكد الزعيمان", "أهمية حل الدولتين")])
+    assert decision.status == "wrong"

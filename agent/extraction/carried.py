@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from agent.extraction.cue_reading import RELATIVE_WORDS, SPEAKER_KINDS, CueReader
 from agent.extraction.subjects import Subject
 from agent.models import Span
-from agent.text.cue_words import PLURAL_PARTICIPLE, VERBS, bare_verb
+from agent.text.cue_words import PERSONAL_COLLECTIVES, PLURAL_PARTICIPLE, VERBS, bare_verb
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -46,8 +46,13 @@ class CarriedReader(CueReader):
             PLURAL_PARTICIPLE.fullmatch(bare_verb(w)) for w in self._verb_words(cue)
         )
         end = self.sentence_end(cue.start) if participle else cue.start
-        named = self.named_within(start, end, SPEAKER_KINDS)
+        # "وأكد الزعيمان": the two leaders are people, not the capital named beside them
+        personal = any(w in PERSONAL_COLLECTIVES for w in folded_words(evidence))
+        kinds = ("person",) if personal else SPEAKER_KINDS
+        named = set(self.named_within(start, end, kinds))
         named |= {pid for at, speakers in history if at >= start for pid in speakers}
+        if personal:
+            named = {pid for pid in named if self.mentions.kinds.get(pid) == "person"}
         return Subject("collective", frozenset(named), evidence)
 
     def _continued(

@@ -29,7 +29,7 @@ SOURCE_AFTER = re.compile(
     rf"(?:(?:{_SOURCE_WORDS}|على حد)\s*(?:ل\s*|الى\s*|إلى\s*)?(?:ما)?|(?:على|علي)\s+ما)\s*$"
 )
 # A cue that is itself such a phrase: "... 10 الاف شخص حسب تقديرات السلطات"
-SOURCE_CUE = re.compile(rf"(?:و\s?)?(?:{_SOURCE_WORDS}|نقلا|علي\s?حد)(?!\w)")
+SOURCE_CUE = re.compile(rf"(?:و\s?)?(?:{_SOURCE_WORDS}|نقلا|علي\s?حد)(?:ما)?(?!\w)")
 # Arabic plural participles (مطالبين, مؤكدين): the statement is several people's
 PLURAL_PARTICIPLE = re.compile(r"م[\u0621-\u064a]{3,}ين")
 # English words between a name and its verb that leave the name the verb's subject
@@ -78,6 +78,12 @@ COLLECTIVES = _fold_set(
     "مؤكدين مشيرين معتبرين مضيفين لافتين موضحين مشددين معربين داعين مؤكدان مشيران مشددان "
     "الجميع الحاضرون الحضور "  # "و تقدم الجميع بالتهاني": all those just named
     "both two leaders sides pair they"
+)
+# The collectives that count people (the two leaders, ministers, envoys), never states or bodies.
+PERSONAL_COLLECTIVES = _fold_set(
+    "الزعيمان الزعيمين الوزيران الوزيرين الرئيسان الرئيسين القائدان القائدين المسؤولان "
+    "المسؤولين الزعماء الرجلان الرجلين المبعوثان المبعوثين الموفدان الموفدين السفيران السفيرين "
+    "الملكان الملكين الاميران الاميرين leaders"
 )
 PRONOUNS = _fold_set("he she it his her هو هي")
 # Documents that "say" what their author said (وأضاف البيان أن): the author speaks.
@@ -191,6 +197,7 @@ __all__ = [
     "OPENERS",
     "OPENING_QUOTES",
     "PARTICLES",
+    "PERSONAL_COLLECTIVES",
     "PLURAL_VERB",
     "POSSESSIVE",
     "PREPOSITIONS",
