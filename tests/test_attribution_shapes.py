@@ -155,3 +155,19 @@ def test_the_two_leaders_are_the_two_people_not_the_capital_named_with_them() ->
         assert decision.status == "confirmed" and decision.speakers == {"p1", "p2"}
     (decision,) = _decide(text, people, [("p3", "وأكد الزعيمان", "أهمية حل الدولتين")])
     assert decision.status == "wrong"
+
+
+def test_a_participle_after_the_counterpart_greeted_goes_on_with_the_greeter() -> None:
+    text = (
+        "وهنأ الرئيس التونسي قيس سعيد نظيره الجزائري عبد المجيد تبون بفوزه، "
+        "مؤكدًا حرص تونس على تعزيز العلاقات."
+    )
+    people = [
+        _person("قيس سعيد", titles=("الرئيس التونسي",)),
+        _person("عبد المجيد تبون"),
+        _person("تونس", "state"),
+    ]
+    position = ("مؤكدًا", "حرص تونس على تعزيز العلاقات")
+    assert _decide(text, people, [("p1", *position)])[0].status == "confirmed"
+    (swapped,) = _decide(text, people, [("p2", *position)])
+    assert swapped.status == "wrong" and swapped.speakers == {"p1"}

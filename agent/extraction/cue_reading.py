@@ -231,7 +231,9 @@ class CueReader(SubjectReader):
         last = max(people, key=lambda m: m.span.end, default=None)
         if self.english or last is None or self.lead_words(last.span.end, cue.start) > 2:
             return frozenset()
-        return frozenset({last.pid})
+        if _COUNTERPART.search(self.text[max(lo, last.span.start - 30) : last.span.start]):
+            return frozenset()  # "وهنأ الرئيس ... نظيره الجزائري عبد المجيد تبون ...، مؤكدا":
+        return frozenset({last.pid})  # the counterpart is the verb's object
 
     def _masculine_after_body(self, cue: Span, subjects: frozenset[str]) -> bool:
         """A masculine participle (مؤكدا, not مؤكدة) after a subject that is no person: a body
@@ -385,6 +387,8 @@ class CueReader(SubjectReader):
 
 _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 
+# "نظيره", "نظيرته الفرنسية": the counterpart a visit, call or greeting is paid to.
+_COUNTERPART = re.compile(r"(?<!\w)(?:ب|ل)?نظير(?:ه|ته|يه|ها)(?:\s+\S+){0,2}\s*$")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 
 RELATIVE_WORDS = "الذي|الذى|التي|الذين|اللذين|اللتين"
