@@ -56,7 +56,8 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # the GSR lines fresh32 left (PROTEST lines 589-645), then fresh33, after fresh34 had landed, from
 # the ASSAULT lines fresh31 left (210-250 and 330-373), then fresh35, after fresh33 had landed, from
 # the ASSAULT lines fresh33 left (332-373), last of all; fresh33 comes after fresh34 here so that it
-# is checked against fresh34, fresh35 after fresh33).
+# is checked against fresh34, fresh35 after fresh33); fresh36 likewise, after fresh35 had landed,
+# from the NewsFANE sentences fresh26 looked at but did not need (s01822-s02102).
 SPLITS = (
     "dev",
     "test",
@@ -95,6 +96,7 @@ SPLITS = (
     "fresh34",
     "fresh33",
     "fresh35",
+    "fresh36",
 )
 SEED = 13
 DEFAULT_BASELINE = "6b03841"
@@ -191,7 +193,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | fresh2 | ... | fresh34 | fresh33 | fresh35 | fixture
+    split: str  # dev | test | fresh | ... | fresh34 | fresh33 | fresh35 | fresh36 | fixture
     language: str
     article: str
     answer: dict[str, Any]

@@ -72,6 +72,7 @@ _MINIMUMS = {
     "fresh34": (20, 0, 28),  # English sources used up: 20 Arabic GSR PROTEST lines, 589-644
     "fresh33": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT lines, 214-331
     "fresh35": (17, 0, 18),  # English sources used up: 17 Arabic GSR ASSAULT lines, 333-363
+    "fresh36": (2, 0, 8),  # English sources used up: 2 Arabic NewsFANE stories, s01822-s02102
 }
 
 
@@ -215,7 +216,8 @@ def test_held_out_cases_use_text_no_other_case_uses(split: str) -> None:
     others = [d for part in _EARLIER[split] for d in vb.split_dirs(part)]
     others += [f.parent for f in vb.FIXTURES_DIR.glob("*/SOURCE.md")]
     used = set().union(*(_sources(d) for d in others))
-    assert len(mine_dirs) >= 12
+    ar, en, _ = _MINIMUMS.get(split, (12, 0, 0))  # the last splits: what the sources had left
+    assert len(mine_dirs) >= max(ar + en, 1)
     for d in mine_dirs:
         mine = _sources(d)
         assert mine and not mine & used, d.name
