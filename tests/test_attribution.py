@@ -1272,3 +1272,20 @@ def test_dual_verbs_joined_by_waw_go_on_with_the_same_two() -> None:
         assert decision.status == "wrong" and decision.speakers == {"p4", "p5"}, content
         assert problems
         assert _swapped(case, content, "p5")[0].status == "confirmed"
+
+
+def test_whom_an_appeal_is_addressed_to_is_not_who_makes_it() -> None:
+    # "وجهت شخصيات عدة ... ، نداء الى المسؤولين الاوروبيين ل يظهروا": the figures appeal to
+    # the European officials, who say nothing
+    case = CASES_ROOT / "fresh36" / "ar_nf_iran_appeal_intellectuals_figaro_un"
+    decision, problems = _swapped(case, "ل يظهروا", "p1")
+    assert decision.status != "wrong" and "p2" not in decision.speakers and not problems
+
+
+def test_a_particle_with_its_own_pronoun_leaves_the_subject_after_it() -> None:
+    # "و قال عن ها مصدر اخر في حكومة كوريا الجنوبية ان ها": the other source speaks
+    case = CASES_ROOT / "fresh13" / "ar_nf_kim_jong_il_fourth_wife_yonhap_sources"
+    text, answer = _load(case)
+    decisions, _ = _check(text, answer)
+    i = _position(answer, 'انها " امراة ذكية')
+    assert decisions[i].status == "confirmed" and decisions[i].how == "named"

@@ -27,6 +27,7 @@ from agent.text.cue_words import (
     FILLERS,
     GENERIC_WORDS,
     OPENERS,
+    PARTICLES,
     POSSESSIVE,
     PREPOSITIONS,
     PRONOUNS,
@@ -131,6 +132,9 @@ class SubjectReader:
             words.pop(0)
         if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
             return Subject("continued", evidence=words[0])
+        if items and not self.english and self._governed_by_particle(begin, items[0]):
+            return Subject("continued", evidence=words[0])  # "نداء الى المسؤولين ل": whom
+            # it is addressed to, not who makes it
         if words and words[0] in DOCUMENTS and items and self._addressed(begin, items[0]):
             return Subject("continued", evidence=words[0])  # "وطالبت المذكرة الموجهة الى
             # الرئيس": the memorandum's authors speak, not the president it is addressed to
@@ -147,6 +151,13 @@ class SubjectReader:
         if found is not None and found.how == "unknown" and not definite_noun(words, self.english):
             return None  # not clearly a subject: decide nothing from it
         return found
+
+    def _governed_by_particle(self, start: int, item: Mention) -> bool:
+        """Only a particle stands between the cue and the first participant after it: the
+        particle governs him ("نداء الى المسؤولين"), he is no subject ("قال عنها مصدر" has
+        the particle's own pronoun in between)."""
+        between = folded_words(self.text[start : item.span.start])
+        return len(between) == 1 and between[0] in PARTICLES
 
     def _addressed(self, start: int, item: Mention) -> bool:
         """The participant is written right after الى: whom a document is addressed to."""
