@@ -1,4 +1,4 @@
-"""Who said it, on sentence shapes common in Arabic news that no benchmark article happens to have.
+"""Who said it, on sentence shapes common in news that no benchmark article happens to have.
 
 Each sentence here is written for the test in the shape news agencies use (the benchmark's real
 articles have none of these shapes wrong or at all), with a reference answer built the way the
@@ -26,10 +26,13 @@ def _person(name: str, kind: str = "person", titles: tuple[str, ...] = ()) -> di
 
 
 def _decide(
-    text: str, people: list[dict[str, Any]], positions: list[tuple[str, str, str]]
+    text: str,
+    people: list[dict[str, Any]],
+    positions: list[tuple[str, str, str]],
+    language: str = "ar",
 ) -> list[Decision]:
     answer = {
-        "language": "ar",
+        "language": language,
         "participants": [{"id": f"p{i + 1}", **p} for i, p in enumerate(people)],
         "locations": [],
         "positions": [
@@ -171,3 +174,20 @@ def test_a_participle_after_the_counterpart_greeted_goes_on_with_the_greeter() -
     assert _decide(text, people, [("p1", *position)])[0].status == "confirmed"
     (swapped,) = _decide(text, people, [("p2", *position)])
     assert swapped.status == "wrong" and swapped.speakers == {"p1"}
+
+
+def test_who_is_quoted_by_an_agency_in_the_passive_is_who_speaks() -> None:
+    text = (
+        "Officials were quoted by the Associated Press as saying that the bridge had "
+        "collapsed. The mayor, Karen Bass, told KTLA that rescue teams were on the scene."
+    )
+    people = [
+        _person("Officials", "group"),
+        _person("the Associated Press", "organization"),
+        _person("Karen Bass", titles=("The mayor",)),
+    ]
+    position = ("saying", "the bridge had collapsed")
+    (right,) = _decide(text, people, [("p1", *position)], "en")
+    assert right.status == "confirmed" and right.speakers == {"p1"}
+    (swapped,) = _decide(text, people, [("p3", *position)], "en")
+    assert swapped.status == "wrong"

@@ -148,6 +148,11 @@ class Attributor(CarriedReader, BannerReader):
         if verb is not None:
             cue = verb
         participle = self._is_continuation(cue)
+        passive = _QUOTED_BY.search(self.text, lo, cue.start) if self.english else None
+        if passive is not None:  # "Officials were quoted by the AP as saying": the officials
+            written = self.before(lo, passive.start())
+            if written is not None and written.how == "named":
+                return written
         if (participle and self.english) or self._possessed_noun(cue):  # "with X calling for",
             written = self._right_before(lo, cue)  # "نسبت الوكالة الى وزير اسرائيلي قوله"
             if written is not None:
@@ -374,6 +379,10 @@ def _plural_mention(words: str) -> bool:
     return bool(folded) and (folded[0] in COLLECTIVES or bool(_PLURAL_NOUN.fullmatch(folded[0])))
 
 
+# "X was / were quoted (by Y) as": X is who is quoted; Y only relays.
+_QUOTED_BY = re.compile(
+    r"\b(?:was|were|is|are|been|being)\s+quoted\b(?:\s+\S+){0,8}?\s+as\s*$", re.I
+)
 # A clause opening "و كان X قد": the subject follows كان.
 _PLUPERFECT_OPENING = re.compile(r"\s*(?:و\s*)?كان(?:ت)?(?!\w)")
 # A sound plural or dual ending: المتظاهرون، الموفدين، المسؤولان، الجانبين.
