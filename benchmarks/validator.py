@@ -57,6 +57,7 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # the ASSAULT lines fresh31 left (210-250 and 330-373), then fresh35, after fresh33 had landed, from
 # the ASSAULT lines fresh33 left (332-373), last of all; fresh33 comes after fresh34 here so that it
 # is checked against fresh34, fresh35 after fresh33).
+# fresh37: after fresh35 had landed, by another writer, from NewsFANE text fresh26/fresh27 left.
 SPLITS = (
     "dev",
     "test",
@@ -95,6 +96,7 @@ SPLITS = (
     "fresh34",
     "fresh33",
     "fresh35",
+    "fresh37",
 )
 SEED = 13
 DEFAULT_BASELINE = "6b03841"

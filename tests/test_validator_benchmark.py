@@ -72,6 +72,7 @@ _MINIMUMS = {
     "fresh34": (20, 0, 28),  # English sources used up: 20 Arabic GSR PROTEST lines, 589-644
     "fresh33": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT lines, 214-331
     "fresh35": (17, 0, 18),  # English sources used up: 17 Arabic GSR ASSAULT lines, 333-363
+    "fresh37": (12, 0, 42),  # English sources used up: 12 Arabic NewsFANE stories (s03291-s04758)
 }
 
 
