@@ -57,7 +57,9 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # the ASSAULT lines fresh31 left (210-250 and 330-373), then fresh35, after fresh33 had landed, from
 # the ASSAULT lines fresh33 left (332-373), last of all; fresh33 comes after fresh34 here so that it
 # is checked against fresh34, fresh35 after fresh33); fresh36 likewise, after fresh35 had landed,
-# from the NewsFANE sentences fresh26 looked at but did not need (s01822-s02102).
+# from the NewsFANE sentences fresh26 looked at but did not need (s01822-s02102); fresh37 at the
+# same time, by other writers, from the NewsFANE text fresh26 and fresh27 left (s03011-s03499,
+# s04613-s04759).
 SPLITS = (
     "dev",
     "test",
@@ -97,6 +99,7 @@ SPLITS = (
     "fresh33",
     "fresh35",
     "fresh36",
+    "fresh37",
 )
 SEED = 13
 DEFAULT_BASELINE = "6b03841"

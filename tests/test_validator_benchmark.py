@@ -73,6 +73,7 @@ _MINIMUMS = {
     "fresh33": (20, 0, 20),  # English sources used up: 20 Arabic GSR ASSAULT lines, 214-331
     "fresh35": (17, 0, 18),  # English sources used up: 17 Arabic GSR ASSAULT lines, 333-363
     "fresh36": (2, 0, 8),  # English sources used up: 2 Arabic NewsFANE stories, s01822-s02102
+    "fresh37": (12, 0, 42),  # English sources used up: 12 Arabic NewsFANE stories (s03291-s04758)
 }
 
 
