@@ -1289,3 +1289,11 @@ def test_a_particle_with_its_own_pronoun_leaves_the_subject_after_it() -> None:
     decisions, _ = _check(text, answer)
     i = _position(answer, 'انها " امراة ذكية')
     assert decisions[i].status == "confirmed" and decisions[i].how == "named"
+
+
+def test_the_father_a_kinship_noun_names_is_not_the_subject() -> None:
+    # "رئيس مجلس ادارة الشركة هو السيد ناصر الطبسي خريج الاقتصاد وابن اية الله الطبسي
+    # المسؤول عن الاستانة الرضوية المقدسة يقول :": the son speaks, not his father
+    case = CASES_ROOT / "fresh37" / "ar_nf_mashhad_sarakhs_free_zone_nasser_tabasi"
+    decision, problems = _swapped(case, "ان اختيار نا", "p4")
+    assert decision.status == "confirmed" and not problems

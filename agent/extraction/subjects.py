@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 
 How = Literal["named", "collective", "continued", "described", "unknown", "unnamed", "none"]
 
+# A kinship noun right before a name, which is its genitive: "وابن اية الله الطبسي", "نجل الرئيس".
+_KIN_BEFORE = re.compile(
+    r"(?<!\w)(?:و\s?)?(?:ابن|إبن|نجل|ابنة|إبنة|كريمة|والد|والدة|شقيق|شقيقة|زوج|زوجة|ارملة|أرملة|حفيد|حفيدة)\s+$"
+)
 # "نفت في ه حماس", "ادعى فيها البابا": the pronoun of a relative clause before the subject
 _RESUMPTIVE = re.compile(r"\s*(?:في\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))(?!\w)")
 # Words after which a clause, and its subject, begins: "و لكن X قالت", "بينما X قال"
@@ -326,8 +330,15 @@ class SubjectReader:
         return out
 
     def heads(self, items: Sequence[Mention]) -> list[Mention]:
-        """Mentions that can head a subject: not a possessor ("the Afghan team's coach")."""
-        return [m for m in items if not POSSESSIVE.match(self.text, m.span.end)]
+        """Mentions that can head a subject: not a possessor ("the Afghan team's coach"), nor
+        the relative a kinship noun names ("ناصر الطبسي ... وابن اية الله الطبسي": the son)."""
+        kin: list[Mention] = []  # with his title written right after: "اية الله الطبسي المسؤول"
+        for m in sorted(items, key=lambda m: m.span.start):
+            if _KIN_BEFORE.search(self.text, max(0, m.span.start - 12), m.span.start) or any(
+                k.pid == m.pid and not self.text[k.span.end : m.span.start].strip() for k in kin
+            ):
+                kin.append(m)
+        return [m for m in items if not POSSESSIVE.match(self.text, m.span.end) and m not in kin]
 
     def named(self, first: Mention, items: Sequence[Mention]) -> Subject:
         """A written subject, with the participants coordinated with it ("X and Y said")."""
