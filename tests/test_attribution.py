@@ -1297,3 +1297,15 @@ def test_the_father_a_kinship_noun_names_is_not_the_subject() -> None:
     case = CASES_ROOT / "fresh37" / "ar_nf_mashhad_sarakhs_free_zone_nasser_tabasi"
     decision, problems = _swapped(case, "ان اختيار نا", "p4")
     assert decision.status == "confirmed" and not problems
+
+
+def test_a_particle_copied_into_the_cue_still_governs_the_name_after_it() -> None:
+    # "و قال ان الاخير عرض على سولانا": with the cue copied as "عرض على", Solana is still
+    # whom the offer is made to, not who makes it
+    case = CASES_ROOT / "fresh26" / "ar_nf_larijani_demands_western_diplomat_solana"
+    text, answer = _load(case)
+    i = _position(answer, "لائحة طويلة")
+    answer["positions"][i]["cue"] = "عرض على"
+    decisions, problems = _check(text, answer)
+    assert decisions[i].status != "wrong" and "p5" not in decisions[i].speakers
+    assert not [p for p in problems if p.path == f"positions[{i}].speaker_id"]

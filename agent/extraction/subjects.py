@@ -136,7 +136,7 @@ class SubjectReader:
             words.pop(0)
         if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
             return Subject("continued", evidence=words[0])
-        if items and not self.english and self._governed_by_particle(begin, items[0]):
+        if items and not self.english and self._governed_by_particle(cue, begin, items[0]):
             return Subject("continued", evidence=words[0])  # "نداء الى المسؤولين ل": whom
             # it is addressed to, not who makes it
         if words and words[0] in DOCUMENTS and items and self._addressed(begin, items[0]):
@@ -156,11 +156,17 @@ class SubjectReader:
             return None  # not clearly a subject: decide nothing from it
         return found
 
-    def _governed_by_particle(self, start: int, item: Mention) -> bool:
-        """Only a particle stands between the cue and the first participant after it: the
-        particle governs him ("نداء الى المسؤولين"), he is no subject ("قال عنها مصدر" has
-        the particle's own pronoun in between)."""
+    def _governed_by_particle(self, cue: Span, start: int, item: Mention) -> bool:
+        """Only a particle stands between the verb and the first participant after it, written
+        after the cue or copied as its last word ("نداء الى المسؤولين", "عرض على سولانا"): the
+        particle governs him, he is no subject ("قال عنها مصدر" has the particle's own pronoun
+        in between)."""
         between = folded_words(self.text[start : item.span.start])
+        if not between:
+            between = folded_words(self.text[cue.start : cue.end])[-1:]
+            return len(folded_words(self.text[cue.start : cue.end])) > 1 and (
+                between[0] in PARTICLES
+            )
         return len(between) == 1 and between[0] in PARTICLES
 
     def _addressed(self, start: int, item: Mention) -> bool:
