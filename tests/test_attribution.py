@@ -1309,3 +1309,15 @@ def test_a_particle_copied_into_the_cue_still_governs_the_name_after_it() -> Non
     decisions, problems = _check(text, answer)
     assert decisions[i].status != "wrong" and "p5" not in decisions[i].speakers
     assert not [p for p in problems if p.path == f"positions[{i}].speaker_id"]
+
+
+def test_a_dual_title_before_two_names_joined_by_waw_is_both_of_theirs() -> None:
+    # "و بين هم الفيلسوفان اندريه غلوكسمان و برنار هنري ليفي": each is a philosopher
+    case = CASES_ROOT / "fresh36" / "ar_nf_iran_appeal_intellectuals_figaro_un"
+    text, answer = _load(case)
+    _, problems = _check(text, answer)
+    assert not [p for p in problems if ".titles" in p.path]
+    moved = copy.deepcopy(answer)
+    moved["participants"][6]["titles"] = [{"text": "الفيلسوفان", "kind": "office"}]
+    _, problems = _check(text, moved)
+    assert [p for p in problems if p.path.startswith("participants[p7].titles")]

@@ -46,6 +46,10 @@ TITLE_BEFORE_COMMA_COST = 30
 # برتبة مقدم", "انتحاري يدعى محمد صديق وهو عضو في جماعة".
 _APPOSITION_LINK = re.compile(r"\s*[,،]?\s*و?(?:هو|هي)(?:\s+(?:برتبة|برتبه|بمنصب|بدرجة))?\s+")
 _PLURAL_HEAD = re.compile(r"[\u0621-\u064a]{3,}ي|[a-z]{3,}s")  # موفدي, ممثلي; envoys
+# A dual or sound plural with the article: الفيلسوفان، الوزيرين، المبعوثون; the two envoys.
+_DUAL_OR_PLURAL = re.compile(
+    r"(?!السلطان$|الربان$)ال[\u0621-\u064a]{3,}(?:ان|ين|ون)|[a-z]{3,}(?<!s)s"
+)
 STANDING_TITLE_MIN_WORDS = 2  # a title written alone stands for its holder from this length
 # Prepositions that make a "name" a description of an unnamed person ("a source in ...").
 _DESCRIPTION = "في من عن على علي الى إلى لدى باسم of in at from for with"
@@ -266,17 +270,34 @@ def _shared_titles(
     out: dict[Span, frozenset[str]] = {}
     for span, pids in owned.items():
         head = fold(text[span.start : span.end]).split()[:1]
-        if len(pids) != 1 or not head or not _PLURAL_HEAD.fullmatch(head[0]):
+        if len(pids) != 1 or not head:
+            continue
+        if not (_PLURAL_HEAD.fullmatch(head[0]) or _DUAL_OR_PLURAL.fullmatch(head[0])):
             continue
         (pid,) = pids
         i = next(
             (k for k, m in enumerate(people) if m.pid == pid and 0 <= span.start - m.span.end <= 3),
             None,
         )
-        if i is None or i == 0:
+        if i is not None and i > 0:
+            other, holder = people[i - 1], people[i]
+            if other.pid != pid and COORDINATION.fullmatch(
+                text[other.span.end : holder.span.start]
+            ):
+                out[span] = frozenset({pid, other.pid})
+                continue
+        if not _DUAL_OR_PLURAL.fullmatch(head[0]):
             continue
-        other, holder = people[i - 1], people[i]
-        if other.pid != pid and COORDINATION.fullmatch(text[other.span.end : holder.span.start]):
+        # "الفيلسوفان اندريه غلوكسمان و برنار هنري ليفي": a dual or plural title before two
+        # names joined by و is both of theirs
+        j = next(
+            (k for k, m in enumerate(people) if m.pid == pid and 0 <= m.span.start - span.end <= 3),
+            None,
+        )
+        if j is None or j + 1 >= len(people):
+            continue
+        holder, other = people[j], people[j + 1]
+        if other.pid != pid and COORDINATION.fullmatch(text[holder.span.end : other.span.start]):
             out[span] = frozenset({pid, other.pid})
     return out
 
