@@ -1321,3 +1321,12 @@ def test_a_dual_title_before_two_names_joined_by_waw_is_both_of_theirs() -> None
     moved["participants"][6]["titles"] = [{"text": "الفيلسوفان", "kind": "office"}]
     _, problems = _check(text, moved)
     assert [p for p in problems if p.path.startswith("participants[p7].titles")]
+
+
+def test_a_magazine_named_by_a_common_adjective_is_not_that_adjective() -> None:
+    # "الدعم العربي المالي و الفني بعد ان انهت العربي جولة ها ... ، التقت البروفيسور وانغ
+    # ليانماو نائب رئيس المتحف ، ف اشار الى ان": "الدعم العربي" is Arab support, not the
+    # magazine al-Arabi opening the sentence as its subject
+    case = CASES_ROOT / "fresh37" / "ar_nf_quanzhou_museum_support_wang_guo_xiamen"
+    decision, problems = _swapped(case, "المتحف انشئ", "p2")
+    assert decision.status == "confirmed" and not problems

@@ -81,7 +81,12 @@ class Mentions:
         self.names = {p.id: p.name for p in draft.participants}
         anchors: list[Mention] = []
         for p in draft.participants:
-            anchors += [Mention(s, p.id, "name") for s in run.spans(p.name)]
+            adjective = p.kind.value != "person" and _COMMON_WORD_NAME.fullmatch(fold(p.name))
+            anchors += [
+                Mention(s, p.id, "name")
+                for s in run.spans(p.name)
+                if not (adjective and _after_definite_noun(run.article, s))
+            ]
             for m in p.mentions:
                 anchors += [Mention(s, p.id, "mention") for s in run.spans(m)]
         anchors += _name_parts(draft, run, anchors)
@@ -111,6 +116,17 @@ class Mentions:
     def attached_titles(self, title_spans: Iterable[Span], pid: str) -> list[Span]:
         """The occurrences of a title that stand beside participant `pid`."""
         return [s for s in title_spans if pid in self.title_owners.get(s, ())]
+
+
+# A body named by one definite Arabic word (العربي, الحياة, الوطن): where it follows another
+# definite noun it is that noun's adjective ("الدعم العربي"), not the magazine or the paper.
+_COMMON_WORD_NAME = re.compile(r"ال[\u0621-\u064a]{2,}")
+_DEFINITE_BEFORE = re.compile(r"(?<!\w)ال[\u0621-\u064a]{2,}$")
+
+
+def _after_definite_noun(text: str, span: Span) -> bool:
+    before = text[max(0, span.start - 20) : span.start]
+    return before[-1:].isspace() and bool(_DEFINITE_BEFORE.search(fold(before.rstrip())))
 
 
 def _outermost(items: list[Mention]) -> list[Mention]:
