@@ -9,7 +9,12 @@ time the ways answers do, and counts how many of those still-correct answers are
 - content with its complementizer: "أن العلاقات ممتازة", "that the talks failed";
 - cue with the word after it: "قال كوبل", "اكدت الصحيفة", "said on";
 - cue with its conjunction: "و قال" where the text writes "و قال";
-- content cut to its first twelve words (a long quotation shortened).
+- content cut to its first twelve words (a long quotation shortened);
+- content without the complementizer it was copied with ("العلاقات ممتازة" for "أن العلاقات");
+- content cut to its first clause, up to its first comma;
+- the whole answer with no mentions listed (an annotator who gives each participant's name
+  only): the validator cannot tell that an unlisted "الصحيفة" or "KCNA" is a participant named
+  otherwise, so this counts how often it then names a wrong speaker rather than none.
 """
 
 from __future__ import annotations
@@ -34,9 +39,14 @@ KINDS = (
     "cue with the word after it",
     "cue with its conjunction",
     "content cut to twelve words",
+    "content without its complementizer",
+    "content cut to its first clause",
+    "no mentions listed",
 )
 _COMPLEMENTIZER = re.compile(r"\s*(?:أن|ان|إن|بأن|بان|that)\s*", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s*\S+")
+_LEADING = re.compile(r"(?:أن|ان|إن|بأن|بان|that)\s+(?=\S)", re.IGNORECASE)
+_FIRST_COMMA = re.compile(r"\s?[،,]\s")
 
 
 def _variants(
@@ -50,11 +60,17 @@ def _variants(
     nxt = _NEXT_WORD.match(text, c1)
     if nxt is not None and nxt.end() <= t0:
         yield KINDS[1], "cue", text[c0 : nxt.end()]
-    if text[max(0, c0 - 2) : c0] in ("و ", "ف "):
-        yield KINDS[2], "cue", text[c0 - 2 : c1]
+    if text[max(0, c0 - 2) : c0] in ("و ", "ف ") and (c0 == 2 or not text[c0 - 3].isalpha()):
+        yield KINDS[2], "cue", text[c0 - 2 : c1]  # not the last letter of "الناتو طلبوا"
     words = text[t0:t1].split()
     if len(words) > 14:
         yield KINDS[3], "content", " ".join(words[:12])
+    lead = _LEADING.match(text, t0, t1)
+    if lead is not None and t1 - lead.end() > 10:
+        yield KINDS[4], "content", text[lead.end() : t1]
+    comma = _FIRST_COMMA.search(text, t0, t1)
+    if comma is not None and comma.start() - t0 > 15:
+        yield KINDS[5], "content", text[t0 : comma.start()].rstrip()
 
 
 def _decide(text: str, answer: dict[str, Any]) -> tuple[list[Any], list[Any]]:
@@ -63,24 +79,37 @@ def _decide(text: str, answer: dict[str, Any]) -> tuple[list[Any], list[Any]]:
     return run.attributions(draft), list(find_problems(draft, run))
 
 
+def _flagged(decisions: list[Any], problems: list[Any], i: int) -> bool:
+    return decisions[i].status in ("wrong", "detached") or any(
+        p.path.startswith(f"positions[{i}]") for p in problems
+    )
+
+
 def measure(cases: list[vb.Case]) -> dict[str, list[int]]:
     """Kind → [variants, flagged]."""
     out = {k: [0, 0] for k in KINDS}
     for case in cases:
         decisions, _ = _decide(case.article, case.answer)
-        for i, d in enumerate(decisions):
-            if d.status != "confirmed" or d.cue is None or d.content is None:
-                continue
+        confirmed = [
+            i
+            for i, d in enumerate(decisions)
+            if d.status == "confirmed" and d.cue is not None and d.content is not None
+        ]
+        for i in confirmed:
+            d = decisions[i]
             spans = (d.cue.start, d.cue.end), (d.content.start, d.content.end)
             for kind, field, value in _variants(case.article, *spans):
                 answer = copy.deepcopy(case.answer)
                 answer["positions"][i][field] = value
-                again, problems = _decide(case.article, answer)
-                flagged = again[i].status in ("wrong", "detached") or any(
-                    p.path.startswith(f"positions[{i}]") for p in problems
-                )
                 out[kind][0] += 1
-                out[kind][1] += flagged
+                out[kind][1] += _flagged(*_decide(case.article, answer), i)
+        if confirmed and any(p["mentions"] for p in case.answer["participants"]):
+            answer = copy.deepcopy(case.answer)
+            for participant in answer["participants"]:
+                participant["mentions"] = []
+            again, problems = _decide(case.article, answer)
+            out[KINDS[6]][0] += len(confirmed)
+            out[KINDS[6]][1] += sum(_flagged(again, problems, i) for i in confirmed)
     return out
 
 
@@ -89,9 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=[*vb.SPLITS, "all"], default="all")
     args = ap.parse_args(argv)
     result = measure(vb.load_cases(args.split))
-    print(f"{'re-copied span':34}{'variants':>10}{'flagged / 100':>15}")
+    print(f"{'re-copied span':36}{'variants':>10}{'flagged / 100':>15}")
     for kind, (n, flagged) in result.items():
-        print(f"{kind:34}{n:>10}{100 * flagged / n if n else 0:>15.1f}")
+        print(f"{kind:36}{n:>10}{100 * flagged / n if n else 0:>15.1f}")
     return 0
 
 

@@ -1330,3 +1330,35 @@ def test_a_magazine_named_by_a_common_adjective_is_not_that_adjective() -> None:
     case = CASES_ROOT / "fresh37" / "ar_nf_quanzhou_museum_support_wang_guo_xiamen"
     decision, problems = _swapped(case, "المتحف انشئ", "p2")
     assert decision.status == "confirmed" and not problems
+
+
+def _recopied(case: Path, content_start: str, **fields: str) -> tuple[Decision, list[Problem]]:
+    """The reference answer with one position's spans copied another way, still correct."""
+    text, answer = _load(case)
+    i = _position(answer, content_start)
+    answer["positions"][i].update(fields)
+    decisions, problems = _check(text, answer)
+    return decisions[i], [p for p in problems if p.path.startswith(f"positions[{i}]")]
+
+
+def test_a_cue_copied_with_the_start_of_its_subject_reads_the_subject() -> None:
+    # "و لاحظ محللون في دبي ان": the cue copied as "لاحظ محللون"
+    case = CASES_ROOT / "fresh5" / "ar_nf_uae_markets_analysts"
+    decision, problems = _recopied(case, "تراجع المعاملات", cue="لاحظ محللون")
+    assert decision.status == "confirmed" and decision.speakers == {"p8"} and not problems
+
+
+def test_a_cue_copied_with_the_preposition_after_it_has_no_subject_after_it() -> None:
+    # "قالت في مؤتمر صحافي مشترك مع نظيرت ها اليونانية": the cue copied as "قالت في"; her
+    # Greek counterpart is named in the phrase, not as the subject
+    case = CASES_ROOT / "fresh8" / "ar_nf_rice_solana_larijani_enrichment_nejad"
+    decision, problems = _recopied(case, "ان المحادثات لا يمكن", cue="قالت في")
+    assert decision.status == "confirmed" and not problems
+
+
+def test_a_source_phrase_closing_the_sentence_sources_a_content_copied_short() -> None:
+    # "قتل اربعة اشخاص، بينهم عنصران من الشرطة، واصيب ما لا يقل عن 15 اخرين، ... وفقا
+    # لمصادر": the first clause alone is still what the sources say
+    case = CASES_ROOT / "fresh33" / "ar_gsr_sinbad_cinema_saadoun_car_bomb_wafqan_sources"
+    decision, problems = _recopied(case, "قتل اربعة", content="قتل اربعة اشخاص")
+    assert decision.status == "confirmed" and not problems

@@ -32,3 +32,22 @@ def test_recopied_spans_of_correct_answers_are_rarely_flagged() -> None:
     assert all(n > 0 for n, _ in result.values() if n) and sum(n for n, _ in result.values()) > 100
     flagged = sum(f for _, f in result.values())
     assert flagged <= 0.05 * sum(n for n, _ in result.values())
+
+
+def test_a_conjunction_is_only_a_word_of_its_own() -> None:
+    """ "قادة الناتو طلبوا": the و before the cue ends "الناتو"; no "و طلبوا" is made."""
+    text = "و قال قادة الناتو طلبوا تعزيزات كبيرة في الجنوب"
+    cue = (text.index("طلبوا"), text.index("طلبوا") + 5)
+    content = (text.index("تعزيزات"), len(text))
+    assert KINDS[2] not in {kind for kind, _, _ in _variants(text, cue, content)}
+    cue = (2, 5)  # قال, after a separate و
+    assert (KINDS[2], "cue", "و قال") in set(_variants(text, cue, content))
+
+
+def test_content_without_its_complementizer_and_cut_to_its_first_clause() -> None:
+    said = "قال الوزير "
+    content = "ان العلاقات ممتازة جدا بين البلدين، و ان التعاون مستمر"
+    text = said + content
+    made = {k: v for k, _, v in _variants(text, (0, 3), (len(said), len(text)))}
+    assert made[KINDS[4]] == content[3:]
+    assert made[KINDS[5]] == "ان العلاقات ممتازة جدا بين البلدين"

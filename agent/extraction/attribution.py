@@ -37,6 +37,7 @@ from agent.text.cue_words import (
     DOCUMENTS,
     ENGLISH_PRONOUN_SUBJECTS,
     QUOTED_AS,
+    SOURCE_AFTER,
 )
 from agent.text.normalize import fold
 from agent.text.segments import folded_words
@@ -65,8 +66,11 @@ class Decision:
 class Attributor(CarriedReader, BannerReader):
     """Decides every position of one answer, in text order (a dropped subject needs the last)."""
 
+    _written: list[Span]  # every occurrence of every position's content
+
     def decide_all(self) -> list[Decision]:
         """One decision per position, in the draft's order."""
+        self._written = [s for p in self.draft.positions for s in self.run.spans(p.content, "text")]
         governed = [self._govern(pos) for pos in self.draft.positions]
         at = [pair[0].start if pair else len(self.text) for pair in governed]
         order = sorted(range(len(governed)), key=lambda i: at[i])
@@ -112,7 +116,7 @@ class Attributor(CarriedReader, BannerReader):
                     # from the end of the quotation holding the content: part of a quotation
                     # ('"… . A part of it …," Smith said') is as near to its cue as the whole
                     cost = cue.start - self._quotation_end(content)
-                    if cost > CUE_AFTER_MAX_GAP:
+                    if cost > CUE_AFTER_MAX_GAP and not self._tail_source(content, cue):
                         continue
                     cost += 1  # a cue before its content is the usual order
                 elif self._opens_previous(cue, content, sentence):
@@ -124,6 +128,17 @@ class Attributor(CarriedReader, BannerReader):
                 if best is None or cost < best[0]:
                     best = (cost, cue, content)
         return None if best is None else (best[1], best[2])
+
+    def _tail_source(self, content: Span, cue: Span) -> bool:
+        """A source phrase closing the sentence that holds the content ("قتل اربعة اشخاص ...،
+        وفقا لمصادر امنية", "..., according to police"): it sources the whole sentence before
+        it, so a content copied short is still its own. Not across another statement."""
+        tail = self.source_phrase(cue) or bool(
+            SOURCE_AFTER.search(self.text, content.end, cue.start)
+        )
+        if self.english:
+            tail = fold(self.text[cue.start : cue.end]).startswith("according")
+        return tail and not any(content.end <= c.start < cue.start for c in self._written)
 
     # -- who the text makes the speaker -----------------------------------------------------------
 

@@ -111,9 +111,20 @@ class CueReader(SubjectReader):
             return None  # "أعرب عن", "نفي ها"
         word = folded_words(first.group())[:1]
         stems = {w for v in word for w in (v, bare_verb(v), v[:-1], bare_verb(v)[:-1])}
-        if not stems & VERBS:
+        verb = Span(start=cue.start, end=cue.start + first.end())
+        if not stems & VERBS and not self._subject_starts_inside(cue, verb):
             return None
-        return Span(start=cue.start, end=cue.start + first.end())
+        return verb
+
+    def _subject_starts_inside(self, cue: Span, verb: Span) -> bool:
+        """A participant's name begins right after the cue's first word and runs on past the
+        cue ("لاحظ محللون في دبي", "يشير جون بريندرغاست"): the cue was copied with the start
+        of its subject, and its first word is the verb."""
+        stop = self.sentence_end(cue.start)
+        return any(
+            verb.end < m.span.start < cue.end and not self.text[verb.end : m.span.start].strip()
+            for m in self.mentions.within(verb.end, stop)
+        )
 
     def _quotation_before(self, lo: int, cue: Span) -> int | None:
         """Where a quotation of this sentence closes right before the cue ('"…", said

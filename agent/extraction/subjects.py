@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 
 How = Literal["named", "collective", "continued", "described", "unknown", "unnamed", "none"]
 
+# Prepositions that open a phrase right after a verb whose subject was dropped ("وقال في كلمة",
+# "قوله خلال"); not ل or عن, after which the subject may still follow ("قال لـ«الحياة» مسؤول").
+_AFTER_DROPPED_WORDS = "في خلال أثناء اثناء عقب بعد قبل أمام امام عبر لدى إثر اثر"
+_AFTER_DROPPED = frozenset(fold(w) for w in _AFTER_DROPPED_WORDS.split(" "))
 # A kinship noun right before a name, which is its genitive: "وابن اية الله الطبسي", "نجل الرئيس".
 _KIN_BEFORE = re.compile(
     r"(?<!\w)(?:و\s?)?(?:ابن|إبن|نجل|ابنة|إبنة|كريمة|والد|والدة|شقيق|شقيقة|زوج|زوجة|ارملة|أرملة|حفيد|حفيدة)\s+$"
@@ -136,6 +140,9 @@ class SubjectReader:
             words.pop(0)
         if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
             return Subject("continued", evidence=words[0])
+        copied = folded_words(self.text[cue.start : cue.end])  # the cue copied with it: "قالت
+        if len(copied) > 1 and copied[-1] in _AFTER_DROPPED and not self.source_phrase(cue):
+            return Subject("continued", evidence=copied[-1])  # في", "قائلا في", "قوله خلال"
         if items and not self.english and self._governed_by_particle(cue, begin, items[0]):
             return Subject("continued", evidence=words[0])  # "نداء الى المسؤولين ل": whom
             # it is addressed to, not who makes it
