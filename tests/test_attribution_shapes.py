@@ -191,3 +191,11 @@ def test_who_is_quoted_by_an_agency_in_the_passive_is_who_speaks() -> None:
     assert right.status == "confirmed" and right.speakers == {"p1"}
     (swapped,) = _decide(text, people, [("p3", *position)], "en")
     assert swapped.status == "wrong"
+
+
+def test_a_state_named_by_an_adjective_keeps_its_name_after_a_definite_noun() -> None:
+    # "المملكة العربية السعودية": "السعودية" after "العربية" is the state, not an adjective
+    text = "وأعلنت المملكة العربية السعودية أنها ستستضيف القمة المقبلة."
+    people = [_person("السعودية", "state")]
+    (decision,) = _decide(text, people, [("p1", "وأعلنت", "ستستضيف القمة المقبلة")])
+    assert decision.status == "confirmed" and decision.how == "named"

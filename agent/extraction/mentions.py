@@ -81,7 +81,9 @@ class Mentions:
         self.names = {p.id: p.name for p in draft.participants}
         anchors: list[Mention] = []
         for p in draft.participants:
-            adjective = p.kind.value != "person" and _COMMON_WORD_NAME.fullmatch(fold(p.name))
+            adjective = p.kind.value in ("organization", "group") and _NISBA_NAME.fullmatch(
+                fold(p.name)
+            )
             anchors += [
                 Mention(s, p.id, "name")
                 for s in run.spans(p.name)
@@ -118,9 +120,10 @@ class Mentions:
         return [s for s in title_spans if pid in self.title_owners.get(s, ())]
 
 
-# A body named by one definite Arabic word (العربي, الحياة, الوطن): where it follows another
+# A body named by one definite Arabic adjective (العربي, الوطنية): where it follows another
 # definite noun it is that noun's adjective ("الدعم العربي"), not the magazine or the paper.
-_COMMON_WORD_NAME = re.compile(r"ال[\u0621-\u064a]{2,}")
+# Not a state ("المملكة العربية السعودية" is Saudi Arabia).
+_NISBA_NAME = re.compile(r"ال[\u0621-\u064a]{2,}(?:ي|ية|يه)")
 _DEFINITE_BEFORE = re.compile(r"(?<!\w)ال[\u0621-\u064a]{2,}$")
 
 
