@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from agent.extraction.attribution import Decision
 from agent.extraction.draft import ExtractionDraft
 from agent.extraction.validate import ValidationRun, find_problems
@@ -199,3 +201,21 @@ def test_a_state_named_by_an_adjective_keeps_its_name_after_a_definite_noun() ->
     people = [_person("السعودية", "state")]
     (decision,) = _decide(text, people, [("p1", "وأعلنت", "ستستضيف القمة المقبلة")])
     assert decision.status == "confirmed" and decision.how == "named"
+
+
+@pytest.mark.parametrize("cue", ["وجاء", "وجاء في"])
+def test_what_appears_in_a_statement_is_its_authors_not_the_speaker_before(cue: str) -> None:
+    text = (
+        "وقال الوزير بدر عبد العاطي إن الحل سياسي. "
+        "وجاء في بيان لوزارة الخارجية المصرية أن القاهرة ترفض التصعيد."
+    )
+    people = [
+        _person("وزارة الخارجية المصرية", "organization"),
+        _person("القاهرة", "state"),
+        _person("بدر عبد العاطي", titles=("الوزير",)),
+    ]
+    said = ("p3", "وقال", "الحل سياسي")
+    right = _decide(text, people, [said, ("p1", cue, "القاهرة ترفض التصعيد")])
+    assert [d.status for d in right] == ["confirmed", "confirmed"]
+    swapped = _decide(text, people, [said, ("p3", cue, "القاهرة ترفض التصعيد")])
+    assert swapped[1].status == "wrong" and swapped[1].speakers == {"p1"}

@@ -35,6 +35,7 @@ from agent.text.cue_words import (
     RELATIVES,
     SOURCE_CUE,
     WORDS,
+    bare_verb,
     definite_noun,
     word_stem,
 )
@@ -49,6 +50,8 @@ How = Literal["named", "collective", "continued", "described", "unknown", "unnam
 
 # Prepositions that open a phrase right after a verb whose subject was dropped ("وقال في كلمة",
 # "قوله خلال"); not ل or عن, after which the subject may still follow ("قال لـ«الحياة» مسؤول").
+# Verbs of appearing in a document ("وجاء في البيان", "وورد في التقرير").
+_APPEARS = frozenset(fold(w) for w in ["جاء", "ورد"])
 _AFTER_DROPPED_WORDS = "في خلال أثناء اثناء عقب بعد قبل أمام امام عبر لدى إثر اثر"
 _AFTER_DROPPED = frozenset(fold(w) for w in _AFTER_DROPPED_WORDS.split(" "))
 # A kinship noun right before a name, which is its genitive: "وابن اية الله الطبسي", "نجل الرئيس".
@@ -138,11 +141,17 @@ class SubjectReader:
         words = folded_words(self.text[begin:stop])
         while words and words[0] in ADVERBS:
             words.pop(0)
+        copied = folded_words(self.text[cue.start : cue.end])
+        if copied and bare_verb(copied[0]) in _APPEARS and "في" in (copied + words)[1:2]:
+            # "وجاء في بيان لوزارة الخارجية ان": the document's author, named after it, speaks
+            if items and self.lead_words(begin, items[0].span.start) <= SUBJECT_MAX_LEAD:
+                return self.named(items[0], items)
+            return Subject("continued", evidence="في")  # "وجاء في البيان": its author
         if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
             return Subject("continued", evidence=words[0])
-        copied = folded_words(self.text[cue.start : cue.end])  # the cue copied with it: "قالت
+        # the cue copied with the preposition: "قالت في", "قائلا في", "قوله خلال"
         if len(copied) > 1 and copied[-1] in _AFTER_DROPPED and not self.source_phrase(cue):
-            return Subject("continued", evidence=copied[-1])  # في", "قائلا في", "قوله خلال"
+            return Subject("continued", evidence=copied[-1])
         if items and not self.english and self._governed_by_particle(cue, begin, items[0]):
             return Subject("continued", evidence=words[0])  # "نداء الى المسؤولين ل": whom
             # it is addressed to, not who makes it
