@@ -219,3 +219,40 @@ def test_what_appears_in_a_statement_is_its_authors_not_the_speaker_before(cue: 
     assert [d.status for d in right] == ["confirmed", "confirmed"]
     swapped = _decide(text, people, [said, ("p3", cue, "القاهرة ترفض التصعيد")])
     assert swapped[1].status == "wrong" and swapped[1].speakers == {"p1"}
+
+
+def test_a_verb_with_its_subject_dropped_before_a_phrase_goes_on_with_the_speaker() -> None:
+    # "وأضاف في تصريح لـ«الأهرام» أن": the prime minister goes on; the government named
+    # inside his first statement does not take over
+    text = (
+        "وقال رئيس الوزراء مصطفى مدبولي إن الحكومة ماضية في الإصلاح. "
+        "وأضاف في تصريح لـ«الأهرام» أن الأسعار ستستقر."
+    )
+    people = [
+        _person("مصطفى مدبولي", titles=("رئيس الوزراء",)),
+        _person("الحكومة", "organization"),
+        _person("الأهرام", "organization"),
+    ]
+    said = ("p1", "وقال", "الحكومة ماضية في الإصلاح")
+    added = ("وأضاف في تصريح", "الأسعار ستستقر")
+    assert _decide(text, people, [said, ("p1", *added)])[1].status == "confirmed"
+    swapped = _decide(text, people, [said, ("p2", *added)])[1]
+    assert swapped.status == "wrong" and "p2" not in swapped.speakers
+
+
+def test_a_tail_source_that_relays_gives_the_words_to_whom_it_relays_too() -> None:
+    text = (
+        "وارتفع عدد الضحايا إلى عشرين، بحسب ما نقلت وكالة رويترز عن مسؤول محلي. "
+        "ونفت الحكومة هذه الأرقام."
+    )
+    people = [
+        _person("وكالة رويترز", "organization"),
+        _person("مسؤول محلي"),
+        _person("الحكومة", "organization"),
+    ]
+    position = ("بحسب ما نقلت", "ارتفع عدد الضحايا إلى عشرين")
+    for speaker in ("p1", "p2"):
+        (decision,) = _decide(text, people, [(speaker, *position)])
+        assert decision.status == "confirmed" and decision.speakers == {"p1", "p2"}
+    (swapped,) = _decide(text, people, [("p3", *position)])
+    assert swapped.status == "wrong"

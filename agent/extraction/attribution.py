@@ -221,6 +221,10 @@ class Attributor(CarriedReader, BannerReader):
         if found is not None and found.how == "named" and _is_collective(found.evidence):
             several = self._collective(cue, sentence, history, found.evidence)  # a listed mention
             return Subject("collective", found.speakers | several.speakers, found.evidence)
+        if found is not None and found.how == "named" and cue.start >= content.end:
+            relayed = self._relayed_source(cue, self.sentence_end(cue.start))  # "...، بحسب ما
+            if relayed is not None:  # نقلت وكالة رويترز عن مسؤول محلي": the official too
+                return Subject("named", found.speakers | {relayed}, found.evidence)
         if found is not None and found.how == "named" and cue.end <= content.start:
             relayed = self._relayed_source(cue, content.start)  # "نقلت الصحيفة عن مصادر أن"
             if relayed is None:

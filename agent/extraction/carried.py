@@ -154,7 +154,10 @@ class CarriedReader(CueReader):
                 last = last | main[-1]
         if pronoun:  # "he" may be anyone named since, "they" any body: keep them as candidates
             kinds = ("person",) if personal else ("person", "organization", "group")
-            candidates |= self.named_within(before[-1][0], cue.start, kinds)
+            named = self.named_within(before[-1][0], cue.start, kinds)
+            if not self.english:  # "وأضاف في تصريح": not one named inside what was said
+                named &= self._named_outside_statements(before[-1][0], cue.start)
+            candidates |= named
         if self._feminine(cue) and all(self.mentions.kinds.get(c) == "person" for c in candidates):
             candidates |= {  # "و اكدت ان" after a man spoke: a body (the paper, the state)
                 pid  # that spoke before him may take up again; a verb does not say which
