@@ -256,3 +256,24 @@ def test_a_tail_source_that_relays_gives_the_words_to_whom_it_relays_too() -> No
         assert decision.status == "confirmed" and decision.speakers == {"p1", "p2"}
     (swapped,) = _decide(text, people, [("p3", *position)])
     assert swapped.status == "wrong"
+
+
+def test_the_tokenised_spellings_of_the_counterpart_and_of_what_appears_read_the_same() -> None:
+    # NewsFANE writes clitics apart: "نظير ه", "و جاء في"
+    text = (
+        "و هنأ الرئيس التونسي قيس سعيد نظير ه الجزائري عبد المجيد تبون ب فوز ه ، "
+        "مؤكدا حرص تونس على تعزيز العلاقات . "
+        "و جاء في بيان ل وزارة الخارجية ان تونس ترحب ب الزيارة ."
+    )
+    people = [
+        _person("قيس سعيد", titles=("الرئيس التونسي",)),
+        _person("عبد المجيد تبون"),
+        _person("تونس", "state"),
+        _person("وزارة الخارجية", "organization"),
+    ]
+    greeted = ("مؤكدا", "حرص تونس على تعزيز العلاقات")
+    appears = ("و جاء في", "تونس ترحب ب الزيارة")
+    right = _decide(text, people, [("p1", *greeted), ("p4", *appears)])
+    assert [d.status for d in right] == ["confirmed", "confirmed"]
+    swapped = _decide(text, people, [("p2", *greeted), ("p1", *appears)])
+    assert [d.status for d in swapped] == ["wrong", "wrong"]

@@ -398,8 +398,9 @@ class CueReader(SubjectReader):
 
 _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 
-# "نظيره", "نظيرته الفرنسية": the counterpart a visit, call or greeting is paid to.
-_COUNTERPART = re.compile(r"(?<!\w)(?:ب|ل)?نظير(?:ه|ته|يه|ها)(?:\s+\S+){0,2}\s*$")
+# "نظيره", "نظيرته الفرنسية" (tokenised "نظيرت ه"): the counterpart a visit, call or greeting is
+# paid to.
+_COUNTERPART = re.compile(r"(?<!\w)(?:ب|ل)?\s?نظير(?:ت)?\s?(?:ه|يه|ها)(?:\s+\S+){0,2}\s*$")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 
 RELATIVE_WORDS = "الذي|الذى|التي|الذين|اللذين|اللتين"

@@ -142,7 +142,8 @@ class SubjectReader:
         while words and words[0] in ADVERBS:
             words.pop(0)
         copied = folded_words(self.text[cue.start : cue.end])
-        if copied and bare_verb(copied[0]) in _APPEARS and "في" in (copied + words)[1:2]:
+        verb = [w for w in copied if w not in ("و", "ف")]  # "و جاء في" as NewsFANE writes it
+        if verb and bare_verb(verb[0]) in _APPEARS and "في" in (verb + words)[1:2]:
             # "وجاء في بيان لوزارة الخارجية ان": the document's author, named after it, speaks
             if items and self.lead_words(begin, items[0].span.start) <= SUBJECT_MAX_LEAD:
                 return self.named(items[0], items)
