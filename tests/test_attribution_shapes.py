@@ -277,3 +277,14 @@ def test_the_tokenised_spellings_of_the_counterpart_and_of_what_appears_read_the
     assert [d.status for d in right] == ["confirmed", "confirmed"]
     swapped = _decide(text, people, [("p2", *greeted), ("p1", *appears)])
     assert [d.status for d in swapped] == ["wrong", "wrong"]
+
+
+def test_a_tokenised_cue_copied_with_the_start_of_its_subject_reads_the_subject() -> None:
+    # "و لاحظ محللون في دبي ان": the cue copied as "و لاحظ محللون", و written apart
+    text = "و قال الوزير ان السوق مستقرة . و لاحظ محللون في دبي ان الاسعار تراجعت ."
+    people = [_person("الوزير"), _person("محللون في دبي", "group")]
+    said = ("p1", "و قال", "السوق مستقرة")
+    noted = ("و لاحظ محللون", "الاسعار تراجعت")
+    assert _decide(text, people, [said, ("p2", *noted)])[1].status == "confirmed"
+    swapped = _decide(text, people, [said, ("p1", *noted)])[1]
+    assert swapped.status == "wrong" and swapped.speakers == {"p2"}

@@ -105,11 +105,11 @@ class CueReader(SubjectReader):
         read as the text after the verb. Not a verb with its particle (أعرب عن)."""
         if self.english:
             return None
-        first = re.match(r"\S+", self.text[cue.start : cue.end])
+        first = re.match(r"(?:[وف]\s+)?\S+", self.text[cue.start : cue.end])  # "و اكدت"
         rest = folded_words(self.text[cue.start + first.end() : cue.end]) if first else []
         if first is None or not rest or all(w in PARTICLES | _OWNER_PRONOUNS for w in rest):
             return None  # "أعرب عن", "نفي ها"
-        word = folded_words(first.group())[:1]
+        word = folded_words(first.group())[-1:]
         stems = {w for v in word for w in (v, bare_verb(v), v[:-1], bare_verb(v)[:-1])}
         verb = Span(start=cue.start, end=cue.start + first.end())
         if not stems & VERBS and not self._subject_starts_inside(cue, verb):
