@@ -145,6 +145,16 @@ def test_a_source_phrase_glued_to_ma_after_its_content_governs_it() -> None:
     assert swapped[0].status == "wrong" and swapped[0].speakers == {"p1"}
 
 
+def test_a_tokenised_source_phrase_after_its_content_governs_it() -> None:
+    # NewsFANE writes "بحسب" as "ب حسب"
+    text = "و قتل خمسة اشخاص في القصف ، ب حسب مصادر طبية . و قال شهود ان الطائرات عادت ."
+    people = [_person("مصادر طبية", "group"), _person("شهود", "group")]
+    right = [("p1", "ب حسب", "قتل خمسة اشخاص في القصف"), ("p2", "و قال", "الطائرات عادت")]
+    assert [d.status for d in _decide(text, people, right)] == ["confirmed", "confirmed"]
+    swapped = _decide(text, people, [("p2", *right[0][1:]), right[1]])
+    assert swapped[0].status == "wrong" and swapped[0].speakers == {"p1"}
+
+
 def test_the_two_leaders_are_the_two_people_not_the_capital_named_with_them() -> None:
     text = (
         "واستقبل الملك عبد الله الثاني الرئيس الفرنسي إيمانويل ماكرون في عمان. "

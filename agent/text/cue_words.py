@@ -24,7 +24,7 @@ PLURAL_VERB = re.compile(
 OPENING_QUOTES = frozenset("\"“«„'‘`")
 # "… ـ حسب ما ردده المتظاهرون ـ": Arabic reported content followed by its source
 # (and in the tokenised spelling of some corpora: "ك ما افادت الشرطة"; "على ما افاد مراسل")
-_SOURCE_WORDS = r"حسب|بحسب|وفق|وفقا|طبقا|استنادا|ك\s?ما"
+_SOURCE_WORDS = r"حسب|ب\s?حسب|وفق|وفقا|طبقا|استنادا|ك\s?ما"
 SOURCE_AFTER = re.compile(
     rf"(?:(?:{_SOURCE_WORDS}|على حد)\s*(?:ل\s*|الى\s*|إلى\s*)?(?:ما)?|(?:على|علي)\s+ما)\s*$"
 )
