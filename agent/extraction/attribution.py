@@ -133,11 +133,11 @@ class Attributor(CarriedReader, BannerReader):
         """A source phrase closing the sentence that holds the content ("قتل اربعة اشخاص ...،
         وفقا لمصادر امنية", "..., according to police"): it sources the whole sentence before
         it, so a content copied short is still its own. Not across another statement."""
-        tail = self.source_phrase(cue) or bool(
-            SOURCE_AFTER.search(self.text, content.end, cue.start)
-        )
         if self.english:
             tail = fold(self.text[cue.start : cue.end]).startswith("according")
+        else:
+            between = SOURCE_AFTER.search(self.text, content.end, cue.start)
+            tail = self.source_phrase(cue) or between is not None
         return tail and not any(content.end <= c.start < cue.start for c in self._written)
 
     # -- who the text makes the speaker -----------------------------------------------------------

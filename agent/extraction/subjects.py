@@ -48,10 +48,10 @@ if TYPE_CHECKING:
 
 How = Literal["named", "collective", "continued", "described", "unknown", "unnamed", "none"]
 
-# Prepositions that open a phrase right after a verb whose subject was dropped ("وقال في كلمة",
-# "قوله خلال"); not ل or عن, after which the subject may still follow ("قال لـ«الحياة» مسؤول").
 # Verbs of appearing in a document ("وجاء في البيان", "وورد في التقرير").
 _APPEARS = frozenset(fold(w) for w in ["جاء", "ورد"])
+# Prepositions that open a phrase right after a verb whose subject was dropped ("وقال في كلمة",
+# "قوله خلال"); not ل or عن, after which the subject may still follow ("قال لـ«الحياة» مسؤول").
 _AFTER_DROPPED_WORDS = "في خلال أثناء اثناء عقب بعد قبل أمام امام عبر لدى إثر اثر"
 _AFTER_DROPPED = frozenset(fold(w) for w in _AFTER_DROPPED_WORDS.split(" "))
 # A kinship noun right before a name, which is its genitive: "وابن اية الله الطبسي", "نجل الرئيس".
