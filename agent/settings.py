@@ -134,8 +134,9 @@ class Settings:
         return self.with_values("argument", **values)
 
     def with_values(self, source: str, /, **values: Any) -> Settings:
-        """A copy with the given non-None values applied, from `source` ("argument", or
-        "cassette PATH"): a bad value is then blamed on where it came from, not on a flag."""
+        """A copy with the given non-None values applied, from `source` ("argument" for a
+        keyword of the library, "flag" for the command line, or "cassette PATH"): a bad value is
+        then blamed on where it came from."""
         given = {k: v for k, v in values.items() if v is not None}
         sources = dict(self.sources) | dict.fromkeys(given, source)
         return replace(self, **_coerce(given, sources), sources=sources)
@@ -371,8 +372,10 @@ def _label(source: str, name: str) -> str:
         return source.removeprefix("env ")
     if source.startswith("file "):
         return f"config file {source.removeprefix('file ')}"
-    if source == "argument":
+    if source == "flag":
         return f"--{name.replace('_', '-')}"
+    if source == "argument":  # Settings.load(timeout=-1), extract(..., model=...) in a script
+        return f"the {name} argument"
     return source if source.startswith("cassette ") else ""
 
 

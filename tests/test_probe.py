@@ -339,3 +339,12 @@ def test_probe_of_a_real_llama_cpp_server_replays_its_recorded_answers() -> None
     assert refused is not None and refused.http_status == 500
     assert refused.detail == "response_format.type: Input should be 'text' or 'json_object'"
     assert report.recommended == "tools"
+
+
+def test_a_relative_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The XDG spec: a relative $XDG_CACHE_HOME is invalid; the cache stays in ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_path() == tmp_path / ".cache" / "khabar" / "probe.json"
+    monkeypatch.setenv("XDG_CACHE_HOME", "")
+    assert cache_path() == tmp_path / ".cache" / "khabar" / "probe.json"

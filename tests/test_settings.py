@@ -68,3 +68,17 @@ def test_endpoint_required_with_how_to() -> None:
         Settings.load(env={}).require_endpoint()
     with pytest.raises(ConfigError, match="no model configured"):
         Settings.load(env={"KHABAR_BASE_URL": "http://localhost:8000/v1"}).require_endpoint()
+
+
+def test_a_bad_value_is_blamed_on_the_argument_in_a_script_and_on_the_flag_at_the_terminal() -> (
+    None
+):
+    with pytest.raises(ConfigError) as script:
+        Settings.load(env={}, timeout=-1)
+    assert str(script.value).startswith("the timeout argument: ")
+    assert "--timeout" not in str(script.value)
+    with pytest.raises(ConfigError) as terminal:
+        Settings.load(env={}).with_values("flag", timeout=-1)
+    assert str(terminal.value).startswith("--timeout: ")
+    flagged = Settings.load(env={}).with_values("flag", model="m")
+    assert flagged.sources["model"] == "flag"

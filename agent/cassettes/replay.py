@@ -342,7 +342,9 @@ def replay_settings(cassette: Cassette, base: Settings) -> Settings:
             "record it again"
         )
     overrides = {
-        k: v for k, v in recorded.items() if v is not None and base.sources.get(k) != "argument"
+        k: v
+        for k, v in recorded.items()
+        if v is not None and base.sources.get(k) not in ("argument", "flag")
     }
     settings = replace(base, api_key=None)
     source = f"cassette {cassette.path}"  # a bad value is the cassette's, not a flag's

@@ -148,7 +148,7 @@ def record(
     from agent.fixtures.suite import discover, record_case
     from agent.settings import Settings
 
-    base = Settings.load(config_path=config_path, **flags)
+    base = Settings.load(config_path=config_path).with_values("flag", **flags)
     console = _console()
     recordings: list[Recording] = []
     failed: list[tuple[Case, str]] = []

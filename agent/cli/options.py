@@ -95,7 +95,7 @@ def load_settings(config_path: str | None, flags: dict[str, Any]) -> Any:
     """Settings from flags > environment > config file > defaults (imported late: stays cheap)."""
     from agent.settings import Settings
 
-    return Settings.load(config_path=config_path, **flags)
+    return Settings.load(config_path=config_path).with_values("flag", **flags)
 
 
 __all__ = ["concurrency_option", "load_settings", "output_option", "setting_options"]

@@ -88,8 +88,12 @@ _cache_lock = threading.Lock()
 
 
 def cache_path() -> Path:
-    """$XDG_CACHE_HOME/khabar/probe.json (default ~/.cache/khabar/probe.json)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    """$XDG_CACHE_HOME/khabar/probe.json (default ~/.cache/khabar/probe.json). A relative
+    $XDG_CACHE_HOME is ignored, as the XDG spec asks: it would put the cache wherever khabar
+    happens to run."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = str(Path("~/.cache").expanduser())
     return Path(base) / "khabar" / "probe.json"
 
 
