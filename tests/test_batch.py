@@ -21,7 +21,7 @@ import pytest
 from agent.batch.engine import YOUNG_THRESHOLD, BatchRecord, BatchStats, extract_many
 from agent.batch.io import ResultWriter, iter_input, scan_output
 from agent.batch.pricing import PRICES, parse_price, price_for
-from agent.errors import AuthenticationError, ConfigError
+from agent.errors import AuthenticationError, ConfigError, OutputError
 from agent.fixtures.reference import completion, reference_settings
 from agent.settings import Mode, Settings
 from tests.conftest import REASK, assert_spans_slice_article
@@ -278,6 +278,20 @@ def test_scan_output_cuts_a_partial_last_line_and_last_line_wins(tmp_path: Path)
     assert index.ok == {"a": True, "b": True, "c": False}
     assert index.skip_ids(retry_failed=False) == {"a", "b", "c"}
     assert index.skip_ids(retry_failed=True) == {"a", "b"}
+
+
+def test_scan_output_reads_no_further_than_one_line_could_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An -o file with no line breaks (an image, a dump) is refused after one line's worth."""
+    import agent.batch.io as batch_io
+
+    monkeypatch.setattr(batch_io, "MAX_OUTPUT_LINE_BYTES", 1 << 20)
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b'{"id": "a", "status": "ok"}\n' + b"x" * (3 << 20))
+    with pytest.raises(OutputError, match="has a line over 1 MiB: it holds no khabar result"):
+        scan_output(out)
+    assert out.stat().st_size == 28 + (3 << 20)  # nothing cut
 
 
 def test_writer_leaves_only_whole_lines_when_the_disk_fills(tmp_path: Path) -> None:

@@ -273,6 +273,9 @@ class OutputIndex:
         return {k for k, ok in self.ok.items() if (ok or not retry_failed) and k not in self.redo}
 
 
+MAX_OUTPUT_LINE_BYTES = 256 << 20  # far above any one result line, far below memory
+
+
 def scan_output(path: Path) -> OutputIndex:
     """Index an existing output and cut off a trailing partial line (left by a crash)."""
     index = OutputIndex()
@@ -285,7 +288,14 @@ def scan_output(path: Path) -> OutputIndex:
         with path.open("rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # /dev/stdout, a pipe
                 raise OutputError(f"{path} is not a regular file: -o needs a file")
-            for number, line in enumerate(handle, start=1):
+            number = 0
+            while line := handle.readline(MAX_OUTPUT_LINE_BYTES + 1):
+                number += 1
+                if len(line) > MAX_OUTPUT_LINE_BYTES:  # a file with no line breaks: read no
+                    raise OutputError(  # further than one result could be
+                        f"{path} has a line over {MAX_OUTPUT_LINE_BYTES >> 20} MiB: it holds no "
+                        "khabar result; choose another -o"
+                    )
                 if not line.endswith(b"\n"):
                     break
                 whole += len(line)
