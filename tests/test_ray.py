@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ from agent.ray.sink import OutputSink
 from agent.settings import Settings
 from tests.conftest import CASES, ROOT
 from tests.test_batch import ARTICLE, CLEAN_ANSWER
+from tests.test_batch_errors import KeyRefused
 from tests.test_cli import one_line_error, run
 
 HAND_WRITTEN = sorted(
@@ -380,7 +382,7 @@ def test_an_endpoint_down_for_longer_than_the_outage_budget_stops_with_one_error
     write_jsonl(source, [{"id": f"a{i}", "text": ARTICLE} for i in range(4)])
     late = LateEndpoint(down=3600)  # never started
     settings = reference_settings(base_url=late.base_url, transport_attempts=1)
-    with pytest.raises(EndpointUnreachable, match="failed every article of a batch"):
+    with pytest.raises(EndpointUnreachable, match="failed every article of a batch") as stopped:
         run_ray_batch(
             str(source),
             out,
@@ -392,6 +394,10 @@ def test_an_endpoint_down_for_longer_than_the_outage_budget_stops_with_one_error
             batch_size=4,
             outage_seconds=1,
         )
+    # khabar's own error, not Ray's wrapper of it (a task header, the actor's traceback, and
+    # Ray Data's retry advice appended to the message)
+    assert type(stopped.value) is EndpointUnreachable
+    assert "\n" not in str(stopped.value) and "ray::" not in str(stopped.value)
     assert not out.exists() or out.read_text() == ""
 
 
@@ -648,6 +654,42 @@ def test_a_stale_cluster_file_does_not_hijack_a_local_run(tmp_path: Path) -> Non
         assert all(line["status"] == "ok" for line in lines)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_a_failed_ray_run_at_the_terminal_is_khabars_one_line_not_rays_logs(
+    tmp_path: Path,
+) -> None:
+    """A refused key stops the run in its actor. Without --debug the terminal shows khabar's
+    line, not Ray's plan and tracebacks, its retry advice or its actor warnings; Ray's own
+    notice that it read RAY_BACKEND_LOG_LEVEL is the one line of Ray's left."""
+    temp = Path(tempfile.mkdtemp(prefix="kq", dir="/tmp"))  # short: Ray's socket paths
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeyRefused)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+        write_jsonl(source, [{"id": f"a{i}", "text": ARTICLE} for i in range(2)])
+        command = [
+            *(sys.executable, "-m", "agent", "batch", str(source), "-o", str(out)),
+            *("--engine", "ray", "--actors", "1", "--no-progress", "--model", "m"),
+            *("--base-url", f"http://127.0.0.1:{server.server_address[1]}/v1"),
+        ]
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_TMPDIR": str(temp)}
+        for name in ("RAY_ADDRESS", "RAY_BACKEND_LOG_LEVEL", "KHABAR_DEBUG"):
+            env.pop(name, None)
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(temp, ignore_errors=True)
+    assert done.returncode == 1, done.stderr[-2000:]
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1 and "401" in errors[0] and "ray::" not in errors[0], lines
+    others = [line for line in lines if not line.startswith("error: ")]
+    assert all("Set ray log level" in line for line in others), others
+    assert not out.exists()
 
 
 def test_without_ray_installed_the_engine_names_the_extra(

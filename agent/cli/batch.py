@@ -21,7 +21,13 @@ from click.core import ParameterSource
 from rich.console import Console
 
 from agent.cli.interrupts import Interrupts
-from agent.cli.options import concurrency_option, load_settings, output_option, setting_options
+from agent.cli.options import (
+    concurrency_option,
+    debug_requested,
+    load_settings,
+    output_option,
+    setting_options,
+)
 from agent.cli.progress import ProgressView, note
 from agent.views.plain import console as plain_console
 from agent.views.plain import plain
@@ -266,6 +272,7 @@ def _run_on_ray(
             tokens_per_minute=tpm,
             address=address,
             on_block=view.tick,
+            quiet=not debug_requested(),
         )
     except KeyboardInterrupt:
         return True

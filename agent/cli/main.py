@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger("instructor").propagate = False
     try:
         try:
-            code = cli.main(args=args, prog_name="khabar", standalone_mode=False)
+            code = cli.main(
+                args=args, prog_name="khabar", standalone_mode=False, obj={"debug": debug}
+            )
         finally:
             _flush_stdout()
     except click.exceptions.Exit as exc:

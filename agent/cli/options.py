@@ -91,6 +91,14 @@ def concurrency_option(what: str) -> Callable[[Any], Any]:
     )
 
 
+def debug_requested() -> bool:
+    """Whether this run was started with --debug (or KHABAR_DEBUG): `main` puts its answer in
+    the root context's `obj`; a command invoked without `main` (a test's runner) has none."""
+    context = click.get_current_context(silent=True)
+    obj = context.find_root().obj if context is not None else None
+    return bool(isinstance(obj, dict) and obj.get("debug"))
+
+
 def load_settings(config_path: str | None, flags: dict[str, Any]) -> Any:
     """Settings from flags > environment > config file > defaults (imported late: stays cheap)."""
     from agent.settings import Settings

@@ -8,6 +8,7 @@ an unknown host fails at once; a port that answers but is no Ray head gets one a
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from typing import Any
@@ -20,7 +21,9 @@ PROBE_SECONDS = 5.0  # a TCP connection to the head: a cluster's head answers at
 GCS_ATTEMPTS = "RAY_gcs_server_port_wait_time_s"
 
 
-def join_cluster(ray: Any, address: str, named: str = "--ray-address ") -> None:
+def join_cluster(
+    ray: Any, address: str, named: str = "--ray-address ", logging_level: int = logging.INFO
+) -> None:
     """`ray.init(address)` within a bounded time (about 45 s at worst), or one `ConfigError`
     whose line starts with where the address came from (`named`: the flag, or RAY_ADDRESS=)."""
     dialled = _dialled(address, named)
@@ -30,7 +33,7 @@ def join_cluster(ray: Any, address: str, named: str = "--ray-address ") -> None:
     if override:
         os.environ[GCS_ATTEMPTS] = "1"
     try:
-        ray.init(address=address, log_to_driver=False)
+        ray.init(address=address, log_to_driver=False, logging_level=logging_level)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         if address == "auto" and isinstance(exc, ConnectionError) and dialled is None:
             raise ConfigError(

@@ -21,8 +21,10 @@ every HTTP request); see the README's measurements.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,22 +68,53 @@ def import_ray() -> Any:
     return ray
 
 
-def start_ray(address: str | None, actors: int) -> None:
+def start_ray(address: str | None, actors: int, *, quiet: bool = False) -> None:
     """Join the cluster at `address` (or at RAY_ADDRESS, as `ray job submit` sets it), or start
     a local Ray with a CPU per actor and one more for reading and writing (Ray counts CPUs as
     slots: an actor holds one for its lifetime). The local one is always new: Ray's own default
-    would join whatever cluster `/tmp/ray/ray_current_cluster` names, even one long stopped."""
+    would join whatever cluster `/tmp/ray/ray_current_cluster` names, even one long stopped.
+    `quiet` (the CLI without --debug): Ray's own console logs and warnings are not printed, so
+    a failure is khabar's one line; Ray still writes its session logs."""
     ray = import_ray()
     if ray.is_initialized():
         return
+    if quiet:
+        _quiet_ray_core()
+    level = logging.ERROR if quiet else logging.INFO
     from_env = os.environ.get("RAY_ADDRESS", "").strip()
     if address or from_env:
-        join_cluster(ray, address or from_env, "--ray-address " if address else "RAY_ADDRESS=")
+        named = "--ray-address " if address else "RAY_ADDRESS="
+        join_cluster(ray, address or from_env, named, logging_level=level)
     else:
         cpus = max(os.cpu_count() or 1, actors + 1)
-        ray.init(address="local", num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+        ray.init(
+            address="local",
+            num_cpus=cpus,
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level=level,
+        )
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
+    if quiet:
+        _quiet_ray_data()
+
+
+def _quiet_ray_core() -> None:
+    """Before `ray.init`: the C++ core worker's log lines (an actor's "constructor arguments in
+    the object store", an error-level line every run) and Ray's Python warnings ("minimum
+    number of concurrent actors") stay off the terminal; Ray then prints the one line "Set ray
+    log level from environment variable". A level the user set is kept."""
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+    warnings.filterwarnings("ignore", module=r"ray(\.|$)")
+
+
+def _quiet_ray_data() -> None:
+    """Ray Data logs each run's plan and, on a failure, the traceback, to the console and to the
+    session's ray-data.log: keep the file, mute the console (Ray configures it on import)."""
+    for handler in logging.getLogger("ray.data").handlers:
+        if type(handler).__name__ != "SessionFileHandler":
+            handler.setLevel(logging.CRITICAL + 1)
 
 
 def _prepare(batch: pa.Table, done: frozenset[str]) -> pa.Table:
@@ -227,8 +260,8 @@ def iter_result_blocks(dataset: Any) -> Iterator[pa.Table]:
     """The result blocks as they finish; a khabar error in an actor is raised here as itself."""
     try:
         yield from dataset.iter_batches(batch_size=None, batch_format="pyarrow")
-    except KhabarError:
-        raise
+    except KhabarError as exc:  # Ray's wrapper is a KhabarError too, with Ray's message
+        raise (_khabar_cause(exc) or exc) from None
     except Exception as exc:
         if type(exc).__name__ == "GetTimeoutError" and "starting actors" in str(exc):
             waited = import_ray().data.DataContext.get_current().wait_for_min_actors_s
@@ -272,9 +305,16 @@ def _read_failure(exc: BaseException) -> InputError | None:
 
 def _khabar_cause(exc: BaseException) -> KhabarError | None:
     """Ray wraps an actor's exception in a `RayTaskError` that keeps it as `cause`: find
-    khabar's own error, as khabar's class (the wrapper subclasses it), with its own message."""
+    khabar's own error, as khabar's class, with its own message. The wrapper subclasses that
+    class too, but its message is Ray's: a task header and the actor's traceback."""
+    task_error = import_ray().exceptions.RayTaskError
     for current in _chain(exc):
+        if isinstance(current, task_error):
+            continue
         if isinstance(current, KhabarError) and type(current).__module__.startswith("agent."):
+            message = str(current)  # Ray Data appends its retry advice on lines of its own
+            if current.args and "\n" in message:
+                current.args = (message.splitlines()[0], *current.args[1:])
             return current
     return None
 
@@ -317,13 +357,14 @@ def run_ray_batch(
     stage: type[KhabarStage] = KhabarStage,
     stage_options: Mapping[str, Any] | None = None,
     on_block: Callable[[], None] | None = None,
+    quiet: bool = False,
 ) -> None:
     """Extract `source` into `output` on Ray; counts go to `stats`, `on_block` after each block.
 
     `stage` may be a subclass of `KhabarStage` (`stage_options`: its own constructor keywords);
-    `transport` builds each actor's HTTP transport.
+    `transport` builds each actor's HTTP transport; `quiet`: see `start_ray`.
     """
-    start_ray(address, actors)
+    start_ray(address, actors, quiet=quiet)
     dataset = build_dataset(
         source,
         settings,
