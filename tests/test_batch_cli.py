@@ -229,12 +229,15 @@ def test_ctrl_c_lets_in_flight_articles_settle_then_resume_finishes(tmp_path: Pa
 def test_second_ctrl_c_stops_at_once(tmp_path: Path) -> None:
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(source, [f"n{i}" for i in range(12)])
-    latency = 6.0  # far above how long a stop takes even on a loaded machine
+    # far above how long a stop takes even on a loaded machine (6 s once flaked under load: a
+    # stop that took 3 s); the endpoint's threads are daemons, so a quick stop ends the test
+    latency = 20.0
     with LocalEndpoint(latency=latency) as endpoint:
         process = _start_batch(endpoint, source, out)
         deadline = time.monotonic() + 30
         while endpoint.requests < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
+        assert endpoint.requests >= 2, "the batch never reached the endpoint"
         os.kill(process.pid, signal.SIGINT)
         time.sleep(0.2)
         stopped_at = time.monotonic()
