@@ -1362,3 +1362,11 @@ def test_a_source_phrase_closing_the_sentence_sources_a_content_copied_short() -
     case = CASES_ROOT / "fresh33" / "ar_gsr_sinbad_cinema_saadoun_car_bomb_wafqan_sources"
     decision, problems = _recopied(case, "قتل اربعة", content="قتل اربعة اشخاص")
     assert decision.status == "confirmed" and not problems
+
+
+def test_she_before_the_verb_may_be_the_papers_named_in_its_sentence() -> None:
+    # "و يقف وزير الثقافة الايراني عطاء الله مهاجراني ... ، ف الصحف اليومية و الاسبوعية
+    # الجديدة باتت ... ، ف هي تطالب ب مزيد من الحريات": هي is the papers, not the minister
+    case = CASES_ROOT / "fresh37" / "ar_nf_mashhad_rising_forces_mohajerani_press"
+    decision, problems = _swapped(case, "بمزيد من الحريات", "p6")
+    assert decision.status == "confirmed" and not problems

@@ -144,6 +144,11 @@ class CarriedReader(CueReader):
             if not pronoun and not self._feminine(cue):  # or a crowd the sentence names before
                 # it; not after "قالت", whose subject is a body, a state or a woman
                 recent = (recent or frozenset()) | self.named_within(lo, cue.start, ("group",))
+            if not self.english and _SHE_OR_THEY.search(self.text, lo, cue.start):  # "ف الصحف
+                bodies = self._named_outside_statements(lo, cue.start)  # ... باتت ...، ف هي
+                recent = (recent or frozenset()) | {  # تطالب": هي is a body as often as a woman
+                    p for p in bodies if self.mentions.kinds.get(p) != "person"
+                }
             return Subject("continued", recent or frozenset(), "(named just before)")
         last = before[-1][1]
         candidates = set(last)
@@ -244,6 +249,8 @@ class CarriedReader(CueReader):
         return frozenset(speakers)
 
 
+# An explicit pronoun subject right before the verb: "ف هي تطالب", "و هم يرون".
+_SHE_OR_THEY = re.compile(r"(?<!\w)[وف]?\s?(?:هي|هم)\s*$")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
