@@ -1370,3 +1370,13 @@ def test_she_before_the_verb_may_be_the_papers_named_in_its_sentence() -> None:
     case = CASES_ROOT / "fresh37" / "ar_nf_mashhad_rising_forces_mohajerani_press"
     decision, problems = _swapped(case, "بمزيد من الحريات", "p6")
     assert decision.status == "confirmed" and not problems
+
+
+def test_an_infinitive_cue_speaks_for_the_sentences_subject() -> None:
+    # "Pope Francis used today 's address in St. Peter 's Square , the Vatican to say he was
+    # praying for the missing": the Pope says it, not the Vatican before "to"
+    case = CASES_ROOT / "fresh" / "en_qasrl_airasia_missing_jet"
+    decision, problems = _swapped(case, "he was praying", "p4")
+    assert decision.status == "wrong" and decision.speakers == {"p16"} and problems
+    decision, problems = _swapped(case, "he was praying", "p16")
+    assert decision.status == "confirmed" and not problems

@@ -199,6 +199,12 @@ class Attributor(CarriedReader, BannerReader):
                 found = self.main_clause(content.end)  # "Stating Hall was innocent, Straw said"
             if (found is None or found.how == "unnamed") and not participle:
                 found = self.after(cue, after_end) or found  # not "telling the Daily Mail"
+            infinitive = _TO_BEFORE.search(self.text, lo, cue.start) or fold(
+                self.text[cue.start : cue.end]
+            ).startswith("to ")
+            if (found is None or found.how == "unnamed") and infinitive:  # "Pope Francis used
+                found = self.main_clause(lo) or found  # his address, in St Peter's Square, to
+                # say": the one who used it, the sentence's subject
         else:  # Arabic is VSO; a subject before the verb opens its clause
             after_end = self._before_other_content(cue, content)
             # "كانت رايس قد حذرت الحكومة", "المحكمة التي اعتبرت ان": the subject is written
@@ -398,6 +404,8 @@ def _plural_mention(words: str) -> bool:
     return bool(folded) and (folded[0] in COLLECTIVES or bool(_PLURAL_NOUN.fullmatch(folded[0])))
 
 
+# An English infinitive cue: "... to say", "... to warn".
+_TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.
 _QUOTED_BY = re.compile(
     r"\b(?:was|were|is|are|been|being)\s+quoted\b(?:\s+\S+){0,8}?\s+as\s*$", re.I
