@@ -50,13 +50,26 @@ def _check(text: str, answer: dict[str, Any]) -> tuple[list[Decision], list[Prob
     return run.attributions(draft), problems
 
 
-def _swapped(case: Path, content_start: str, speaker: str) -> tuple[Decision, list[Problem]]:
+def _rewritten(
+    case: Path, content_start: str, **fields: str
+) -> tuple[Decision, list[Problem], int]:
+    """The reference answer with fields of one position (found by its content) replaced."""
     text, answer = _load(case)
     i = _position(answer, content_start)
-    answer = copy.deepcopy(answer)
-    answer["positions"][i]["speaker_id"] = speaker
+    answer["positions"][i].update(fields)
     decisions, problems = _check(text, answer)
-    return decisions[i], [p for p in problems if p.path == f"positions[{i}].speaker_id"]
+    return decisions[i], problems, i
+
+
+def _swapped(case: Path, content_start: str, speaker: str) -> tuple[Decision, list[Problem]]:
+    decision, problems, i = _rewritten(case, content_start, speaker_id=speaker)
+    return decision, [p for p in problems if p.path == f"positions[{i}].speaker_id"]
+
+
+def _recopied(case: Path, content_start: str, **fields: str) -> tuple[Decision, list[Problem]]:
+    """The reference answer with one position's spans copied another way, still correct."""
+    decision, problems, i = _rewritten(case, content_start, **fields)
+    return decision, [p for p in problems if p.path.startswith(f"positions[{i}]")]
 
 
 def _confirmed_and_swap_caught(
@@ -1303,12 +1316,8 @@ def test_a_particle_copied_into_the_cue_still_governs_the_name_after_it() -> Non
     # "و قال ان الاخير عرض على سولانا": with the cue copied as "عرض على", Solana is still
     # whom the offer is made to, not who makes it
     case = CASES_ROOT / "fresh26" / "ar_nf_larijani_demands_western_diplomat_solana"
-    text, answer = _load(case)
-    i = _position(answer, "لائحة طويلة")
-    answer["positions"][i]["cue"] = "عرض على"
-    decisions, problems = _check(text, answer)
-    assert decisions[i].status != "wrong" and "p5" not in decisions[i].speakers
-    assert not [p for p in problems if p.path == f"positions[{i}].speaker_id"]
+    decision, problems = _recopied(case, "لائحة طويلة", cue="عرض على")
+    assert decision.status != "wrong" and "p5" not in decision.speakers and not problems
 
 
 def test_a_dual_title_before_two_names_joined_by_waw_is_both_of_theirs() -> None:
@@ -1330,15 +1339,6 @@ def test_a_magazine_named_by_a_common_adjective_is_not_that_adjective() -> None:
     case = CASES_ROOT / "fresh37" / "ar_nf_quanzhou_museum_support_wang_guo_xiamen"
     decision, problems = _swapped(case, "المتحف انشئ", "p2")
     assert decision.status == "confirmed" and not problems
-
-
-def _recopied(case: Path, content_start: str, **fields: str) -> tuple[Decision, list[Problem]]:
-    """The reference answer with one position's spans copied another way, still correct."""
-    text, answer = _load(case)
-    i = _position(answer, content_start)
-    answer["positions"][i].update(fields)
-    decisions, problems = _check(text, answer)
-    return decisions[i], [p for p in problems if p.path.startswith(f"positions[{i}]")]
 
 
 def test_a_cue_copied_with_the_start_of_its_subject_reads_the_subject() -> None:

@@ -48,8 +48,7 @@ class CarriedReader(CueReader):
         end = self.sentence_end(cue.start) if participle else cue.start
         # "وأكد الزعيمان": the two leaders are people, not the capital named beside them
         personal = any(w in PERSONAL_COLLECTIVES for w in folded_words(evidence))
-        kinds = ("person",) if personal else SPEAKER_KINDS
-        named = set(self.named_within(start, end, kinds))
+        named = set(self.named_within(start, end, SPEAKER_KINDS))
         named |= {pid for at, speakers in history if at >= start for pid in speakers}
         if personal:
             named = {pid for pid in named if self.mentions.kinds.get(pid) == "person"}
@@ -183,10 +182,17 @@ class CarriedReader(CueReader):
             m.pid
             for m in self.mentions.within(start, cue.start)
             if self.mentions.kinds.get(m.pid) == "person"
-            and not any(
-                c.start <= m.span.start and m.span.end <= c.end and not c.start <= cue.start < c.end
-                for c in self._contents
-            )
+            and not self._in_a_content(m.span, unless_holding=cue)
+        )
+
+    def _in_a_content(self, span: Span, unless_holding: Span | None = None) -> bool:
+        """`span` lies inside some statement's content (one that does not also hold
+        `unless_holding`): what was said, not the narration around it."""
+        return any(
+            c.start <= span.start
+            and span.end <= c.end
+            and not (unless_holding is not None and c.start <= unless_holding.start < c.end)
+            for c in self._contents
         )
 
     def _named_outside_statements(self, start: int, end: int) -> frozenset[str]:
@@ -199,7 +205,7 @@ class CarriedReader(CueReader):
             m.pid
             for m in self.mentions.within(start, end)
             if self.mentions.kinds.get(m.pid) in SPEAKER_KINDS
-            and not any(c.start <= m.span.start and m.span.end <= c.end for c in self._contents)
+            and not self._in_a_content(m.span)
             and not self._in_caption(m.span)  # a photo's caption names nobody's next verb
         )
 

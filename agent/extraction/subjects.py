@@ -179,12 +179,10 @@ class SubjectReader:
         particle governs him, he is no subject ("قال عنها مصدر" has the particle's own pronoun
         in between)."""
         between = folded_words(self.text[start : item.span.start])
-        if not between:
-            between = folded_words(self.text[cue.start : cue.end])[-1:]
-            return len(folded_words(self.text[cue.start : cue.end])) > 1 and (
-                between[0] in PARTICLES
-            )
-        return len(between) == 1 and between[0] in PARTICLES
+        if between:
+            return len(between) == 1 and between[0] in PARTICLES
+        copied = folded_words(self.text[cue.start : cue.end])
+        return len(copied) > 1 and copied[-1] in PARTICLES
 
     def _addressed(self, start: int, item: Mention) -> bool:
         """The participant is written right after الى: whom a document is addressed to."""
