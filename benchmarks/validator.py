@@ -196,7 +196,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | ... | fresh34 | fresh33 | fresh35 | fresh36 | fixture
+    split: str  # dev | test | fresh | ... | fresh33 | fresh35 | fresh36 | fresh37 | fixture
     language: str
     article: str
     answer: dict[str, Any]

@@ -43,9 +43,10 @@ KINDS = (
     "content cut to its first clause",
     "no mentions listed",
 )
-_COMPLEMENTIZER = re.compile(r"\s*(?:أن|ان|إن|بأن|بان|that)\s*", re.IGNORECASE)
+_COMPLEMENTIZERS = r"أن|ان|إن|بأن|بان|that"
+_COMPLEMENTIZER = re.compile(rf"\s*(?:{_COMPLEMENTIZERS})\s*", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s*\S+")
-_LEADING = re.compile(r"(?:أن|ان|إن|بأن|بان|that)\s+(?=\S)", re.IGNORECASE)
+_LEADING = re.compile(rf"(?:{_COMPLEMENTIZERS})\s+(?=\S)", re.IGNORECASE)
 _FIRST_COMMA = re.compile(r"\s?[،,]\s")
 
 

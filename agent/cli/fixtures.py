@@ -144,11 +144,11 @@ def record(
     A case that cannot be recorded (a damaged answers.json, no endpoint) is a failed row; the
     others are still recorded, and the run exits 1.
     """
+    from agent.cli.options import load_settings
     from agent.errors import KhabarError
     from agent.fixtures.suite import discover, record_case
-    from agent.settings import Settings
 
-    base = Settings.load(config_path=config_path).with_values("flag", **flags)
+    base = load_settings(config_path, flags)
     console = _console()
     recordings: list[Recording] = []
     failed: list[tuple[Case, str]] = []
