@@ -14,7 +14,9 @@ time the ways answers do, and counts how many of those still-correct answers are
 - content cut to its first clause, up to its first comma;
 - the whole answer with no mentions listed (an annotator who gives each participant's name
   only): the validator cannot tell that an unlisted "الصحيفة" or "KCNA" is a participant named
-  otherwise, so this counts how often it then names a wrong speaker rather than none.
+  otherwise, so this counts how often it then names a wrong speaker rather than none;
+- the whole answer with every other mention of each participant left out (the first, third,
+  ... kept): an annotator who lists some of the forms, not all.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ KINDS = (
     "content without its complementizer",
     "content cut to its first clause",
     "no mentions listed",
+    "every other mention listed",
 )
 _COMPLEMENTIZERS = r"أن|ان|إن|بأن|بان|that"
 _COMPLEMENTIZER = re.compile(rf"\s*(?:{_COMPLEMENTIZERS})\s*", re.IGNORECASE)
@@ -111,6 +114,13 @@ def measure(cases: list[vb.Case]) -> dict[str, list[int]]:
             again, problems = _decide(case.article, answer)
             out[KINDS[6]][0] += len(confirmed)
             out[KINDS[6]][1] += sum(_flagged(again, problems, i) for i in confirmed)
+        if confirmed and any(len(p["mentions"]) > 1 for p in case.answer["participants"]):
+            answer = copy.deepcopy(case.answer)
+            for participant in answer["participants"]:
+                participant["mentions"] = participant["mentions"][::2]
+            again, problems = _decide(case.article, answer)
+            out[KINDS[7]][0] += len(confirmed)
+            out[KINDS[7]][1] += sum(_flagged(again, problems, i) for i in confirmed)
     return out
 
 
