@@ -1380,3 +1380,84 @@ def test_an_infinitive_cue_speaks_for_the_sentences_subject() -> None:
     assert decision.status == "wrong" and decision.speakers == {"p16"} and problems
     decision, problems = _swapped(case, "he was praying", "p16")
     assert decision.status == "confirmed" and not problems
+
+
+def _unlisted(case: Path, content_start: str, speaker: str | None = None) -> Decision:
+    """The decision for one position when the answer lists no mentions at all (an annotator
+    who gives each participant's name only), with the speaker optionally swapped."""
+    text, answer = _load(case)
+    for participant in answer["participants"]:
+        participant["mentions"] = []
+    i = _position(answer, content_start)
+    if speaker is not None:
+        answer["positions"][i]["speaker_id"] = speaker
+    return _check(text, answer)[0][i]
+
+
+def test_a_body_written_by_its_initials_is_that_body() -> None:
+    # '"...", added KCNA.' and "The IDF called their specific targets": the agency and the
+    # army, though the answer lists neither acronym
+    korea = _unlisted(SPLITS / "test" / "en_gum_korea", "Commanders of the Korean")
+    assert korea.status == "confirmed" and korea.speakers == {"p2"}
+    idf = SPLITS / "fresh" / "en_qasrl_idf_gaza_media"
+    assert _unlisted(idf, "their specific targets").speakers == {"p1"}
+    assert _unlisted(idf, "their specific targets", speaker="p3").status == "wrong"
+
+
+def test_a_capital_written_as_the_subject_is_its_state() -> None:
+    # "و ان سول اعلنت بعد ذلك ... ان ها ستضاعف مساعدات ها", "في وقت أكدت فيه بكين دعمها":
+    # Seoul is South Korea and Beijing China, not the paper or the protesters before them
+    seoul = CASES_ROOT / "fresh7" / "ar_nf_times_ban_ki_moon_korea_aid_campaign"
+    assert _unlisted(seoul, "ان ها ستضاعف").speakers == {"p3"}
+    assert _unlisted(seoul, "ان ها ستضاعف", speaker="p2").status == "wrong"
+    beijing = CASES_ROOT / "fresh28" / "ar_gsr_chinese_embassies_suu_kyi_beijing_gambari_support"
+    assert _unlisted(beijing, "دعمها لجهود").speakers == {"p3"}
+
+
+def test_an_unlisted_noun_after_the_verb_is_its_subject_not_a_name_behind_it() -> None:
+    # "وهتف المتظاهرون بشعارات تصف الزيدي": the protesters chant, not al-Zaidi they praise
+    # (read as the subject, he alone was accepted); unlisted, "المتظاهرون" is whoever the
+    # sentence named before it
+    zaidi = CASES_ROOT / "fresh3" / "ar_gsr_amiriya_zaidi_students"
+    decision = _unlisted(zaidi, "أسد الرافدين")
+    assert decision.status == "confirmed" and decision.how == "continued"
+    assert _unlisted(zaidi, "أسد الرافدين", speaker="p3").status == "wrong"
+    # "و قال المسؤول المقرب من الامم المتحدة": the official, or the UN he speaks for
+    source = CASES_ROOT / "fresh7" / "ar_nf_south_lebanon_withdrawal_un_source_haaretz"
+    assert _unlisted(source, "هناك عثرة").speakers == {"p1", "p2"}
+    assert _unlisted(source, "هناك عثرة", speaker="p5").status == "wrong"
+
+
+def test_a_description_joined_by_waw_before_the_name_is_its_apposition() -> None:
+    # "و ايد المفكر و الباحث اياد جمال الدين ... تصريحات طالباني": he is the subject
+    case = CASES_ROOT / "fresh5" / "ar_nf_kurdistan_talabani_neighbours"
+    _confirmed_and_swap_caught(case, "تصريحات طالباني", "p9", "p4")
+
+
+def test_a_relative_after_the_cue_is_no_description_of_its_subject() -> None:
+    # "عن التهديدات التي اطلقت ها ايران": Iran threatens; "التي" is no unlisted subject
+    case = CASES_ROOT / "fresh7" / "ar_nf_iran_sanctions_burns_new_york_times"
+    _confirmed_and_swap_caught(case, "ان ها قد ترد", "p3", "p2")
+
+
+def test_an_adjective_of_origin_tells_which_president_the_description_is() -> None:
+    # "من جانب ه لفت الرئيس الروماني الى ان": not Chirac, Lahoud or Harper, whose titles say
+    # president too; no participant is described as Romanian, so the text may mean anyone
+    # named before (the Romanian president among them)
+    case = CASES_ROOT / "fresh6" / "ar_nf_lahoud_chirac_francophonie"
+    decision = _unlisted(case, "الى ان عدم دعوة")
+    assert decision.status == "confirmed" and decision.how == "continued"
+
+
+def test_an_unlisted_description_may_take_up_anyone_named_in_the_sentences_before() -> None:
+    # "و ذكرت مصادر الوفد اللبناني ان الجانب الاسرائيلي اثار ... و من مطالب ه الاخيرة",
+    # "... . كما اظهرت البيانات ان": the Israeli side's demands, the office's figures; a
+    # description does not have to continue the last speaker as a pronoun does
+    naqoura = CASES_ROOT / "fresh26" / "ar_nf_naqoura_talks_unhcr_mine_maps_clark"
+    decision, problems = _swapped(naqoura, "ازالة مواقع", "p2")
+    assert decision.status == "confirmed" and not problems
+    wages = CASES_ROOT / "fresh27" / "ar_nf_uk_wages_statistics_office_bank_of_england"
+    decision, problems = _swapped(wages, "نسبة البطالة", "p1")
+    assert decision.status == "confirmed" and not problems
+    decision, problems = _swapped(naqoura, "ازالة مواقع", "p4")  # not anyone at all
+    assert decision.status == "wrong" and problems

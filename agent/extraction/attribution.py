@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from agent.extraction.banners import BannerReader
-from agent.extraction.carried import CarriedReader
+from agent.extraction.carried import CARRY_MAX_SENTENCES, CarriedReader
 from agent.extraction.cue_reading import SPEAKER_KINDS, SPEECH_SENTENCES
 from agent.extraction.subjects import How, Subject
 from agent.extraction.transcript import Transcript, arabic_first_person
@@ -254,7 +254,30 @@ class Attributor(CarriedReader, BannerReader):
             return self._protesters(cue) or Subject("none")  # its subject's
         # an unlisted description ("وقال الدبلوماسي المخضرم") refers back, as a pronoun does
         personal = found is not None and found.evidence in ENGLISH_PRONOUN_SUBJECTS  # he, she
-        return self._continued(cue, sentence, history, pronoun=found is not None, personal=personal)
+        carried = self._continued(
+            cue, sentence, history, pronoun=found is not None, personal=personal
+        )
+        if found is not None and found.how == "unknown" and (carried.speakers or found.speakers):
+            return self._described_back(cue, sentence, history, carried, found.speakers)
+        return carried
+
+    def _described_back(
+        self,
+        cue: Span,
+        sentence: int,
+        history: Sequence[tuple[int, frozenset[str]]],
+        carried: Subject,
+        owner: frozenset[str],
+    ) -> Subject:
+        """An unlisted description as the subject ("و اكدت الصحيفة", "كما اظهرت البيانات"):
+        unlike a pronoun it need not continue the last speaker; it may take up anyone who
+        spoke or was named in the sentences the carried speaker may come from, or the body it
+        speaks for (`owner`: "المتحدث باسم حزب الله")."""
+        earliest = self.bounds(max(0, sentence - CARRY_MAX_SENTENCES))[0]
+        spoke = {pid for at, speakers in history if earliest <= at < cue.start for pid in speakers}
+        named = self.named_within(earliest, cue.start, SPEAKER_KINDS)
+        speakers = carried.speakers | spoke | named | owner
+        return Subject("continued", speakers, carried.evidence, primary=carried.carried)
 
     def _before_other_content(self, cue: Span, content: Span) -> int:
         """Where a subject after the cue may end: before this content, and before any other

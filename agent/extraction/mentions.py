@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from agent.extraction.aliases import acronyms, capitals
 from agent.models import Span
 from agent.text.cue_words import COORDINATION, POSSESSIVE, WORDS
 from agent.text.grounding import NEAR_MAX_GAP
@@ -92,6 +93,12 @@ class Mentions:
             for m in p.mentions:
                 anchors += [Mention(s, p.id, "mention") for s in run.spans(m)]
         anchors += _name_parts(draft, run, anchors)
+        taken = [(m.span.start, m.span.end) for m in anchors]
+        anchors += [  # "IDF" for the Israeli Defense Force, "بكين" for China: the participant
+            Mention(span, pid, "part")
+            for span, pid in [*acronyms(draft, run.article), *capitals(draft, run.article)]
+            if not any(s <= span.start and span.end <= e for s, e in taken)
+        ]
         self.title_owners = _own_titles(draft, run, anchors)
         self.title_owners.update(_standing_titles(draft, run, anchors, self.title_owners))
         self.title_owners.update(_shared_titles(run.article, anchors, self.title_owners))

@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from agent.extraction.mentions import Mention, Mentions
+from agent.extraction.mentions import DESCRIPTION_WORDS, Mention, Mentions
 from agent.models import Span
 from agent.text.cue_words import (
     ADVERBS,
@@ -159,6 +159,10 @@ class SubjectReader:
         if words and words[0] in DOCUMENTS and items and self._addressed(begin, items[0]):
             return Subject("continued", evidence=words[0])  # "وطالبت المذكرة الموجهة الى
             # الرئيس": the memorandum's authors speak, not the president it is addressed to
+        if items and not self.english:
+            held = self._held_by_description(begin, items)
+            if held is not None:
+                return held
         if items:
             first = self._genitive_head(items, begin)
             lead = self.text[begin : first.span.start]
@@ -172,6 +176,38 @@ class SubjectReader:
         if found is not None and found.how == "unknown" and not definite_noun(words, self.english):
             return None  # not clearly a subject: decide nothing from it
         return found
+
+    def _held_by_description(self, begin: int, items: Sequence[Mention]) -> Subject | None:
+        """An unlisted definite noun right after the verb is its subject, and a participant
+        written after it behind other words is not: "وهتف المتظاهرون بشعارات تصف الزيدي",
+        "و قال المسؤول المقرب من الامم المتحدة". Behind a preposition the participant is
+        whom the description speaks for ("المتحدث باسم حزب الله"), so it may be credited too.
+        Not an apposition: "الرئيس الامريكي جورج بوش", "الناطق باسم الحكومة علي الدباغ"."""
+        first = items[0]
+        lead = folded_words(self.text[begin : first.span.start])
+        while lead and lead[0] in ADVERBS:
+            lead.pop(0)
+        if not definite_noun(lead, False) or lead[0] in RELATIVES:  # "التهديدات التي اطلقتها
+            return None  # ايران": the relative's own subject
+        if self._genitive_head(items, begin) is not first:
+            return None
+        head: list[str] = []
+        for word in lead:  # "المفكر و الباحث اياد جمال الدين": one description
+            if not (word.startswith("ال") or word == "و"):
+                break
+            head.append(word)
+        rest = lead[len(head) :]
+        if not rest:
+            return None  # the participant follows the description directly: its apposition
+        owner = (
+            frozenset({first.pid})
+            if rest == lead[-1:] and rest[0] in DESCRIPTION_WORDS
+            else frozenset()
+        )
+        described = self.describe(head)
+        if described is not None and described.how == "described":
+            return Subject("described", described.speakers | owner, " ".join(head))
+        return Subject("unknown", owner, " ".join(head))
 
     def _governed_by_particle(self, cue: Span, start: int, item: Mention) -> bool:
         """Only a particle stands between the verb and the first participant after it, written
@@ -396,6 +432,11 @@ class SubjectReader:
             return Subject("continued", evidence=words[0])
         stems = {word_stem(w) for w in words[:SUBJECT_HEAD_WORDS]}
         scores = {pid: len(stems & d) for pid, d in self._descriptors.items()}
+        # an adjective of origin decides: "الرئيس الروماني" is no president of another land
+        origin = len(words) > 1 and words[0].startswith("ال") and _ORIGIN.fullmatch(words[1])
+        if origin:  # (the head noun's own adjective, not one after a name: "بوست» الاميركية")
+            origins = {word_stem(words[1])}
+            scores = {pid: n for pid, n in scores.items() if origins <= self._descriptors[pid]}
         top = max(scores.values(), default=0)
         evidence = " ".join(words[:SUBJECT_HEAD_WORDS])
         if top == 0:
@@ -477,5 +518,8 @@ def _descriptors(draft: ExtractionDraft) -> dict[str, set[str]]:
         }
     return out
 
+
+# A definite adjective of origin: الروماني، الاميركية، الاسرائيلي.
+_ORIGIN = re.compile(r"ال[\u0621-\u064a]{3,}(?:ي|يه|ية)")
 
 __all__ = ["How", "Subject", "SubjectReader"]

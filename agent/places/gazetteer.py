@@ -117,6 +117,7 @@ class Gazetteer:
         self._demonyms = demonyms
         self._parsed: dict[int, Place] = {}
         self._countries: dict[str, Place] | None = None
+        self._capital_keys: dict[str, frozenset[str]] | None = None
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -159,6 +160,19 @@ class Gazetteer:
                     if place.country_code:
                         self._countries[place.country_code] = place
         return self._countries.get(code)
+
+    def capital_keys(self, code: str) -> frozenset[str]:
+        """Every key a capital of this country is stored under (بكين, بيكين, beijing)."""
+        if self._capital_keys is None:
+            found: dict[str, set[str]] = {}
+            prefix = PlaceFeature.CAPITAL.value + "\t"
+            for key, numbers in self._index.items():
+                for n in numbers.split(","):
+                    row = self._rows[int(n)]
+                    if row.startswith(prefix):
+                        found.setdefault(row.split("\t")[2], set()).add(key)
+            self._capital_keys = {c: frozenset(keys) for c, keys in found.items()}
+        return self._capital_keys.get(code, frozenset())
 
     def places(self) -> list[Place]:
         """Every entry (for tests and benchmarks; lookups never need this)."""

@@ -1,0 +1,102 @@
+"""Other ways an article writes a participant than the answer lists: initials and capitals.
+
+An answer lists each participant's name and the mentions the model noticed, but news also
+writes a body by its initials ("IDF" for the Israeli Defense Force, "KCNA", "BBC") and a state
+by its capital ("أكدت فيه بكين", "و ان سول اعلنت", "Moscow said"). The attribution check needs
+those as the participant's own, or it reads the subject as someone else; an annotator or a
+model that lists fewer mentions is then not sent back for a correct answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from agent.models import PlaceFeature, Span
+from agent.places.gazetteer import load_gazetteer, query_keys
+from agent.text.normalize import fold
+
+if TYPE_CHECKING:
+    from agent.extraction.draft import ExtractionDraft
+
+# Words an acronym skips: RBI for "Reserve Bank of India".
+_ACRONYM_SKIPS = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "in", "on"})
+_WORD = re.compile(r"\w+")
+# A preposition before a capital makes it the place, not the state speaking through it.
+# NewsFANE writes proclitics apart ("ب واشنطن", "ل ـ بكين"): those too.
+_PLACE_BEFORE = re.compile(
+    r"(?<!\w)(?:في|فى|الى|إلى|من|عن|على|علي|لدى|حتى|نحو|قرب|ب|ل|لـ|in|to|from|at|of|near|into|"
+    r"via)\s*ـ?\s*$",
+    re.IGNORECASE,
+)
+
+
+def acronyms(draft: ExtractionDraft, text: str) -> Iterator[tuple[Span, str]]:
+    """(span, participant id) where the text writes a participant's Latin name of several
+    words by its initials; not initials two participants share, nor ones some participant is
+    named or mentioned as (then the name itself is grounded)."""
+    owners: dict[str, set[str]] = {}
+    for p in draft.participants:
+        for phrase in (p.name, *p.mentions):
+            for acronym in initials(phrase):
+                owners.setdefault(acronym, set()).add(p.id)
+    written = {fold(phrase) for p in draft.participants for phrase in (p.name, *p.mentions)}
+    for acronym, pids in owners.items():
+        if len(pids) != 1 or fold(acronym) in written:
+            continue
+        (pid,) = pids
+        for m in re.finditer(rf"(?<![A-Za-z]){acronym}(?![A-Za-z])", text):
+            yield Span(start=m.start(), end=m.end()), pid
+
+
+def initials(phrase: str) -> set[str]:
+    """The acronyms a Latin name of several words is written as: the initials of every word,
+    and of the words other than "of", "the", "and"."""
+    words = re.findall(r"[A-Za-z][\w'-]*", phrase)
+    if len(words) < 2 or len(words) != len(phrase.split()) or not words[0][0].isupper():
+        return set()
+    every = "".join(w[0] for w in words).upper()
+    content = "".join(w[0] for w in words if w.casefold() not in _ACRONYM_SKIPS).upper()
+    return {a for a in (every, content) if len(a) >= 2}
+
+
+def capitals(draft: ExtractionDraft, text: str) -> Iterator[tuple[Span, str]]:
+    """(span, state participant id) where the text writes a state's capital as a name of its
+    own, with no preposition or proclitic that makes it the place ("في بكين", "لبكين", "to
+    Moscow"); a و or ف before it is the sentence's ("وبكين ترى"). Any spelling the gazetteer
+    stores for the capital counts (بكين and بيكين)."""
+    gazetteer = load_gazetteer()
+    keys: dict[str, str] = {}  # a capital's key → the state's participant id
+    for p in draft.participants:
+        if p.kind.value != "state":
+            continue
+        for place in gazetteer.lookup(p.name):
+            if place.feature is PlaceFeature.COUNTRY and place.country_code:
+                for key in gazetteer.capital_keys(place.country_code):
+                    keys.setdefault(key, p.id)
+    if not keys:
+        return
+    words = list(_WORD.finditer(text))
+    for i, word in enumerate(words):
+        for j in (i + 1, i):  # a two-word name first: "ابو ظبي", "Addis Ababa"
+            if j >= len(words) or (j > i and len(word.group()) < 2):
+                continue  # not "و بيكين": a proclitic written apart is no part of the name
+            start, end = word.start(), words[j].end()
+            pid = _capital_of(text[start:end], keys)
+            if pid is not None:
+                if not _PLACE_BEFORE.search(text, max(0, start - 12), start):
+                    yield Span(start=start, end=end), pid
+                break
+
+
+def _capital_of(name: str, keys: dict[str, str]) -> str | None:
+    """The state whose capital `name` is, as written or after a و or ف."""
+    for form in (name, name[1:] if name[:1] in ("و", "ف") else ""):
+        stored = query_keys(form)[:1] if form else []
+        if stored and stored[0] in keys:
+            return keys[stored[0]]
+    return None
+
+
+__all__ = ["acronyms", "capitals", "initials"]
