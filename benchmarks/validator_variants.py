@@ -16,7 +16,9 @@ time the ways answers do, and counts how many of those still-correct answers are
   only): the validator cannot tell that an unlisted "الصحيفة" or "KCNA" is a participant named
   otherwise, so this counts how often it then names a wrong speaker rather than none;
 - the whole answer with every other mention of each participant left out (the first, third,
-  ... kept): an annotator who lists some of the forms, not all.
+  ... kept): an annotator who lists some of the forms, not all;
+- the whole answer with no titles listed: a title written before the name ("رفض رئيس مجلس
+  النواب اللبناني نبيه بري") is then words the validator must read past.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ KINDS = (
     "content cut to its first clause",
     "no mentions listed",
     "every other mention listed",
+    "no titles listed",
 )
 _COMPLEMENTIZERS = r"أن|ان|إن|بأن|بان|that"
 _COMPLEMENTIZER = re.compile(rf"\s*(?:{_COMPLEMENTIZERS})\s*", re.IGNORECASE)
@@ -121,6 +124,13 @@ def measure(cases: list[vb.Case]) -> dict[str, list[int]]:
             again, problems = _decide(case.article, answer)
             out[KINDS[7]][0] += len(confirmed)
             out[KINDS[7]][1] += sum(_flagged(again, problems, i) for i in confirmed)
+        if confirmed and any(p["titles"] for p in case.answer["participants"]):
+            answer = copy.deepcopy(case.answer)
+            for participant in answer["participants"]:
+                participant["titles"] = []
+            again, problems = _decide(case.article, answer)
+            out[KINDS[8]][0] += len(confirmed)
+            out[KINDS[8]][1] += sum(_flagged(again, problems, i) for i in confirmed)
     return out
 
 

@@ -24,8 +24,11 @@ def _found(found: Any, text: str) -> list[tuple[str, str]]:
 
 
 def test_initials_of_every_word_and_of_the_words_that_count() -> None:
-    assert initials("Korean Central News Agency") == {"KCNA"}
+    assert initials("Korean Central News Agency") == {"KCNA", "KCN"}
     assert initials("Reserve Bank of India") == {"RBOI", "RBI"}
+    # a long name by its first words' initials
+    assert "UNRWA" in initials("United Nations Relief and Work Agency for Palestine Refugees")
+    assert "WWF" in initials("World Wide Fund for Nature")
     assert initials("Hamas") == set()  # one word has no acronym
     assert initials("the party") == set()  # nor a description
 

@@ -1461,3 +1461,55 @@ def test_an_unlisted_description_may_take_up_anyone_named_in_the_sentences_befor
     assert decision.status == "confirmed" and not problems
     decision, problems = _swapped(naqoura, "ازالة مواقع", "p4")  # not anyone at all
     assert decision.status == "wrong" and problems
+
+
+def test_an_unlisted_noun_alone_before_the_verb_is_its_subject() -> None:
+    # "الشرطة قالت ان ها تراقب الاف البريطانيين": the police, not the BBC that spoke before
+    case = CASES_ROOT / "fresh7" / "ar_nf_london_manchester_terror_arrests_police"
+    decision = _unlisted(case, "ان ها تراقب")
+    assert decision.status == "confirmed" and "p2" not in decision.speakers
+    assert _unlisted(case, "ان ها تراقب", speaker="p2").status == "wrong"
+
+
+def test_a_description_is_not_whoever_shares_only_its_adjective_of_origin() -> None:
+    # "و اضافت الوزيرة الاميركية ان": not Bush, whose title is American too
+    case = CASES_ROOT / "fresh11" / "ar_nf_rice_new_middle_east_ceasefire"
+    decision = _unlisted(case, "ان وقف اطلاق نار بهذا")
+    assert decision.status == "confirmed" and "p1" in decision.speakers
+
+
+def test_a_long_name_written_by_its_first_initials_is_that_body() -> None:
+    # "UNRWA told the Guardian that": the agency, not the paper it told
+    case = CASES_ROOT / "fresh2" / "en_qasrl_unrwa_schools_inquiry"
+    assert _unlisted(case, "although it sent").speakers == {"p2"}
+
+
+def test_the_latter_is_whoever_was_named_last_before_it() -> None:
+    # "نقل ذلك مصدر دبلوماسي غربي عن ... علي لاريجاني ، و قال ان الاخير عرض على سولانا"
+    case = CASES_ROOT / "fresh26" / "ar_nf_larijani_demands_western_diplomat_solana"
+    decision = _unlisted(case, "لائحة طويلة")
+    assert decision.status == "confirmed" and decision.speakers == {"p4"}
+    assert _unlisted(case, "لائحة طويلة", speaker="p3").status == "wrong"
+
+
+def _untitled(case: Path, content_start: str, speaker: str | None = None) -> Decision:
+    """The decision for one position when the answer lists no titles at all."""
+    text, answer = _load(case)
+    for participant in answer["participants"]:
+        participant["titles"] = []
+    i = _position(answer, content_start)
+    if speaker is not None:
+        answer["positions"][i]["speaker_id"] = speaker
+    return _check(text, answer)[0][i]
+
+
+def test_a_title_the_answer_does_not_list_does_not_hide_the_name_after_it() -> None:
+    # "من جانب ه رفض رئيس مجلس النواب اللبناني نبيه بري اقتراح رايس": Berri, not Siniora
+    # who spoke before, though his title is not listed
+    case = CASES_ROOT / "fresh4" / "ar_nf_berri_rice_proposal"
+    assert _untitled(case, "اقتراح رايس الداعي").speakers == {"p4"}
+    assert _untitled(case, "اقتراح رايس الداعي", speaker="p3").status == "wrong"
+    # "و طلب موقعو النداء و بين هم الفيلسوفان اندريه غلوكسمان": the signatories ask; the
+    # philosopher is one of them, not the subject past "among them"
+    appeal = CASES_ROOT / "fresh36" / "ar_nf_iran_appeal_intellectuals_figaro_un"
+    assert _unlisted(appeal, "ان تستخلص").status != "wrong"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from agent.extraction.subjects import Subject, SubjectReader
+from agent.extraction.subjects import Subject
+from agent.extraction.written_subjects import WrittenSubjectReader
 from agent.models import Span
 from agent.text.cue_words import (
     CIRCUMSTANTIAL,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 SPEECH_SENTENCES = 2  # unquoted first-person words go on from a cue at most this far back
 
 
-class CueReader(SubjectReader):
+class CueReader(WrittenSubjectReader):
     """The readings of the text around one cue occurrence that every attribution rule shares."""
 
     def _speech_goes_on(self, cue: Span, content: Span, sentence: int) -> bool:

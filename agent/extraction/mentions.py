@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from agent.extraction.aliases import acronyms, capitals
+from agent.extraction.aliases import acronyms, capitals, the_latter
 from agent.models import Span
 from agent.text.cue_words import COORDINATION, POSSESSIVE, WORDS
 from agent.text.grounding import NEAR_MAX_GAP
@@ -94,6 +94,10 @@ class Mentions:
                 anchors += [Mention(s, p.id, "mention") for s in run.spans(m)]
         anchors += _name_parts(draft, run, anchors)
         taken = [(m.span.start, m.span.end) for m in anchors]
+        anchors += [
+            Mention(span, pid, "mention")
+            for span, pid in the_latter(run.article, [(m.span, m.pid) for m in anchors])
+        ]
         anchors += [  # "IDF" for the Israeli Defense Force, "بكين" for China: the participant
             Mention(span, pid, "part")
             for span, pid in [*acronyms(draft, run.article), *capitals(draft, run.article)]
