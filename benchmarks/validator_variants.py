@@ -18,7 +18,9 @@ time the ways answers do, and counts how many of those still-correct answers are
 - the whole answer with every other mention of each participant left out (the first, third,
   ... kept): an annotator who lists some of the forms, not all;
 - the whole answer with no titles listed: a title written before the name ("رفض رئيس مجلس
-  النواب اللبناني نبيه بري") is then words the validator must read past.
+  النواب اللبناني نبيه بري") is then words the validator must read past;
+- content copied as the whole sentence that holds it, cue and speaker included ("من جانب ه دعا
+  الرئيس الفلسطيني للضغط على اسرائيل ..."), where the sentence holds no other statement.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ KINDS = (
     "no mentions listed",
     "every other mention listed",
     "no titles listed",
+    "content copied as its sentence",
 )
 _COMPLEMENTIZERS = r"أن|ان|إن|بأن|بان|that"
 _COMPLEMENTIZER = re.compile(rf"\s*(?:{_COMPLEMENTIZERS})\s*", re.IGNORECASE)
@@ -57,9 +60,13 @@ _FIRST_COMMA = re.compile(r"\s?[،,]\s")
 
 
 def _variants(
-    text: str, cue: tuple[int, int], content: tuple[int, int]
+    text: str,
+    cue: tuple[int, int],
+    content: tuple[int, int],
+    alone: tuple[int, int] | None = None,
 ) -> Iterator[tuple[str, str, str]]:
-    """(kind, field, new value) for one confirmed statement's spans."""
+    """(kind, field, new value) for one confirmed statement's spans; `alone`: the bounds of
+    its sentence when that sentence holds no other statement and the cue is in it."""
     (c0, c1), (t0, t1) = cue, content
     between = text[c1:t0]
     if c1 <= t0 and _COMPLEMENTIZER.fullmatch(between):
@@ -78,6 +85,21 @@ def _variants(
     comma = _FIRST_COMMA.search(text, t0, t1)
     if comma is not None and comma.start() - t0 > 15:
         yield KINDS[5], "content", text[t0 : comma.start()].rstrip()
+    if alone is not None and text[alone[0] : alone[1]].strip() != text[t0:t1].strip():
+        yield KINDS[9], "content", text[alone[0] : alone[1]].strip()
+
+
+def _alone(bounds: list[tuple[int, int]], decisions: list[Any], i: int) -> tuple[int, int] | None:
+    """The sentence of statement `i`'s content, if its cue is in it and no other statement is."""
+    d = decisions[i]
+    start, end = bounds[vb.sentence_index(bounds, d.content.start)]
+    end = max(end, bounds[vb.sentence_index(bounds, max(d.content.start, d.content.end - 1))][1])
+    others = [
+        e
+        for j, e in enumerate(decisions)
+        if j != i and e.content is not None and start <= e.content.start < end
+    ]
+    return (start, end) if d.cue.start >= start and not others else None
 
 
 def _decide(text: str, answer: dict[str, Any]) -> tuple[list[Any], list[Any]]:
@@ -102,10 +124,11 @@ def measure(cases: list[vb.Case]) -> dict[str, list[int]]:
             for i, d in enumerate(decisions)
             if d.status == "confirmed" and d.cue is not None and d.content is not None
         ]
+        bounds = vb.sentences(case.article)
         for i in confirmed:
             d = decisions[i]
             spans = (d.cue.start, d.cue.end), (d.content.start, d.content.end)
-            for kind, field, value in _variants(case.article, *spans):
+            for kind, field, value in _variants(case.article, *spans, _alone(bounds, decisions, i)):
                 answer = copy.deepcopy(case.answer)
                 answer["positions"][i][field] = value
                 out[kind][0] += 1

@@ -1513,3 +1513,39 @@ def test_a_title_the_answer_does_not_list_does_not_hide_the_name_after_it() -> N
     # philosopher is one of them, not the subject past "among them"
     appeal = CASES_ROOT / "fresh36" / "ar_nf_iran_appeal_intellectuals_figaro_un"
     assert _unlisted(appeal, "ان تستخلص").status != "wrong"
+
+
+def _as_sentence(case: Path, content_start: str, speaker: str | None = None) -> Decision:
+    """The decision for one position whose content is copied as the whole sentence holding it,
+    cue and speaker included, the way a less careful answer copies it."""
+    text, answer = _load(case)
+    i = _position(answer, content_start)
+    content = answer["positions"][i]["content"]
+    at = text.index(content)
+    start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
+    ends = [
+        e for e in (text.find(".", at + len(content)), text.find("\n", at + len(content))) if e >= 0
+    ]
+    answer["positions"][i]["content"] = text[start : min(ends) if ends else len(text)].strip()
+    if speaker is not None:
+        answer["positions"][i]["speaker_id"] = speaker
+    return _check(text, answer)[0][i]
+
+
+def test_a_cue_copied_inside_its_content_still_has_its_subject_after_it() -> None:
+    # "من جانب ه دعا الرئيس الفلسطيني للضغط على اسرائيل ...", all of it as the content
+    case = BENCH / "ar_nf_annan_abbas"
+    decision = _as_sentence(case, "للضغط على اسرائيل")
+    assert decision.status == "confirmed" and decision.speakers == {"p1"}
+    assert _as_sentence(case, "للضغط على اسرائيل", speaker="p2").status == "wrong"
+    # "According to Pakistani Rangers , the firing from India was unprovoked ..."
+    border = CASES_ROOT / "fresh4" / "en_qasrl_india_pakistan_border_firing"
+    assert _as_sentence(border, "the firing from India").speakers == {"p8"}
+
+
+def test_a_source_phrase_copied_at_the_end_of_its_content_is_read_after_it() -> None:
+    # "The storm is supposed to come near Bermuda on Friday , ... , according to officials ."
+    case = CASES_ROOT / "fresh7" / "en_qasrl_bermuda_hurricane_ana"
+    decision = _as_sentence(case, "The storm is supposed")
+    assert decision.status == "confirmed" and decision.speakers == {"p2"}
+    assert _as_sentence(case, "The storm is supposed", speaker="p1").status == "wrong"

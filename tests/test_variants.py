@@ -51,3 +51,13 @@ def test_content_without_its_complementizer_and_cut_to_its_first_clause() -> Non
     made = {k: v for k, _, v in _variants(text, (0, 3), (len(said), len(text)))}
     assert made[KINDS[4]] == content[3:]
     assert made[KINDS[5]] == "ان العلاقات ممتازة جدا بين البلدين"
+
+
+def test_content_copied_as_its_sentence_only_where_the_sentence_holds_it_alone() -> None:
+    said = "وقال الوزير إن "
+    content = "العلاقات ممتازة"
+    text = said + content + " ."
+    spans = (1, 4), (len(said), len(said) + len(content))
+    made = {k: v for k, _, v in _variants(text, *spans, alone=(0, len(text)))}
+    assert made[KINDS[9]] == text.strip()
+    assert KINDS[9] not in {k for k, _, _ in _variants(text, *spans)}  # another statement there

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 Status = Literal["confirmed", "wrong", "unresolved", "detached"]
 
 CUE_BEFORE_MAX_GAP = 1000  # characters from a cue to the content it introduces, one sentence
+TAIL_WORDS = 3  # words of a content before a cue copied inside it that make it a tail source
 CUE_AFTER_MAX_GAP = 80  # characters from a quotation's end to the cue after it ('…,' he said)
 
 
@@ -186,8 +187,10 @@ class Attributor(CarriedReader, BannerReader):
                     return Subject("collective", groups, "(plural verb: the group named before)")
                 return self._collective(cue, sentence, history, "(dual or plural verb)")
         quote_end = None if participle else self._quotation_before(lo, cue)
-        if cue.start >= content.end or quote_end is not None:  # '…,' Smith said / said Smith
+        tail = self._tail_inside(cue, content)  # "... endangered, according to the IUCN" copied
+        if cue.start >= content.end or quote_end is not None or tail:  # '…,' Smith said
             start = content.end if cue.start >= content.end else quote_end or lo
+            start = cue.start if tail else start  # with its source as one content
             found = self._after_quotation(cue, start, content)
             if found is None and self._pronoun_source(cue):  # '" الافضل " حسب راي ه'
                 return self._opinion_of(cue, content, sentence, history)
@@ -279,11 +282,25 @@ class Attributor(CarriedReader, BannerReader):
         speakers = carried.speakers | spoke | named | owner
         return Subject("continued", speakers, carried.evidence, primary=carried.carried)
 
+    def _tail_inside(self, cue: Span, content: Span) -> bool:
+        """A source phrase copied inside its content, after what was said ("The storm could
+        hit Bermuda, according to officials", "... ك ما افادت الشرطة"): its speaker follows
+        it, as after a quotation. Not a cue at the content's start ("و كتبت صحيفة ...")."""
+        inside = content.start < cue.start and cue.end <= content.end
+        if not inside or len(self.content_words(content.start, cue.start)) < TAIL_WORDS:
+            return False
+        return self.source_phrase(cue) or fold(self.text[cue.start : cue.end]).startswith(
+            "according"
+        )
+
     def _before_other_content(self, cue: Span, content: Span) -> int:
         """Where a subject after the cue may end: before this content, and before any other
         statement's content in between ("وهاتفين «الموت لاميركا» و«الموت لكرزاي»": the first
         chant's words are said, nobody in them says the second)."""
         end = content.start if cue.end <= content.start else cue.end
+        if content.start < cue.end <= content.end:  # the cue copied inside its content ("وقال
+            said = _SAID_BEGINS.search(self.text, cue.end, content.end)  # فلان ان ..."): up
+            end = said.start() if said else content.end  # to where what was said begins
         return min([end] + [c.start for c in self._contents if cue.end <= c.start < end])
 
     def _subjects_right_before(self, cue: Span, sentence: int) -> Subject | None:
@@ -427,6 +444,8 @@ def _plural_mention(words: str) -> bool:
     return bool(folded) and (folded[0] in COLLECTIVES or bool(_PLURAL_NOUN.fullmatch(folded[0])))
 
 
+# Where what was said begins after its cue: a complementizer, a colon, an opening quotation.
+_SAID_BEGINS = re.compile(r"(?<!\w)(?:أن|ان|إن|بأن|بان|that)(?!\w)|[:«\"“]")
 # An English infinitive cue: "... to say", "... to warn".
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.
