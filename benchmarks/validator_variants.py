@@ -29,7 +29,7 @@ import argparse
 import copy
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,23 @@ def _flagged(decisions: list[Any], problems: list[Any], i: int) -> bool:
     )
 
 
+def _set(field: str, value: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], None]:
+    def rewrite(participant: dict[str, Any]) -> None:
+        participant[field] = value(participant)
+
+    return rewrite
+
+
+# The whole-answer rewrites: (kind, which participants it changes, how).
+_WHOLE_ANSWER: list[
+    tuple[str, Callable[[dict[str, Any]], bool], Callable[[dict[str, Any]], None]]
+] = [
+    (KINDS[6], lambda p: bool(p["mentions"]), _set("mentions", lambda p: [])),
+    (KINDS[7], lambda p: len(p["mentions"]) > 1, _set("mentions", lambda p: p["mentions"][::2])),
+    (KINDS[8], lambda p: bool(p["titles"]), _set("titles", lambda p: [])),
+]
+
+
 def measure(cases: list[vb.Case]) -> dict[str, list[int]]:
     """Kind → [variants, flagged]."""
     out = {k: [0, 0] for k in KINDS}
@@ -133,27 +150,14 @@ def measure(cases: list[vb.Case]) -> dict[str, list[int]]:
                 answer["positions"][i][field] = value
                 out[kind][0] += 1
                 out[kind][1] += _flagged(*_decide(case.article, answer), i)
-        if confirmed and any(p["mentions"] for p in case.answer["participants"]):
-            answer = copy.deepcopy(case.answer)
-            for participant in answer["participants"]:
-                participant["mentions"] = []
-            again, problems = _decide(case.article, answer)
-            out[KINDS[6]][0] += len(confirmed)
-            out[KINDS[6]][1] += sum(_flagged(again, problems, i) for i in confirmed)
-        if confirmed and any(len(p["mentions"]) > 1 for p in case.answer["participants"]):
-            answer = copy.deepcopy(case.answer)
-            for participant in answer["participants"]:
-                participant["mentions"] = participant["mentions"][::2]
-            again, problems = _decide(case.article, answer)
-            out[KINDS[7]][0] += len(confirmed)
-            out[KINDS[7]][1] += sum(_flagged(again, problems, i) for i in confirmed)
-        if confirmed and any(p["titles"] for p in case.answer["participants"]):
-            answer = copy.deepcopy(case.answer)
-            for participant in answer["participants"]:
-                participant["titles"] = []
-            again, problems = _decide(case.article, answer)
-            out[KINDS[8]][0] += len(confirmed)
-            out[KINDS[8]][1] += sum(_flagged(again, problems, i) for i in confirmed)
+        for kind, applies, rewrite in _WHOLE_ANSWER:
+            if confirmed and any(applies(p) for p in case.answer["participants"]):
+                answer = copy.deepcopy(case.answer)
+                for participant in answer["participants"]:
+                    rewrite(participant)
+                again, problems = _decide(case.article, answer)
+                out[kind][0] += len(confirmed)
+                out[kind][1] += sum(_flagged(again, problems, i) for i in confirmed)
     return out
 
 

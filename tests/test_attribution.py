@@ -1382,16 +1382,21 @@ def test_an_infinitive_cue_speaks_for_the_sentences_subject() -> None:
     assert decision.status == "confirmed" and not problems
 
 
-def _unlisted(case: Path, content_start: str, speaker: str | None = None) -> Decision:
-    """The decision for one position when the answer lists no mentions at all (an annotator
-    who gives each participant's name only), with the speaker optionally swapped."""
+def _listing(field: str, case: Path, content_start: str, speaker: str | None = None) -> Decision:
+    """The decision for one position when the answer lists none of `field` (mentions,
+    titles) for any participant, with the speaker optionally swapped."""
     text, answer = _load(case)
     for participant in answer["participants"]:
-        participant["mentions"] = []
+        participant[field] = []
     i = _position(answer, content_start)
     if speaker is not None:
         answer["positions"][i]["speaker_id"] = speaker
     return _check(text, answer)[0][i]
+
+
+def _unlisted(case: Path, content_start: str, speaker: str | None = None) -> Decision:
+    """No mentions listed at all: an annotator who gives each participant's name only."""
+    return _listing("mentions", case, content_start, speaker)
 
 
 def test_a_body_written_by_its_initials_is_that_body() -> None:
@@ -1493,14 +1498,8 @@ def test_the_latter_is_whoever_was_named_last_before_it() -> None:
 
 
 def _untitled(case: Path, content_start: str, speaker: str | None = None) -> Decision:
-    """The decision for one position when the answer lists no titles at all."""
-    text, answer = _load(case)
-    for participant in answer["participants"]:
-        participant["titles"] = []
-    i = _position(answer, content_start)
-    if speaker is not None:
-        answer["positions"][i]["speaker_id"] = speaker
-    return _check(text, answer)[0][i]
+    """No titles listed at all."""
+    return _listing("titles", case, content_start, speaker)
 
 
 def test_a_title_the_answer_does_not_list_does_not_hide_the_name_after_it() -> None:
