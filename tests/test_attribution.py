@@ -1548,3 +1548,12 @@ def test_a_source_phrase_copied_at_the_end_of_its_content_is_read_after_it() -> 
     decision = _as_sentence(case, "The storm is supposed")
     assert decision.status == "confirmed" and decision.speakers == {"p2"}
     assert _as_sentence(case, "The storm is supposed", speaker="p1").status == "wrong"
+
+
+def test_a_first_person_speech_verb_is_nobody_named_beside_it() -> None:
+    # "و من هنا اشاطر كل الشعب اللبناني الام ه ، و ادعو الله ان يفرج كرب هم": the
+    # interviewee calls on God, not the Lebanese people she shares the pain of
+    case = CASES_ROOT / "fresh27" / "ar_nf_maysa_maghribi_tarab_fashion_interview"
+    decision, problems = _swapped(case, "يفرج كرب", "p3")
+    assert decision.status != "wrong" and not problems
+    assert "p5" not in decision.speakers

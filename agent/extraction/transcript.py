@@ -32,7 +32,29 @@ _FIRST_PERSON_BEFORE = re.compile(r"(?<![\w'])(?:I|we|We)(?:\s+[\w']+){0,2}\s*$"
 
 # Imperfect first-person cue verbs: no third person is written so ("ارى", not رأى).
 _FIRST_PERSON_VERBS = frozenset(
-    fold(w) for w in ["أرى", "أظن", "أؤكد", "أقول", "أتوقع", "أتمنى", "أرجو", "أشعر", "آمل"]
+    fold(w)
+    for w in [
+        "أرى",
+        "أظن",
+        "أؤكد",
+        "أقول",
+        "أتوقع",
+        "أتمنى",
+        "أرجو",
+        "أشعر",
+        "آمل",
+        # and speech verbs spelt unlike their past: ادعو not دعا, ادين not ادان, اشير not اشار
+        "أدعو",
+        "أطالب",
+        "أرفض",
+        "أنفي",
+        "أرحب",
+        "أدين",
+        "أشير",
+        "أتساءل",
+        "أخشى",
+        "أؤمن",
+    ]
 )
 # Spelt alike in the first person and the third ("اعتقد": I believe, he believed; "اعتبرت":
 # I, or she, considered): first person only with another first-person word in the sentence.
