@@ -1557,3 +1557,22 @@ def test_a_first_person_speech_verb_is_nobody_named_beside_it() -> None:
     decision, problems = _swapped(case, "يفرج كرب", "p3")
     assert decision.status != "wrong" and not problems
     assert "p5" not in decision.speakers
+
+
+def test_a_cue_copied_with_its_complementizer_reads_as_the_verb() -> None:
+    # "، مضيفا ان ه رغم ان الفريق": the cue copied as "مضيفا ان" still goes on with the coach
+    case = CASES_ROOT / "fresh27" / "ar_nf_kuwait_australia_qualifier_jamal_yacoub"
+    decision, problems = _recopied(case, "رغم ان الفريق", cue="مضيفا ان")
+    assert decision.status == "confirmed" and decision.speakers == {"p9"} and not problems
+
+
+def test_a_cue_copied_with_the_preposition_of_its_resumptive_pronoun() -> None:
+    # "في الوقت الذي اكد في ه مدافع منتخب ايطاليا العملاق ماركو ماتيراتزي": "in which the
+    # defender stressed"; the cue copied as "اكد في" is no dropped subject
+    case = CASES_ROOT / "fresh9" / "ar_nf_world_cup_final_materazzi_beckenbauer_domenech"
+    decision, problems = _recopied(case, "بان ه يتطلع", cue="اكد في")
+    assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
+    # "في وقت نفت في ه حركة المقاومة الاسلامية ( حماس ) انباء"
+    gaza = CASES_ROOT / "fresh6" / "ar_nf_gaza_hamad_agreements_rafah"
+    decision, problems = _recopied(gaza, "انباء اسرائيلية", cue="نفت في")
+    assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems

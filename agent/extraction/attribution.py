@@ -148,6 +148,7 @@ class Attributor(CarriedReader, BannerReader):
     ) -> Subject:
         sentence = self.sentence_of(cue.start)
         lo = self.bounds(sentence)[0]
+        cue = self._without_complementizer(cue)  # "مضيفا ان", "said that": the verb
         label = self.transcript.label_of(cue) or self.transcript.answered_by(cue)
         named = self.heads(self.mentions.within(label.start, label.end)) if label else []
         if named:  # "RK : No , because", and "I hope" in RK's answer: the label names who speaks

@@ -101,6 +101,17 @@ class CueReader(WrittenSubjectReader):
         quotation = self.text[lo : lo + 1] in OPENING_QUOTES
         return colon or quotation or len(WORDS.findall(between)) <= 2
 
+    def _without_complementizer(self, cue: Span) -> Span:
+        """The cue without a complementizer copied at its end ("مضيفا ان", "أكد أن", "said
+        that"): that word opens what was said, and the subject is read around the verb."""
+        last = _LAST_WORD.search(self.text, cue.start, cue.end)
+        if last is None or last.start() == cue.start or fold(last.group()) not in _COMPLEMENTIZERS:
+            return cue
+        end = last.start()
+        while end > cue.start and self.text[end - 1].isspace():
+            end -= 1
+        return Span(start=cue.start, end=end)
+
     def _verb_of(self, cue: Span) -> Span | None:
         """The verb of an Arabic cue copied with what follows it ("اكدت الصحيفة"): the rest is
         read as the text after the verb. Not a verb with its particle (أعرب عن)."""
@@ -448,3 +459,8 @@ def verb_words(text: str) -> list[str]:
     ة (a noun: "بالدعوة" folds to "بالدعوه", which reads like وصفوه, they described him) nor
     one opening with a preposition and the article (بال، كال، لل)."""
     return folded_words(" ".join(w for w in text.split() if not _NOUN_FORM.search(w)))
+
+
+_LAST_WORD = re.compile(r"\w+\W*$")
+# Complementizers a cue may be copied with: they open what was said.
+_COMPLEMENTIZERS = frozenset(fold(w) for w in ["أن", "إن", "ان", "بأن", "بان", "that"])

@@ -50,6 +50,7 @@ _AFTER_DROPPED_WORDS = "في خلال أثناء اثناء عقب بعد قبل
 _AFTER_DROPPED = frozenset(fold(w) for w in _AFTER_DROPPED_WORDS.split(" "))
 
 # "نفت في ه حماس", "ادعى فيها البابا": the pronoun of a relative clause before the subject
+_PRONOUN = re.compile(r"\s*(?:ه|ها|هم|هما)(?!\w)")
 _RESUMPTIVE = re.compile(r"\s*(?:في\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))(?!\w)")
 
 # Words after which a clause, and its subject, begins: "و لكن X قالت", "بينما X قال"
@@ -106,6 +107,12 @@ class WrittenSubjectReader(SubjectReader):
         resumptive = _RESUMPTIVE.match(self.text, begin, stop)  # "نفت فيه حماس": "in which
         if resumptive is not None:  # Hamas denied"; the subject follows the pronoun
             begin = resumptive.end()
+        copied = folded_words(self.text[cue.start : cue.end])
+        # "نفت في" + "ه حماس": the cue copied with the preposition of its resumptive pronoun
+        resumes = copied[-1:] in (["في"], ["خلال"]) and len(copied) > 1
+        pronoun = _PRONOUN.match(self.text, begin, stop) if resumes else None
+        if pronoun is not None:
+            begin = pronoun.end()
         items = self.heads(self.mentions.within(begin, stop))
         # "وقال للشرق الأوسط مسؤول", "قال لـ«الحياة»": whom he told is no subject; only after a
         # verb ("قال بيان لرئاسة الوزراء" is the office's statement)
@@ -121,7 +128,6 @@ class WrittenSubjectReader(SubjectReader):
         words = folded_words(self.text[begin:stop])
         while words and words[0] in ADVERBS:
             words.pop(0)
-        copied = folded_words(self.text[cue.start : cue.end])
         verb = [w for w in copied if w not in ("و", "ف")]  # "و جاء في" as NewsFANE writes it
         if verb and bare_verb(verb[0]) in _APPEARS and "في" in (verb + words)[1:2]:
             # "وجاء في بيان لوزارة الخارجية ان": the document's author, named after it, speaks
@@ -131,9 +137,15 @@ class WrittenSubjectReader(SubjectReader):
         if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
             return Subject("continued", evidence=words[0])
         # the cue copied with the preposition: "قالت في", "قائلا في", "قوله خلال"
-        if len(copied) > 1 and copied[-1] in _AFTER_DROPPED and not self.source_phrase(cue):
+        dropped = len(copied) > 1 and copied[-1] in _AFTER_DROPPED and pronoun is None
+        if dropped and not self.source_phrase(cue):
             return Subject("continued", evidence=copied[-1])
-        if items and not self.english and self._governed_by_particle(cue, begin, items[0]):
+        if (  # "في ه مدافع منتخب ايطاليا": no particle governs him
+            items
+            and not self.english
+            and pronoun is None
+            and self._governed_by_particle(cue, begin, items[0])
+        ):
             return Subject("continued", evidence=words[0])  # "نداء الى المسؤولين ل": whom
             # it is addressed to, not who makes it
         if words and words[0] in DOCUMENTS and items and self._addressed(begin, items[0]):
