@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 _ACRONYM_SKIPS = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "in", "on"})
 ACRONYM_PREFIX_MIN = 3  # letters of a name's first initials that may stand for the whole
 _WORD = re.compile(r"\w+")
+_UPPER_RUN = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
 # A preposition before a capital makes it the place, not the state speaking through it.
 # NewsFANE writes proclitics apart ("ب واشنطن", "ل ـ بكين"): those too.
 _PLACE_BEFORE = re.compile(
@@ -39,6 +40,8 @@ def acronyms(draft: ExtractionDraft, text: str) -> Iterator[tuple[Span, str]]:
     """(span, participant id) where the text writes a participant's Latin name of several
     words by its initials; not initials two participants share, nor ones some participant is
     named or mentioned as (then the name itself is grounded)."""
+    if not _UPPER_RUN.search(text):  # no word in capitals, no acronym to find
+        return
     owners: dict[str, set[str]] = {}
     for p in draft.participants:
         for phrase in (p.name, *p.mentions):
