@@ -34,6 +34,7 @@ from agent.extraction.transcript import Transcript, arabic_first_person
 from agent.models import Span
 from agent.text.cue_words import (
     COLLECTIVES,
+    COMPLEMENTIZER_WORDS,
     DOCUMENTS,
     ENGLISH_PRONOUN_SUBJECTS,
     QUOTED_AS,
@@ -134,11 +135,8 @@ class Attributor(CarriedReader, BannerReader):
         """A source phrase closing the sentence that holds the content ("قتل اربعة اشخاص ...،
         وفقا لمصادر امنية", "..., according to police"): it sources the whole sentence before
         it, so a content copied short is still its own. Not across another statement."""
-        if self.english:
-            tail = fold(self.text[cue.start : cue.end]).startswith("according")
-        else:
-            between = SOURCE_AFTER.search(self.text, content.end, cue.start)
-            tail = self.source_phrase(cue) or between is not None
+        between = None if self.english else SOURCE_AFTER.search(self.text, content.end, cue.start)
+        tail = self._source_cue(cue) or between is not None
         return tail and not any(content.end <= c.start < cue.start for c in self._written)
 
     # -- who the text makes the speaker -----------------------------------------------------------
@@ -278,9 +276,8 @@ class Attributor(CarriedReader, BannerReader):
         spoke or was named in the sentences the carried speaker may come from, or the body it
         speaks for (`owner`: "المتحدث باسم حزب الله")."""
         earliest = self.bounds(max(0, sentence - CARRY_MAX_SENTENCES))[0]
-        spoke = {pid for at, speakers in history if earliest <= at < cue.start for pid in speakers}
-        named = self.named_within(earliest, cue.start, SPEAKER_KINDS)
-        speakers = carried.speakers | spoke | named | owner
+        before = self._named_or_spoke(earliest, cue.start, history, spoke_before=cue.start)
+        speakers = carried.speakers | before | owner
         return Subject("continued", speakers, carried.evidence, primary=carried.carried)
 
     def _tail_inside(self, cue: Span, content: Span) -> bool:
@@ -288,8 +285,11 @@ class Attributor(CarriedReader, BannerReader):
         hit Bermuda, according to officials", "... ك ما افادت الشرطة"): its speaker follows
         it, as after a quotation. Not a cue at the content's start ("و كتبت صحيفة ...")."""
         inside = content.start < cue.start and cue.end <= content.end
-        if not inside or len(self.content_words(content.start, cue.start)) < TAIL_WORDS:
-            return False
+        enough = inside and len(self.content_words(content.start, cue.start)) >= TAIL_WORDS
+        return enough and self._source_cue(cue)
+
+    def _source_cue(self, cue: Span) -> bool:
+        """A source phrase: حسب، وفقا، نقلا ... or "according to"."""
         return self.source_phrase(cue) or fold(self.text[cue.start : cue.end]).startswith(
             "according"
         )
@@ -446,7 +446,7 @@ def _plural_mention(words: str) -> bool:
 
 
 # Where what was said begins after its cue: a complementizer, a colon, an opening quotation.
-_SAID_BEGINS = re.compile(r"(?<!\w)(?:أن|ان|إن|بأن|بان|that)(?!\w)|[:«\"“]")
+_SAID_BEGINS = re.compile(rf"(?<!\w)(?:{'|'.join(COMPLEMENTIZER_WORDS)})(?!\w)|[:«\"“]")
 # An English infinitive cue: "... to say", "... to warn".
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.

@@ -48,11 +48,27 @@ class CarriedReader(CueReader):
         end = self.sentence_end(cue.start) if participle else cue.start
         # "وأكد الزعيمان": the two leaders are people, not the capital named beside them
         personal = any(w in PERSONAL_COLLECTIVES for w in folded_words(evidence))
-        named = set(self.named_within(start, end, SPEAKER_KINDS))
-        named |= {pid for at, speakers in history if at >= start for pid in speakers}
+        named = self._named_or_spoke(start, end, history)
         if personal:
             named = {pid for pid in named if self.mentions.kinds.get(pid) == "person"}
         return Subject("collective", frozenset(named), evidence)
+
+    def _named_or_spoke(
+        self,
+        start: int,
+        end: int,
+        history: Sequence[tuple[int, frozenset[str]]],
+        spoke_before: int | None = None,
+    ) -> set[str]:
+        """Whoever the text names between `start` and `end`, and whoever spoke at a cue from
+        `start` on (before `spoke_before`): those a collective or a description may stand for."""
+        spoke = {
+            pid
+            for at, speakers in history
+            if start <= at and (spoke_before is None or at < spoke_before)
+            for pid in speakers
+        }
+        return set(self.named_within(start, end, SPEAKER_KINDS)) | spoke
 
     def _continued(
         self,

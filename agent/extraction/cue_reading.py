@@ -16,6 +16,7 @@ from agent.extraction.written_subjects import WrittenSubjectReader
 from agent.models import Span
 from agent.text.cue_words import (
     CIRCUMSTANTIAL,
+    COMPLEMENTIZER_WORDS,
     CONTINUATIONS,
     GOVERNING_PREPOSITIONS,
     OBJECT_VERBS,
@@ -25,6 +26,7 @@ from agent.text.cue_words import (
     PLURAL_VERB,
     RELAY_VERBS,
     SOURCE_AFTER,
+    SUFFIX_PRONOUNS,
     VERBAL_NOUNS,
     VERBS,
     WORDS,
@@ -443,7 +445,7 @@ _JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s*$")  # "و قال" tokenised, or 
 
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
 
-_OWNER_PRONOUNS = frozenset({"ه", "ها", "هم", "هما"})
+_OWNER_PRONOUNS = frozenset(SUFFIX_PRONOUNS)
 
 _OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)")
 
@@ -463,4 +465,4 @@ def verb_words(text: str) -> list[str]:
 
 _LAST_WORD = re.compile(r"\w+\W*$")
 # Complementizers a cue may be copied with: they open what was said.
-_COMPLEMENTIZERS = frozenset(fold(w) for w in ["أن", "إن", "ان", "بأن", "بان", "that"])
+_COMPLEMENTIZERS = frozenset(fold(w) for w in COMPLEMENTIZER_WORDS)

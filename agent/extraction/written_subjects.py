@@ -34,6 +34,7 @@ from agent.text.cue_words import (
     PRONOUNS,
     QUOTED_AS,
     RELATIVES,
+    SUFFIX_PRONOUNS,
     bare_verb,
     definite_noun,
 )
@@ -50,7 +51,7 @@ _AFTER_DROPPED_WORDS = "في خلال أثناء اثناء عقب بعد قبل
 _AFTER_DROPPED = frozenset(fold(w) for w in _AFTER_DROPPED_WORDS.split(" "))
 
 # "نفت في ه حماس", "ادعى فيها البابا": the pronoun of a relative clause before the subject
-_PRONOUN = re.compile(r"\s*(?:ه|ها|هم|هما)(?!\w)")
+_PRONOUN = re.compile(rf"\s*(?:{'|'.join(SUFFIX_PRONOUNS)})(?!\w)")
 _RESUMPTIVE = re.compile(r"\s*(?:في\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))(?!\w)")
 
 # Words after which a clause, and its subject, begins: "و لكن X قالت", "بينما X قال"
@@ -116,7 +117,7 @@ class WrittenSubjectReader(SubjectReader):
         items = self.heads(self.mentions.within(begin, stop))
         # "وقال للشرق الأوسط مسؤول", "قال لـ«الحياة»": whom he told is no subject; only after a
         # verb ("قال بيان لرئاسة الوزراء" is the office's statement)
-        last = folded_words(self.text[cue.start : cue.end])[-1:]
+        last = copied[-1:]
         # after a source phrase ل names the source ("وفقا لمصادر امنية"), not whom it was told
         told = not self.english and bool(last) and last[0] not in DOCUMENTS
         told = told and not self.source_phrase(cue)

@@ -86,6 +86,10 @@ PERSONAL_COLLECTIVES = _fold_set(
     "الملكان الملكين الاميران الاميرين leaders"
 )
 PRONOUNS = _fold_set("he she it his her هو هي")
+# Pronoun suffixes as NewsFANE writes them apart: "نفي ها", "في ه".
+SUFFIX_PRONOUNS = ("ه", "ها", "هم", "هما")
+# Complementizers: "that" opening what was said ("قال إن", "أكد أن", "said that").
+COMPLEMENTIZER_WORDS = ("أن", "إن", "ان", "بأن", "بان", "that")
 # Documents that "say" what their author said (وأضاف البيان أن): the author speaks.
 DOCUMENTS = _fold_set(
     "بيان البيان تقرير التقرير رسالة الرسالة وثيقة الوثيقة مذكرة المذكرة الإعلان تصريح التصريح "
@@ -186,6 +190,7 @@ __all__ = [
     "BANNER_CUES",
     "CIRCUMSTANTIAL",
     "COLLECTIVES",
+    "COMPLEMENTIZER_WORDS",
     "CONTINUATIONS",
     "COORDINATION",
     "DOCUMENTS",
@@ -209,6 +214,7 @@ __all__ = [
     "RELAY_VERBS",
     "SOURCE_AFTER",
     "SOURCE_CUE",
+    "SUFFIX_PRONOUNS",
     "VERBAL_NOUNS",
     "VERBS",
     "WORDS",
