@@ -1576,3 +1576,40 @@ def test_a_cue_copied_with_the_preposition_of_its_resumptive_pronoun() -> None:
     gaza = CASES_ROOT / "fresh6" / "ar_nf_gaza_hamad_agreements_rafah"
     decision, problems = _recopied(gaza, "انباء اسرائيلية", cue="نفت في")
     assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
+
+
+_FINAL_YA = re.compile(r"ي(?![\u0621-\u064a])")
+_NOT_TEXT = frozenset({"id", "speaker_id", "kind", "role", "attribution", "stance", "about_ids"})
+
+
+def _spelt_with_final_alef_maqsura(value: Any) -> Any:
+    """Article or answer with every final ي written ى, as many Egyptian papers print it."""
+    if isinstance(value, str):
+        return _FINAL_YA.sub("ى", value)
+    if isinstance(value, list):
+        return [_spelt_with_final_alef_maqsura(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: v if k in _NOT_TEXT else _spelt_with_final_alef_maqsura(v) for k, v in value.items()
+        }
+    return value
+
+
+@pytest.mark.parametrize(
+    ("case", "content_start", "speaker"),
+    [
+        # "بقرار المحكمة العليا الاميركية التى اعتبرت ان": the court, subject of its relative
+        ("fresh11/ar_nf_guantanamo_bill_frist_hunter_hamdan_official", "ان الرئيس جورج بوش", "p1"),
+        # "فالصحف اليومية ... باتت من الشفافية بمكان ... ، فهى تطالب": "هى" is the papers
+        ("fresh37/ar_nf_mashhad_rising_forces_mohajerani_press", "بمزيد من الحريات", "p6"),
+    ],
+)
+def test_final_alef_maqsura_spelling_reads_as_final_ya(
+    case: str, content_start: str, speaker: str
+) -> None:
+    # "التى", "فهى", "فى": relative, pronoun and preposition in the Egyptian spelling
+    text, answer = _load(CASES_ROOT / case)
+    text, answer = _spelt_with_final_alef_maqsura(text), _spelt_with_final_alef_maqsura(answer)
+    decisions, _ = _check(text, answer)
+    decision = decisions[_position(answer, _spelt_with_final_alef_maqsura(content_start))]
+    assert decision.status == "confirmed" and speaker in decision.speakers

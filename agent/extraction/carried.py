@@ -272,9 +272,9 @@ class CarriedReader(CueReader):
 
 
 # An explicit pronoun subject right before the verb: "ف هي تطالب", "و هم يرون".
-_SHE_OR_THEY = re.compile(r"(?<!\w)[وف]?\s?(?:هي|هم)\s*$")
+_SHE_OR_THEY = re.compile(r"(?<!\w)[وف]?\s?(?:هي|هى|هم)\s*$")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
-_CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|في حين)(?!\w)")
+_CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|(?:في|فى) حين)(?!\w)")
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
 # A place fronted before the verb ("و في موسكو اصدرت الخارجية الروسية"): no word of the clause.
 _LOCATIVE = re.compile(r"\s*(?:و\s*)?(?:في|فى)\s+[^\s،,]+\s*[،,]?\s*")

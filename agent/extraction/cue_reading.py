@@ -417,7 +417,7 @@ _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 _COUNTERPART = re.compile(r"(?<!\w)(?:ب|ل)?\s?نظير(?:ت)?\s?(?:ه|يه|ها)(?:\s+\S+){0,2}\s*$")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 
-RELATIVE_WORDS = "الذي|الذى|التي|الذين|اللذين|اللتين"
+RELATIVE_WORDS = "الذي|الذى|التي|التى|الذين|اللذين|اللتين"
 
 _BUT = re.compile(r"(?:و\s?)?لكن(?!\w)")
 
@@ -428,11 +428,11 @@ _ONLY_RELATIVE = re.compile(rf"\s*(?:{RELATIVE_WORDS})\s*")
 _CLAIMED_IT = re.compile(r"[وف]?[يت]?تبن(?:اه|اها|ته|تها|وه|وها|يه)")
 _ONLY_CONNECTIVE = re.compile(r"[\s,،]*(?:و\s*)?(?:قد\s*)?")
 
-_IN_IT = re.compile(r"(?<!\w)(?:في\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
+_IN_IT = re.compile(r"(?<!\w)(?:(?:في|فى)\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
 
 # First person: "نا"/"ني" written apart (NewsFANE) or glued (هدفنا، لكننا), انا، نحن; we, I, our
 _FIRST_PERSON = re.compile(
-    r"(?<!\S)(?:نا|ني|انا|أنا|نحن)(?!\S)|[\u0621-\u064a]{2,}نا(?!\S)|\b(?:we|our|I)\b"
+    r"(?<!\S)(?:نا|ني|نى|انا|أنا|نحن)(?!\S)|[\u0621-\u064a]{2,}نا(?!\S)|\b(?:we|our|I)\b"
 )
 
 SPEAKER_KINDS = ("person", "state", "organization", "group")

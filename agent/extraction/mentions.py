@@ -35,7 +35,7 @@ TITLE_MAX_GAP = NEAR_MAX_GAP  # characters between a title and its holder: "Ed M
 # a title after a comma is the apposition of what precedes it, not of what follows.
 NOT_PERSON_COST = 20
 # A title may end with where it holds: "رئيس مجلس اتحاد المحاكم الاسلامية في الصومال الشيخ شريف"
-_TITLE_PLACE = re.compile(r"\s+(?:في|ب|in|of)\s+\w+(?:\s+\w+)?\s*[,،]?\s*")
+_TITLE_PLACE = re.compile(r"\s+(?:في|فى|ب|in|of)\s+\w+(?:\s+\w+)?\s*[,،]?\s*")
 _OPENS_NAME = re.compile(r"\s*\(\s*")
 _CLOSES_NAME = re.compile(r"\s*\)")
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -45,7 +45,7 @@ TITLE_GAP_WORDS = frozenset({"the", "a", "an", "its", "his", "her", "their", "an
 TITLE_BEFORE_COMMA_COST = 30
 # After its holder, a title may follow "he is" (an apposition): "ضابط في الشرطة العراقية وهو
 # برتبة مقدم", "انتحاري يدعى محمد صديق وهو عضو في جماعة".
-_APPOSITION_LINK = re.compile(r"\s*[,،]?\s*و?(?:هو|هي)(?:\s+(?:برتبة|برتبه|بمنصب|بدرجة))?\s+")
+_APPOSITION_LINK = re.compile(r"\s*[,،]?\s*و?(?:هو|هي|هى)(?:\s+(?:برتبة|برتبه|بمنصب|بدرجة))?\s+")
 _PLURAL_HEAD = re.compile(r"[\u0621-\u064a]{3,}ي|[a-z]{3,}s")  # موفدي, ممثلي; envoys
 # A dual or sound plural with the article: الفيلسوفان، الوزيرين، المبعوثون; the two envoys.
 _DUAL_OR_PLURAL = re.compile(

@@ -52,7 +52,7 @@ _AFTER_DROPPED = frozenset(fold(w) for w in _AFTER_DROPPED_WORDS.split(" "))
 
 # "نفت في ه حماس", "ادعى فيها البابا": the pronoun of a relative clause before the subject
 _PRONOUN = re.compile(rf"\s*(?:{'|'.join(SUFFIX_PRONOUNS)})(?!\w)")
-_RESUMPTIVE = re.compile(r"\s*(?:في\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))(?!\w)")
+_RESUMPTIVE = re.compile(r"\s*(?:(?:في|فى)\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))(?!\w)")
 
 # Words after which a clause, and its subject, begins: "و لكن X قالت", "بينما X قال"
 _SUBJECT_OPENER = re.compile(r"(?<!\w)(?:و\s?|ف\s?)?(?:لكن|بينما|فيما|حيث|ان|إن|أن)(?!\w)")
@@ -61,7 +61,7 @@ _SUBJECT_OPENER = re.compile(r"(?<!\w)(?:و\s?|ف\s?)?(?:لكن|بينما|في�
 _MARK = re.compile(r"[,،;؛:()«»\"“”]")
 
 # A photo caption's position marker right before the verb: "( يمين )", "(الى اليسار)".
-_PHOTO_POSITION = re.compile(r"\(\s*(?:(?:الى|إلى|في)\s*)?(?:ال)?(?:يمين|يسار|وسط)\s*\)\s*$")
+_PHOTO_POSITION = re.compile(r"\(\s*(?:(?:الى|إلى|في|فى)\s*)?(?:ال)?(?:يمين|يسار|وسط)\s*\)\s*$")
 
 # ل before a name right after the verb: the one told ("للشرق الأوسط", "لـ«الحياة»", tokenised
 # "ل الشرق الاوسط"); the span of a name behind لل starts at its second ل

@@ -29,7 +29,7 @@ SOURCE_AFTER = re.compile(
     rf"(?:(?:{_SOURCE_WORDS}|على حد)\s*(?:ل\s*|الى\s*|إلى\s*)?(?:ما)?|(?:على|علي)\s+ما)\s*$"
 )
 # A cue that is itself such a phrase: "... 10 الاف شخص حسب تقديرات السلطات"
-SOURCE_CUE = re.compile(rf"(?:و\s?)?(?:{_SOURCE_WORDS}|نقلا|علي\s?حد)(?:ما)?(?!\w)")
+SOURCE_CUE = re.compile(rf"(?:و\s?)?(?:{_SOURCE_WORDS}|نقلا|(?:على|علي)\s?حد)(?:ما)?(?!\w)")
 # Arabic plural participles (مطالبين, مؤكدين): the statement is several people's
 PLURAL_PARTICIPLE = re.compile(r"م[\u0621-\u064a]{3,}ين")
 # English words between a name and its verb that leave the name the verb's subject
