@@ -59,7 +59,8 @@ FIXTURES_DIR = REPO / "fixtures" / "cases"
 # is checked against fresh34, fresh35 after fresh33); fresh36 likewise, after fresh35 had landed,
 # from the NewsFANE sentences fresh26 looked at but did not need (s01822-s02102); fresh37 at the
 # same time, by other writers, from the NewsFANE text fresh26 and fresh27 left (s03011-s03499,
-# s04613-s04759).
+# s04613-s04759); fresh38 and fresh39 at the same time, by other writers, after fresh37 had landed:
+# fresh38 from the NewsFANE stories no split had used, fresh39 from the GSR lines none had used.
 SPLITS = (
     "dev",
     "test",
@@ -100,6 +101,8 @@ SPLITS = (
     "fresh35",
     "fresh36",
     "fresh37",
+    "fresh38",
+    "fresh39",
 )
 SEED = 13
 DEFAULT_BASELINE = "6b03841"
@@ -196,7 +199,7 @@ def load_validator() -> Validator:
 @dataclass
 class Case:
     id: str
-    split: str  # dev | test | fresh | ... | fresh33 | fresh35 | fresh36 | fresh37 | fixture
+    split: str  # dev | test | fresh | ... | fresh33 | fresh35 | fresh36 | ... | fresh39 | fixture
     language: str
     article: str
     answer: dict[str, Any]

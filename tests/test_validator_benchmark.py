@@ -74,6 +74,8 @@ _MINIMUMS = {
     "fresh35": (17, 0, 18),  # English sources used up: 17 Arabic GSR ASSAULT lines, 333-363
     "fresh36": (2, 0, 8),  # English sources used up: 2 Arabic NewsFANE stories, s01822-s02102
     "fresh37": (12, 0, 42),  # English sources used up: 12 Arabic NewsFANE stories (s03291-s04758)
+    "fresh38": (12, 0, 71),  # English sources used up: 12 Arabic NewsFANE stories (s00342-s04428)
+    "fresh39": (20, 0, 33),  # English sources used up: 20 Arabic GSR lines no split used, 50-607
 }
 
 
