@@ -10,13 +10,13 @@ before) goes on, unless the narration names someone new in between.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from agent.extraction.cue_reading import RELATIVE_WORDS, SPEAKER_KINDS, CueReader
 from agent.extraction.subjects import Subject
 from agent.models import Span
-from agent.text.cue_words import PERSONAL_COLLECTIVES, PLURAL_PARTICIPLE, VERBS, bare_verb
+from agent.text.cue_words import PERSONAL_COLLECTIVES, PLURAL_PARTICIPLE, bare_verb
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class CarriedReader(CueReader):
         """A dropped subject: the speaker of this sentence's or the last attribution (`personal`:
         the pronoun is "he" or "she", so only a person named since may take over)."""
         lo = self.bounds(sentence)[0]
+        history = self._unquoted(history, cue)
         same = [(at, speakers) for at, speakers in history if lo <= at < cue.start]
         participle = self._is_continuation(cue)
         if not (self.english or participle or pronoun) and (
@@ -93,7 +94,7 @@ class CarriedReader(CueReader):
                 return Subject("continued", opening, "(subject of the verb before)")
             # "... دانت الصين التي قتل احد مراقبيها و طالبت": the verb before has its subject
             # somewhere in the sentence, or dropped it too
-            named = self.named_within(lo, cue.start, SPEAKER_KINDS)
+            named = self._ungoverned_within(lo, cue.start)
             if named and not same:
                 carried = self._carried(cue, sentence, history, lo, same, participle, pronoun)
                 return Subject(
@@ -143,11 +144,17 @@ class CarriedReader(CueReader):
                 speakers = opening | self._person_right_before(lo, cue)
                 return Subject("continued", speakers, "(subject of the sentence)")
         clause = self.heads(self.mentions.within(lo, cue.start))
-        people = [m for m in clause if self.mentions.kinds.get(m.pid) != "state"]
+        people = [  # not one a preposition governs ("في رد ه على العقاد دافع محفوظ ... قائلا")
+            m
+            for m in clause
+            if self.mentions.kinds.get(m.pid) != "state"
+            and not self._governed_at(self._written_from(m, lo))
+        ]
         if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
             speakers = frozenset({people[0].pid}) | self._person_right_before(lo, cue)
             return Subject("continued", speakers, "(subject of the sentence)")
         earliest = self.bounds(max(0, sentence - CARRY_MAX_SENTENCES))[0]
+        history = self._unquoted(history, cue)
         before = [(at, speakers) for at, speakers in history if earliest <= at < cue.start]
         if not before:
             if not pronoun and (self.english or participle):
@@ -155,10 +162,14 @@ class CarriedReader(CueReader):
             # "He said", or an Arabic verb that drops its subject ("يقول :" in a profile), with
             # no statement before: a person the story named just before
             start = self.bounds(max(0, sentence - 2))[0]
-            recent = self.named_within(start, cue.start, ("person",)) if self.sentences else None
+            recent = (
+                self._ungoverned_within(start, cue.start, ("person",)) if self.sentences else None
+            )
             if not pronoun and not self._feminine(cue):  # or a crowd the sentence names before
                 # it; not after "قالت", whose subject is a body, a state or a woman
-                recent = (recent or frozenset()) | self.named_within(lo, cue.start, ("group",))
+                recent = (recent or frozenset()) | self._ungoverned_within(
+                    lo, cue.start, ("group",)
+                )
             if not self.english and _SHE_OR_THEY.search(self.text, lo, cue.start):  # "ف الصحف
                 bodies = self._named_outside_statements(lo, cue.start)  # ... باتت ...، ف هي
                 recent = (recent or frozenset()) | {  # تطالب": هي is a body as often as a woman
@@ -188,6 +199,19 @@ class CarriedReader(CueReader):
         if not pronoun:  # a dropped subject may be anyone the narration named since
             candidates |= self._named_outside_statements(before[-1][0], cue.start)
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
+
+    def _unquoted(
+        self, history: Sequence[tuple[int, frozenset[str]]], cue: Span
+    ) -> Sequence[tuple[int, frozenset[str]]]:
+        """The attributions a dropped subject may go on from: not one quoted inside another's
+        quotation that closed before the cue ('و يقول " ... ( تقرير ... قال ان ... ) " و اضاف':
+        the man quoting goes on, not the report he quoted)."""
+        closed = [(a, b) for a, b in self.run.quotations() if b <= cue.start]
+        return [
+            (at, speakers)
+            for at, speakers in history
+            if not any(a < at < b and any(other < a for other, _ in history) for a, b in closed)
+        ]
 
     def _outside_other_contents(self, start: int, cue: Span) -> frozenset[str]:
         """The people named since `start` outside every statement's content that does not
@@ -223,13 +247,23 @@ class CarriedReader(CueReader):
             if self.mentions.kinds.get(m.pid) in SPEAKER_KINDS
             and not self._in_a_content(m.span)
             and not self._in_caption(m.span)  # a photo's caption names nobody's next verb
+            and not self._governed_at(self._written_from(m, start))
         )
 
-    def _masculine_past(self, cue: Span) -> bool:
-        """A masculine singular past verb (قال، اضاف، not قالت): its subject is no woman and
-        no feminine body."""
-        words = [w for w in folded_words(self.text[cue.start : cue.end]) if w not in ("و", "ف")]
-        return bool(words) and bare_verb(words[0]) in VERBS  # "و قال" written apart too
+    def _ungoverned_within(
+        self, start: int, end: int, kinds: Collection[str] = SPEAKER_KINDS
+    ) -> frozenset[str]:
+        """The speakers named between two points outside what was said and that no preposition
+        governs ("رسالة ... الى المستشارة الالمانية انجيلا ميركل اشار في ها": whom the letter
+        went to, her title included, is no subject a later verb drops)."""
+        return frozenset(
+            m.pid
+            for m in self.mentions.within(start, end)
+            if self.mentions.kinds.get(m.pid) in kinds
+            and not self._governed_at(self._written_from(m, start))
+            # "و ناشد الدول الغربية بدعم ...": what he said, not a content that holds the cue
+            and not self._in_a_content(m.span, unless_holding=Span(start=end, end=end))
+        )
 
     def _verb_before_subject(
         self, lo: int, cue: Span, known: frozenset[str] | None = None
@@ -251,7 +285,11 @@ class CarriedReader(CueReader):
             if start == lo and known:
                 continue
             start = _skip_locative(self.text, start, end)  # "و في موسكو اصدرت الخارجية"
-            heads = self.heads(self.mentions.within(start, end))
+            heads = [  # not one named in what was said ("و ناشد الدول الغربية بدعم ...")
+                m
+                for m in self.heads(self.mentions.within(start, end))
+                if not self._in_a_content(m.span)
+            ]
             if heads and self.lead_words(start, heads[0].span.start) <= 1:
                 last_end = max(m.span.end for m in self.mentions.within(start, end))
                 if lo < start and end < cue.start and not folded_words(self.text[last_end:end]):

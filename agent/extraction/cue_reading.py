@@ -225,10 +225,14 @@ class CueReader(WrittenSubjectReader):
         """The mention is governed by a preposition ("تضامن العمال مع المتظاهرين ورفعوا",
         "حسب المنظمين") or by a noun as its genitive ("اكبر مخيمات الفلسطينيين": the camps'
         people): it is no subject a plural verb could go on from."""
-        before = folded_words(self.text[max(0, m.span.start - 12) : m.span.start])
+        return self._governed_at(m.span.start)
+
+    def _governed_at(self, start: int) -> bool:
+        """A preposition or a construct noun right before `start` governs what is written there."""
+        before = folded_words(self.text[max(0, start - 12) : start])
         if not before:
             return False
-        definite = fold(self.text[m.span.start : m.span.start + 2]) == "ال"
+        definite = fold(self.text[start : start + 2]) == "ال"
         genitive = definite and _CONSTRUCT_HEAD.fullmatch(before[-1]) is not None
         return before[-1] in GOVERNING_PREPOSITIONS or genitive
 
@@ -323,6 +327,13 @@ class CueReader(WrittenSubjectReader):
         the next one by و is the main clause's ("... و رات في ذلك تحريضا": the papers saw)."""
         return self._relative_before(at) is not None
 
+    def _object_state(self, cue: Span, own: Subject) -> bool:
+        """A state after a masculine verb ("الرئيس الايراني الذي وصف اسرائيل بان ها"): a state
+        takes a feminine verb (وصفت), so it is the verb's object and the relative's antecedent
+        its subject."""
+        kinds = {self.mentions.kinds.get(p) for p in own.speakers}
+        return kinds == {"state"} and self._masculine_past(cue)
+
     def _relative_before(self, at: int) -> re.Match[str] | None:
         """The relative pronoun that ends right before `at`, if one does."""
         return _RELATIVE_BEFORE.search(self.text, max(0, at - 12), at)
@@ -335,7 +346,7 @@ class CueReader(WrittenSubjectReader):
         if relative is None:
             return None
         own = self.after(cue, after_end)
-        if own is not None and own.how == "named":
+        if own is not None and own.how == "named" and not self._object_state(cue, own):
             return own
         lo = self.sentence_start(cue.start)
         heads = self.heads(self.mentions.within(lo, relative.start()))
@@ -345,6 +356,12 @@ class CueReader(WrittenSubjectReader):
         if self.mentions.kinds.get(last.pid) not in SPEAKER_KINDS:
             return None
         return self.named(last, [last])
+
+    def _masculine_past(self, cue: Span) -> bool:
+        """A masculine singular past verb (قال، اضاف، not قالت): its subject is no woman and
+        no feminine body."""
+        words = [w for w in folded_words(self.text[cue.start : cue.end]) if w not in ("و", "ف")]
+        return bool(words) and bare_verb(words[0]) in VERBS  # "و قال" written apart too
 
     def _right_before(self, lo: int, cue: Span) -> Subject | None:
         """A participant written right before a participle or a possessed noun: its subject
@@ -357,6 +374,10 @@ class CueReader(WrittenSubjectReader):
         if items and not self.lead_words(items[-1].span.end, cue.start):
             between = self.text[items[-1].span.end : cue.start]
             if not re.search(r"[,،;:]", between):  # ", adding" goes on from the clause
+                return self.named(items[-1], items)
+        if items and not self.english and self._possessed_noun(cue):  # "تأييدا للحكومة
+            gap = folded_words(self.text[items[-1].span.end : cue.start])  # المحلية في
+            if gap == ["في"]:  # رفضها": in its rejection, the owner right before
                 return self.named(items[-1], items)
         return None
 
@@ -385,6 +406,8 @@ class CueReader(WrittenSubjectReader):
         was = list(_PLUPERFECT.finditer(self.text, lo, cue.start))  # as written: offsets
         if not was:  # must hold; the last كان ("عن ما كانت عليه قبل الحرب حينما كان خبراء
             return None  # الطاقة يقدرون")
+        if self._disagrees(was[-1].group(), cue):  # "و كانت ادارة الخور اتفقت ... و هو ما
+            return None  # وافق علي ه اللاعب و اكد": كانت is no auxiliary of a masculine verb
         start = was[-1].end()
         items = self.heads(self.mentions.within(start, cue.start))
         if not items or self.lead_words(start, items[0].span.start) != 0:
@@ -394,6 +417,14 @@ class CueReader(WrittenSubjectReader):
             if set(folded_words(self.text[last : cue.start])) - {"قد"}:
                 return None
         return self.named(items[0], items)
+
+    def _disagrees(self, was: str, cue: Span) -> bool:
+        """كان and the verb it goes with differ in gender (كانت ... اكد، كان ... اكدت)."""
+        feminine = fold(was).endswith("ت")
+        if feminine:
+            return self._masculine_past(cue)
+        words = [bare_verb(w) for w in self._verb_words(cue)][:1]
+        return bool(words) and words[0].endswith("ت") and words[0][:-1] in VERBS
 
     def _pluperfect(self, cue: Span) -> bool:
         """ "و كان X قد قال / و كان X قال": a background statement inside someone else's story."""

@@ -67,6 +67,8 @@ _PHOTO_POSITION = re.compile(r"\(\s*(?:(?:الى|إلى|في|فى)\s*)?(?:ال)?
 # "ل الشرق الاوسط"); the span of a name behind لل starts at its second ل
 _DATIVE = re.compile(r"\s*(?:ل{1,2}|لـ)\s*[«\"“]?\s*")
 
+_DATIVE_TITLE = re.compile(r"\s*(?:لل|ل\s+ال|لـ\s*ال)[\u0621-\u064a]")
+
 _CLOSING_MARKS = frozenset('»"”')
 
 _ADDRESSED = re.compile(r"(?<!\w)(?:الى|إلى|الي)(?!\w)")
@@ -121,7 +123,7 @@ class WrittenSubjectReader(SubjectReader):
         # after a source phrase ل names the source ("وفقا لمصادر امنية"), not whom it was told
         told = not self.english and bool(last) and last[0] not in DOCUMENTS
         told = told and not self.source_phrase(cue)
-        if items and told and _DATIVE.fullmatch(self.text[begin : items[0].span.start]):
+        if items and told and self._told(begin, items[0]):
             begin = items[0].span.end
             while begin < stop and self.text[begin] in _CLOSING_MARKS:
                 begin += 1
@@ -172,6 +174,20 @@ class WrittenSubjectReader(SubjectReader):
         if unknown and not _definite_phrase(words, self.english):
             return None  # not clearly a subject: decide nothing from it
         return found
+
+    def _told(self, begin: int, first: Mention) -> bool:
+        """ل right before the name, or before a title of his the answer need not list ("ك ما
+        قال للناقد المصري الراحل غالي شكري"): the one told, not the subject."""
+        lead = self.text[begin : first.span.start]
+        if _DATIVE.fullmatch(lead):
+            return True
+        words = folded_words(lead)
+        return (
+            bool(_DATIVE_TITLE.match(lead))
+            and len(words) <= TITLE_LEAD_MAX
+            and not _MARK.search(lead)
+            and not any(w in _NOT_IN_TITLES for w in words[1:])
+        )
 
     def _unlisted_title_before(self, begin: int, first: Mention) -> bool:
         """A person's title the answer does not list, written between the verb and the name
@@ -286,11 +302,25 @@ class WrittenSubjectReader(SubjectReader):
         return None
 
     def _right_before_verb(self, item: Mention, start: int, end: int) -> bool:
-        """Nothing between the participant and the verb, and no relative clause holding it
-        ("الشركة التي يعمل لحسابها الحراس الخمسة ذكرت": the guards are the relative's)."""
+        """Nothing between the participant and the verb, no relative clause holding it
+        ("الشركة التي يعمل لحسابها الحراس الخمسة ذكرت": the guards are the relative's), and no
+        particle governing it ("رسالة بعث بها الى المستشارة الالمانية انجيلا ميركل اشار في ها":
+        whom the letter went to is no subject of the verb after her)."""
         if self.lead_words(item.span.end, end) or _MARK.search(self.text, item.span.end, end):
             return False
-        return not any(w in RELATIVES for w in folded_words(self.text[start : item.span.start]))
+        before = folded_words(self.text[start : self._written_from(item, start)])
+        if before and before[-1] in PARTICLES:
+            return False
+        return not any(w in RELATIVES for w in before)
+
+    def _written_from(self, item: Mention, start: int) -> int:
+        """Where the participant's run of adjacent mentions (a title, then the name) begins."""
+        begin = item.span.start
+        for m in reversed(self.mentions.within(start, item.span.start)):
+            if m.pid != item.pid or self.text[m.span.end : begin].strip():
+                break
+            begin = m.span.start
+        return begin
 
     def _english_subject(self, segments: list[tuple[int, int]], end: int) -> Subject | None:
         """The first noun group of the clause before the verb.

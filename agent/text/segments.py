@@ -56,7 +56,13 @@ def _paired_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _symmetric_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Quotations between marks that are alike ("…"): marks pair within their line first, and
     a line's odd mark out pairs with the next odd one unless a quotation lies between (a
-    quotation may run over lines, but one left open must not swallow the next line's quote)."""
+    quotation may run over lines, but one left open must not swallow the next line's quote).
+
+    A corpus cut into one sentence per line puts a quotation's closing mark at the start of the
+    next line (`" و اضاف " الم يحن ...`): a line with an odd number of marks whose first mark
+    opens the line and is followed by a space closes the quotation the line before left open,
+    or, with none open (an excerpt cut inside a quotation), closes one this text does not hold.
+    So does a line's first mark when only "و اضاف" stands between it and the next."""
     marks = list(_SYMMETRIC.finditer(text, start, end))
     spans: list[tuple[int, int]] = []
     odd: list[re.Match[str]] = []
@@ -64,11 +70,17 @@ def _symmetric_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     while i < len(marks):
         line_end = text.find("\n", marks[i].start(), end)
         line = [m for m in marks[i:] if line_end < 0 or m.start() < line_end]
+        i += len(line)
+        if (len(line) % 2 and _closes_the_line_before(text, line[0])) or (
+            len(line) > 1 and _narration_between(text, line[0], line[1])
+        ):
+            if odd and not any(odd[-1].end() <= s < line[0].start() for s, _ in spans):
+                spans.append((odd.pop().start(), line[0].end()))
+            line = line[1:]
         for a, b in zip(line[0::2], line[1::2], strict=False):
             spans.append((a.start(), b.end()))
         if len(line) % 2:
             odd.append(line[-1])
-        i += len(line)
     j = 0
     while j + 1 < len(odd):
         a, b = odd[j], odd[j + 1]
@@ -78,6 +90,30 @@ def _symmetric_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((a.start(), b.end()))
         j += 2
     return spans
+
+
+def _narration_between(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
+    """'" و اضاف "': between two marks only "and" and a speech verb, which no quotation is:
+    the first mark closes a quotation, the second opens the next."""
+    from agent.text.cue_words import CONTINUATIONS, VERBS, bare_verb  # it imports this module
+
+    words = [fold(w) for w in _WORD.findall(text[a.end() : b.start()])]
+    if words[:1] in (["و"], ["ف"]) and len(words) == 2:
+        words = ["و" + words[1]]
+    return (
+        len(words) == 1
+        and words[0][:1] in ("و", "ف")
+        and (bare_verb(words[0]) in VERBS or words[0] in CONTINUATIONS)
+    )
+
+
+def _closes_the_line_before(text: str, mark: re.Match[str]) -> bool:
+    """'\n" و اضاف': the mark opens its line, a space after it (the tokenised closing mark)."""
+    line_start = text.rfind("\n", 0, mark.start()) + 1
+    return not text[line_start : mark.start()].strip() and text[mark.end() : mark.end() + 1] in (
+        " ",
+        "\t",
+    )
 
 
 def statement_sentences(text: str) -> list[tuple[int, int]]:
