@@ -154,7 +154,6 @@ class CarriedReader(CueReader):
             speakers = frozenset({people[0].pid}) | self._person_right_before(lo, cue)
             return Subject("continued", speakers, "(subject of the sentence)")
         earliest = self.bounds(max(0, sentence - CARRY_MAX_SENTENCES))[0]
-        history = self._unquoted(history, cue)
         before = [(at, speakers) for at, speakers in history if earliest <= at < cue.start]
         if not before:
             if not pronoun and (self.english or participle):
