@@ -50,13 +50,14 @@ def untokenise(text: str) -> str:
     return _PROCLITIC.sub(r"\1", text)
 
 
-def _rewrite(value: Any, spell: Callable[[str], str] = untokenise) -> Any:
+def respell_fields(value: Any, spell: Callable[[str], str]) -> Any:
+    """An answer (or any part of one) with `spell` applied to every field of article text."""
     if isinstance(value, str):
         return spell(value)
     if isinstance(value, list):
-        return [_rewrite(v, spell) for v in value]
+        return [respell_fields(v, spell) for v in value]
     if isinstance(value, dict):
-        return {k: v if k in _KEEP else _rewrite(v, spell) for k, v in value.items()}
+        return {k: v if k in _KEEP else respell_fields(v, spell) for k, v in value.items()}
     return value
 
 
@@ -107,22 +108,17 @@ def tokenised_cases(split: str = "all") -> list[vb.Case]:
     ]
 
 
-def rewritten(case: vb.Case, respell: Callable[[str], str] | None = None) -> vb.Case:
-    """The case untokenised, and respelt by `respell` too when one is given."""
-
-    def spell(text: str) -> str:
-        text = untokenise(text)
-        return respell(text) if respell else text
-
+def respelt(case: vb.Case, spell: Callable[[str], str]) -> vb.Case:
+    """The case, article and answer alike, with `spell` applied to its text."""
+    answer = respell_fields(case.answer, spell)
     return vb.Case(
-        case.id,
-        case.split,
-        case.language,
-        spell(case.article),
-        _rewrite(case.answer, spell),
-        case.joint,
-        case.analysis,
+        case.id, case.split, case.language, spell(case.article), answer, case.joint, case.analysis
     )
+
+
+def rewritten(case: vb.Case) -> vb.Case:
+    """The case untokenised."""
+    return respelt(case, untokenise)
 
 
 _SUFFIXES = ("_before", "", "_hamzas", "_maqsura")
@@ -138,11 +134,12 @@ def compare(cases: list[vb.Case]) -> dict[str, int]:
     out |= {"statements": 0, "swaps": 0}
     for case in cases:
         out["statements"] += len(case.answer["positions"])
+        plain = rewritten(case)
         versions = (
             ("_before", case),
-            ("", rewritten(case)),
-            ("_hamzas", rewritten(case, hamzas)),
-            ("_maqsura", rewritten(case, final_alef_maqsura)),
+            ("", plain),
+            ("_hamzas", respelt(plain, hamzas)),
+            ("_maqsura", respelt(plain, final_alef_maqsura)),
         )
         for suffix, c in versions:
             flags = check(c.article, c.answer)

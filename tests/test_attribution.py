@@ -22,6 +22,7 @@ from agent.extraction.validate import Problem, ValidationRun, find_problems
 from agent.models import IssueKind
 from agent.text.grounding import ground_mentions
 from agent.text.segments import quotation_spans
+from benchmarks.validator_untokenised import final_alef_maqsura, respell_fields
 from tests.conftest import CASES, ROOT
 
 BENCH = ROOT / "benchmarks" / "validator_cases" / "dev"
@@ -1578,23 +1579,6 @@ def test_a_cue_copied_with_the_preposition_of_its_resumptive_pronoun() -> None:
     assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
 
 
-_FINAL_YA = re.compile(r"ي(?![\u0621-\u064a])")
-_NOT_TEXT = frozenset({"id", "speaker_id", "kind", "role", "attribution", "stance", "about_ids"})
-
-
-def _spelt_with_final_alef_maqsura(value: Any) -> Any:
-    """Article or answer with every final ي written ى, as many Egyptian papers print it."""
-    if isinstance(value, str):
-        return _FINAL_YA.sub("ى", value)
-    if isinstance(value, list):
-        return [_spelt_with_final_alef_maqsura(v) for v in value]
-    if isinstance(value, dict):
-        return {
-            k: v if k in _NOT_TEXT else _spelt_with_final_alef_maqsura(v) for k, v in value.items()
-        }
-    return value
-
-
 @pytest.mark.parametrize(
     ("case", "content_start", "speaker"),
     [
@@ -1609,9 +1593,9 @@ def test_final_alef_maqsura_spelling_reads_as_final_ya(
 ) -> None:
     # "التى", "فهى", "فى": relative, pronoun and preposition in the Egyptian spelling
     text, answer = _load(CASES_ROOT / case)
-    text, answer = _spelt_with_final_alef_maqsura(text), _spelt_with_final_alef_maqsura(answer)
+    text, answer = final_alef_maqsura(text), respell_fields(answer, final_alef_maqsura)
     decisions, _ = _check(text, answer)
-    decision = decisions[_position(answer, _spelt_with_final_alef_maqsura(content_start))]
+    decision = decisions[_position(answer, final_alef_maqsura(content_start))]
     assert decision.status == "confirmed" and speaker in decision.speakers
 
 

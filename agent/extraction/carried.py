@@ -147,8 +147,7 @@ class CarriedReader(CueReader):
         people = [  # not one a preposition governs ("في رد ه على العقاد دافع محفوظ ... قائلا")
             m
             for m in clause
-            if self.mentions.kinds.get(m.pid) != "state"
-            and not self._governed_at(self._written_from(m, lo))
+            if self.mentions.kinds.get(m.pid) != "state" and not self._governed(m, lo)
         ]
         if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
             speakers = frozenset({people[0].pid}) | self._person_right_before(lo, cue)
@@ -205,11 +204,12 @@ class CarriedReader(CueReader):
         """The attributions a dropped subject may go on from: not one quoted inside another's
         quotation that closed before the cue ('و يقول " ... ( تقرير ... قال ان ... ) " و اضاف':
         the man quoting goes on, not the report he quoted)."""
+        first = min((at for at, _ in history), default=None)
         closed = [(a, b) for a, b in self.run.quotations() if b <= cue.start]
         return [
             (at, speakers)
             for at, speakers in history
-            if not any(a < at < b and any(other < a for other, _ in history) for a, b in closed)
+            if not any(first is not None and first < a < at < b for a, b in closed)
         ]
 
     def _outside_other_contents(self, start: int, cue: Span) -> frozenset[str]:
@@ -246,7 +246,7 @@ class CarriedReader(CueReader):
             if self.mentions.kinds.get(m.pid) in SPEAKER_KINDS
             and not self._in_a_content(m.span)
             and not self._in_caption(m.span)  # a photo's caption names nobody's next verb
-            and not self._governed_at(self._written_from(m, start))
+            and not self._governed(m, start)
         )
 
     def _ungoverned_within(
@@ -259,7 +259,7 @@ class CarriedReader(CueReader):
             m.pid
             for m in self.mentions.within(start, end)
             if self.mentions.kinds.get(m.pid) in kinds
-            and not self._governed_at(self._written_from(m, start))
+            and not self._governed(m, start)
             # "و ناشد الدول الغربية بدعم ...": what he said, not a content that holds the cue
             and not self._in_a_content(m.span, unless_holding=Span(start=end, end=end))
         )

@@ -217,18 +217,16 @@ class CueReader(WrittenSubjectReader):
             m.pid
             for m in found
             if self.mentions.kinds.get(m.pid) == "group"
-            and not self._governed(m)
+            and not self._governed(m, lo)
             and not content.start <= m.span.start < content.end
         )
 
-    def _governed(self, m: Mention) -> bool:
-        """The mention is governed by a preposition ("تضامن العمال مع المتظاهرين ورفعوا",
-        "حسب المنظمين") or by a noun as its genitive ("اكبر مخيمات الفلسطينيين": the camps'
-        people): it is no subject a plural verb could go on from."""
-        return self._governed_at(m.span.start)
-
-    def _governed_at(self, start: int) -> bool:
-        """A preposition or a construct noun right before `start` governs what is written there."""
+    def _governed(self, m: Mention, since: int) -> bool:
+        """The mention, with the title written right before it (its run from `since` on), is
+        governed by a preposition ("تضامن العمال مع المتظاهرين ورفعوا", "حسب المنظمين", "الى
+        المستشارة الالمانية انجيلا ميركل") or by a noun as its genitive ("اكبر مخيمات
+        الفلسطينيين": the camps' people): it is no subject a later verb could go on from."""
+        start = self._written_from(m, since)
         before = folded_words(self.text[max(0, start - 12) : start])
         if not before:
             return False
@@ -375,7 +373,7 @@ class CueReader(WrittenSubjectReader):
             between = self.text[items[-1].span.end : cue.start]
             if not re.search(r"[,،;:]", between):  # ", adding" goes on from the clause
                 return self.named(items[-1], items)
-        if items and not self.english and self._possessed_noun(cue):  # "تأييدا للحكومة
+        if items and not self.english:  # a possessed noun (the caller's case): "تأييدا للحكومة
             gap = folded_words(self.text[items[-1].span.end : cue.start])  # المحلية في
             if gap == ["في"]:  # رفضها": in its rejection, the owner right before
                 return self.named(items[-1], items)
@@ -420,11 +418,9 @@ class CueReader(WrittenSubjectReader):
 
     def _disagrees(self, was: str, cue: Span) -> bool:
         """كان and the verb it goes with differ in gender (كانت ... اكد، كان ... اكدت)."""
-        feminine = fold(was).endswith("ت")
-        if feminine:
+        if fold(was).endswith("ت"):
             return self._masculine_past(cue)
-        words = [bare_verb(w) for w in self._verb_words(cue)][:1]
-        return bool(words) and words[0].endswith("ت") and words[0][:-1] in VERBS
+        return self._feminine(cue)
 
     def _pluperfect(self, cue: Span) -> bool:
         """ "و كان X قد قال / و كان X قال": a background statement inside someone else's story."""

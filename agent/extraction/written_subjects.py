@@ -181,13 +181,7 @@ class WrittenSubjectReader(SubjectReader):
         lead = self.text[begin : first.span.start]
         if _DATIVE.fullmatch(lead):
             return True
-        words = folded_words(lead)
-        return (
-            bool(_DATIVE_TITLE.match(lead))
-            and len(words) <= TITLE_LEAD_MAX
-            and not _MARK.search(lead)
-            and not any(w in _NOT_IN_TITLES for w in words[1:])
-        )
+        return bool(_DATIVE_TITLE.match(lead)) and _title_lead(lead, after=1)
 
     def _unlisted_title_before(self, begin: int, first: Mention) -> bool:
         """A person's title the answer does not list, written between the verb and the name
@@ -195,13 +189,7 @@ class WrittenSubjectReader(SubjectReader):
         mark or a particle stands between ("مصدر مقرب من الرئيس محمود عباس": the source)."""
         if self.english or self.mentions.kinds.get(first.pid) != "person":
             return False
-        lead = self.text[begin : first.span.start]
-        words = folded_words(lead)
-        return (
-            0 < len(words) <= TITLE_LEAD_MAX
-            and not _MARK.search(lead)
-            and not any(w in _NOT_IN_TITLES for w in words)
-        )
+        return _title_lead(self.text[begin : first.span.start])
 
     def _held_by_description(self, begin: int, items: Sequence[Mention]) -> Subject | None:
         """An unlisted definite noun right after the verb is its subject, and a participant
@@ -435,6 +423,17 @@ class WrittenSubjectReader(SubjectReader):
         while len(out) > 1 and not self.text[out[0][0] : out[0][1]].strip():
             out.pop(0)
         return out
+
+
+def _title_lead(lead: str, after: int = 0) -> bool:
+    """`lead` may be a title written before its holder: a few words, no mark, and (from word
+    `after` on: the dative's own word is not a title's) none that no title holds."""
+    words = folded_words(lead)
+    return (
+        0 < len(words) <= TITLE_LEAD_MAX
+        and not _MARK.search(lead)
+        and not any(w in _NOT_IN_TITLES for w in words[after:])
+    )
 
 
 def _definite_phrase(words: Sequence[str], english: bool) -> bool:
