@@ -7,6 +7,8 @@
     .venv/bin/python -m benchmarks.validator --split fresh4   # tuned on after its first run
     .venv/bin/python -m benchmarks.validator --json out.json  # every figure, miss and false flag
     .venv/bin/python -m benchmarks.validator --baseline none  # the current validator alone
+    .venv/bin/python -m benchmarks.validator --cases DIR      # case folders of your own, kept
+                                                              # outside the repository
 
 Cases are real articles with reference answers written by hand (`benchmarks/validator_cases/`,
 plus the fixture cases' `answers.json`); see `benchmarks/README.md`. From each correct answer the
@@ -215,26 +217,37 @@ def split_dirs(split: str) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
+def case_from_dir(d: Path, split: str) -> Case:
+    """One case folder: article.txt, answer.json and meta.json (joint, analysis)."""
+    meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    answer = json.loads((d / "answer.json").read_text(encoding="utf-8"))
+    return Case(
+        id=d.name,
+        split=split,
+        language=meta["language"],
+        article=(d / "article.txt").read_text(encoding="utf-8"),
+        answer=answer,
+        joint={int(i): set(ids) for i, ids in meta.get("joint", [])},
+        analysis=list(meta.get("analysis", [])),
+    )
+
+
+def load_folder(folder: Path) -> list[Case]:
+    """Cases of one's own in the same format, outside the repository (e.g. text that may not be
+    committed), named after their folder; every subfolder with an answer.json is a case."""
+    dirs = sorted(d for d in folder.iterdir() if (d / "answer.json").is_file())
+    if not dirs:
+        raise SystemExit(f"no case folders (with answer.json) under {folder}")
+    return [case_from_dir(d, folder.name) for d in dirs]
+
+
 def load_cases(split: str = "all", fixtures: bool = True) -> list[Case]:
     """dev, test, fresh and/or fresh2 cases, and (with dev or all) the fixture cases' answers."""
     cases: list[Case] = []
     for part in SPLITS:
         if split not in (part, "all"):
             continue
-        for d in split_dirs(part):
-            meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-            answer = json.loads((d / "answer.json").read_text(encoding="utf-8"))
-            cases.append(
-                Case(
-                    id=d.name,
-                    split=part,
-                    language=meta["language"],
-                    article=(d / "article.txt").read_text(encoding="utf-8"),
-                    answer=answer,
-                    joint={int(i): set(ids) for i, ids in meta.get("joint", [])},
-                    analysis=list(meta.get("analysis", [])),
-                )
-            )
+        cases += [case_from_dir(d, part) for d in split_dirs(part)]
     if fixtures and split in ("dev", "all"):
         for f in sorted(FIXTURES_DIR.glob("*/answers.json")):
             spec = json.loads(f.read_text(encoding="utf-8"))
@@ -665,13 +678,16 @@ def export_agent(ref: str, dest: Path) -> None:
             tar.extractall(dest)  # our own repository's archive
 
 
-def run_baseline(ref: str, split: str, fixtures: bool) -> dict[str, Any]:
+def run_baseline(
+    ref: str, split: str, fixtures: bool, folder: Path | None = None
+) -> dict[str, Any]:
     """This harness against `agent/` as it was at `ref`, in a fresh interpreter."""
     with tempfile.TemporaryDirectory(prefix="khabar-baseline-") as tmp:
         export_agent(ref, Path(tmp))
         out = Path(tmp) / "baseline.json"
         env = {**os.environ, "PYTHONPATH": tmp, "PYTHONSAFEPATH": "1"}
-        args = [sys.executable, str(Path(__file__).resolve()), "--split", split, "--json", str(out)]
+        which = ["--cases", str(folder.resolve())] if folder else ["--split", split]
+        args = [sys.executable, str(Path(__file__).resolve()), *which, "--json", str(out)]
         args += ["--baseline", "none", "--quiet", *([] if fixtures else ["--no-fixtures"])]
         subprocess.run(args, check=True, cwd=tmp, env=env)
         result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -692,12 +708,23 @@ def main(argv: list[str] | None = None) -> int:
         help=f"git ref to compare with (default {DEFAULT_BASELINE}); 'none' to skip",
     )
     ap.add_argument("--quiet", action="store_true", help="print nothing (with --json)")
+    ap.add_argument(
+        "--cases",
+        type=Path,
+        metavar="FOLDER",
+        help="measure the case folders under FOLDER instead of a split (no fixtures)",
+    )
     args = ap.parse_args(argv)
-    fixtures = not args.no_fixtures
-    current = evaluate(load_cases(args.split, fixtures), load_validator())
+    fixtures = not args.no_fixtures and args.cases is None
+    if args.cases is not None:
+        args.split = args.cases.name
+        cases = load_folder(args.cases)
+    else:
+        cases = load_cases(args.split, fixtures)
+    current = evaluate(cases, load_validator())
     baseline = None
     if args.baseline.lower() != "none":
-        baseline = run_baseline(args.baseline, args.split, fixtures)
+        baseline = run_baseline(args.baseline, args.split, fixtures, args.cases)
     if args.json:
         payload = {**current, "split": args.split, "fixtures": fixtures, "baseline": baseline}
         args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")

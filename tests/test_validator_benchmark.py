@@ -409,3 +409,20 @@ def test_first_sight_routes_count_what_the_benchmark_counts() -> None:
     swaps = result["seeded"]["speaker_swap"]
     assert (tally["swaps"], tally["caught"]) == (swaps["n"], swaps["detected"])
     assert set(fs.tally(rows)) <= set(fs.ROUTES)
+
+
+def test_cases_folder_of_ones_own_loads_like_a_split(tmp_path: Path) -> None:
+    """`--cases DIR` measures case folders kept outside the repository exactly as a split's."""
+    folder = tmp_path / "mine"
+    original = vb.split_dirs("fresh40")[0]
+    (folder / original.name).mkdir(parents=True)
+    for name in ("article.txt", "answer.json", "meta.json"):
+        (folder / original.name / name).write_bytes((original / name).read_bytes())
+    (folder / "notes").mkdir()  # a folder without answer.json is not a case
+    [mine] = vb.load_folder(folder)
+    [theirs] = [c for c in vb.load_cases("fresh40", fixtures=False) if c.id == original.name]
+    assert (mine.split, mine.id) == ("mine", theirs.id)
+    assert (mine.article, mine.answer, mine.joint) == (theirs.article, theirs.answer, theirs.joint)
+    assert vb.evaluate([mine], VALIDATOR)["totals"]["cases"] == 1
+    with pytest.raises(SystemExit, match="no case folders"):
+        vb.load_folder(folder / "notes")
