@@ -34,10 +34,10 @@ from agent.extraction.transcript import Transcript, arabic_first_person
 from agent.models import Span
 from agent.text.cue_words import (
     COLLECTIVES,
-    COMPLEMENTIZER_WORDS,
     DOCUMENTS,
     ENGLISH_PRONOUN_SUBJECTS,
     QUOTED_AS,
+    SAID_BEGINS,
     SOURCE_AFTER,
 )
 from agent.text.normalize import fold
@@ -80,13 +80,17 @@ class Attributor(CarriedReader, BannerReader):
         history: list[tuple[int, frozenset[str]]] = []  # (cue start, speakers) decided so far
         self._background = set()  # cues of background statements ("و كان X قال")
         self._contents = [pair[1] for pair in governed if pair is not None]
+        self._content_of = {pair[0].start: pair[1] for pair in governed if pair is not None}
         self.transcript = Transcript(self.text)
+        unlisted = self._unlisted_attributions([pair[0] for pair in governed if pair is not None])
         for i in order:
             pair = governed[i]
             if pair is None:
                 decisions[i] = Decision("detached")
                 continue
             cue, content = pair
+            while unlisted and unlisted[0][0] < cue.start:  # a chain the answer leaves out
+                history.append(unlisted.pop(0))
             subject = self._subject(cue, content, history)
             decisions[i] = self._judge(self.draft.positions[i], cue, content, subject)
             if subject.carried and not self._in_caption(cue):  # a caption's words go on
@@ -300,7 +304,7 @@ class Attributor(CarriedReader, BannerReader):
         chant's words are said, nobody in them says the second)."""
         end = content.start if cue.end <= content.start else cue.end
         if content.start < cue.end <= content.end:  # the cue copied inside its content ("وقال
-            said = _SAID_BEGINS.search(self.text, cue.end, content.end)  # فلان ان ..."): up
+            said = SAID_BEGINS.search(self.text, cue.end, content.end)  # فلان ان ..."): up
             end = said.start() if said else content.end  # to where what was said begins
         return min([end] + [c.start for c in self._contents if cue.end <= c.start < end])
 
@@ -445,8 +449,6 @@ def _plural_mention(words: str) -> bool:
     return bool(folded) and (folded[0] in COLLECTIVES or bool(_PLURAL_NOUN.fullmatch(folded[0])))
 
 
-# Where what was said begins after its cue: a complementizer, a colon, an opening quotation.
-_SAID_BEGINS = re.compile(rf"(?<!\w)(?:{'|'.join(COMPLEMENTIZER_WORDS)})(?!\w)|[:«\"“]")
 # An English infinitive cue: "... to say", "... to warn".
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.

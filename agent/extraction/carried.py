@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from agent.extraction.cue_reading import RELATIVE_WORDS, SPEAKER_KINDS, CueReader
 from agent.extraction.subjects import Subject
 from agent.models import Span
-from agent.text.cue_words import PERSONAL_COLLECTIVES, PLURAL_PARTICIPLE, bare_verb
+from agent.text.cue_words import (
+    CHAIN_VERBS,
+    COORDINATION,
+    DUAL_COLLECTIVES,
+    PERSONAL_COLLECTIVES,
+    PLURAL_PARTICIPLE,
+    SAID_BEGINS,
+    bare_verb,
+)
+from agent.text.normalize import fold
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -31,6 +41,7 @@ class CarriedReader(CueReader):
     attributes below for each answer before it decides any position."""
 
     _contents: list[Span]  # every position's governed content
+    _content_of: dict[int, Span]  # each governing cue's start: the content it governs
     _background: set[int]  # cues of background statements ("و كان X قال")
 
     def _collective(
@@ -51,7 +62,24 @@ class CarriedReader(CueReader):
         named = self._named_or_spoke(start, end, history)
         if personal:
             named = {pid for pid in named if self.mentions.kinds.get(pid) == "person"}
+        if any(w in DUAL_COLLECTIVES for w in folded_words(evidence)):
+            pair = self._last_pair(start, end, named)
+            if pair:
+                return Subject("collective", pair, evidence)
         return Subject("collective", frozenset(named), evidence)
+
+    def _last_pair(self, start: int, end: int, named: Collection[str]) -> frozenset[str]:
+        """The one pair of participants written coordinated ("ديمتري كوفتون واندريه لوجوفوي")
+        before a dual, which counts exactly two: that pair, not everyone named around it. With
+        two pairs ("لارسن و غيباري ... الرئيسين بري و السنيورة ... المسؤولان الدوليان") only
+        the words of the dual could tell, so none."""
+        items = [m for m in self.mentions.within(start, end) if m.pid in named]
+        pairs = {
+            frozenset({a.pid, b.pid})
+            for a, b in pairwise(items)
+            if a.pid != b.pid and COORDINATION.fullmatch(self.text[a.span.end : b.span.start])
+        }
+        return next(iter(pairs)) if len(pairs) == 1 else frozenset()
 
     def _named_or_spoke(
         self,
@@ -130,8 +158,17 @@ class CarriedReader(CueReader):
             newcomers = frozenset(p for p in narrated if self.mentions.kinds.get(p) == "person")
             if participle and not self.english:  # a circumstantial participle (مشيرا) goes
                 since = self._outside_other_contents(at, cue)  # on with its clause's subject
+            quoting = frozenset(  # "وأضاف « تحدث مشعل ...، مشيراً أن ... »": the quotation
+                pid  # of the one quoting holds the participle, which may be his report
+                for at, speakers in same
+                if self._quotes(at, cue)
+                for pid in speakers
+            )
             return Subject(
-                "continued", last | since | subject, "(same sentence)", primary=last | newcomers
+                "continued",
+                last | since | subject | quoting,
+                "(same sentence)",
+                primary=last | newcomers,
             )
         if participle and not pronoun and not self.english:
             opening = self._verb_before_subject(lo, cue)  # "شنت كوريا الشمالية هجوما
@@ -197,6 +234,40 @@ class CarriedReader(CueReader):
         if not pronoun:  # a dropped subject may be anyone the narration named since
             candidates |= self._named_outside_statements(before[-1][0], cue.start)
         return Subject("continued", frozenset(candidates), "(the speaker before)", primary=last)
+
+    def _unlisted_attributions(self, listed: Sequence[Span]) -> list[tuple[int, frozenset[str]]]:
+        """Speech verbs of the narration that no position lists, with their subject written
+        beside them: the speaker they name goes on to the next dropped subject as a listed
+        one would ("... مستقبل الرجل ء . و لكن الحكيم قال ما هو اروع ... لقد تحدث عن ها": Hakim,
+        not the poet quoted before). Not inside what was said nor inside a quotation."""
+        if self.english:
+            return []
+        quoted = self.run.quotations()
+        found: list[tuple[int, frozenset[str]]] = []
+        for word in _ARABIC_WORD.finditer(self.text):
+            if bare_verb(fold(word.group())) not in CHAIN_VERBS:
+                continue
+            verb = Span(start=word.start(), end=word.end())
+            if any(
+                c.start < verb.end and verb.start < c.end for c in (*listed, *self._contents)
+            ) or any(a <= verb.start < b for a, b in quoted):
+                continue
+            clause = self.clause_start(verb.start, self.sentence_of(verb.start))
+            said = SAID_BEGINS.search(self.text, verb.end, self.sentence_end(verb.start))
+            opens = folded_words(self.text[clause : verb.start])[-1:]  # not "لمجرد ذكر جورج
+            verb_first = not opens or opens[0] in _CLAUSE_OPENERS  # بوش": a verbal noun
+            subject = self.after(verb, said.start() if said else None) if verb_first else None
+            subject = subject or self.before(clause, verb.start)
+            if subject is not None and subject.how == "named" and subject.speakers:
+                found.append((verb.start, subject.speakers))
+        return found
+
+    def _quotes(self, at: int, cue: Span) -> bool:
+        """The statement whose cue starts at `at` is quoted, and its quotation holds `cue`."""
+        held = self._content_of.get(at)
+        return held is not None and any(
+            a <= held.start < b and a <= cue.start < b for a, b in self.run.quotations()
+        )
 
     def _unquoted(
         self, history: Sequence[tuple[int, frozenset[str]]], cue: Span
@@ -313,6 +384,10 @@ _SHE_OR_THEY = re.compile(r"(?<!\w)[وف]?\s?(?:هي|هى|هم)\s*$")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|(?:في|فى) حين)(?!\w)")
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
+# What may stand before a verb that opens its clause ("و قال", "ولكن قال", "لقد تحدث").
+_OPENER_WORDS = "و ف لكن ولكن قد وقد لقد ولقد كما وكما ثم فيما بينما حيث"
+_CLAUSE_OPENERS = frozenset(fold(w) for w in _OPENER_WORDS.split())
 # A place fronted before the verb ("و في موسكو اصدرت الخارجية الروسية"): no word of the clause.
 _LOCATIVE = re.compile(r"\s*(?:و\s*)?(?:في|فى)\s+[^\s،,]+\s*[،,]?\s*")
 

@@ -360,6 +360,9 @@ def _gap(
     )
     if person and hi is anchor and bracketed:  # "رئيس الوزراء الاسرائيلي ( ايهود اولمرت )":
         return gap  # a person's name in brackets is the title's holder, not a gloss of it
+    glossed = _OPENS_NAME.fullmatch(text[lo.end : hi.start]) and _CLOSES_NAME.match(text, title.end)
+    if person and lo is anchor and glossed:  # "قال السيد ايمرسون (المحامي الذي يمثل ماريانا)":
+        return gap  # the person's title in brackets after the name glosses who he is
     if gap > TITLE_MAX_GAP or crosses_sentence(text, lo.end, hi.start):
         return None
     between = (

@@ -55,6 +55,8 @@ _PRONOUN = re.compile(rf"\s*(?:{'|'.join(SUFFIX_PRONOUNS)})(?!\w)")
 _RESUMPTIVE = re.compile(r"\s*(?:(?:في|فى)\s?(?:ه|ها|هم)|خلال\s?(?:ه|ها))(?!\w)")
 
 # Words after which a clause, and its subject, begins: "و لكن X قالت", "بينما X قال"
+# A clause that opens right after the particle أن / إن (its noun is the subject).
+_AFTER_COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?[أإا]ن)\s*$")
 _SUBJECT_OPENER = re.compile(r"(?<!\w)(?:و\s?|ف\s?)?(?:لكن|بينما|فيما|حيث|ان|إن|أن)(?!\w)")
 
 # Any mark between a name and the verb after it: then the name is no subject standing right before
@@ -262,7 +264,16 @@ class WrittenSubjectReader(SubjectReader):
         if not opener:  # "... حكومة جديدة نصر الله اعتبر ان": a headline run into the text;
             last = items[-1] if items else None  # a participant right before the verb, with
             if last is not None and self._right_before_verb(last, seg_start, end):  # no word
-                return self.named(last, [last])  # or mark between, is its subject
+                found = self.named(last, [last])  # or mark between, is its subject
+                opening = self._complement_subject(items, seg_start, end)
+                if opening is not None and not opening.speakers & found.speakers:
+                    return Subject(  # "أن وزير التعليم بعد اطلاعه على نتائج اللجنة أكد": the
+                        "named",  # noun after أن may be the subject, the committee only
+                        found.speakers | opening.speakers,  # a genitive no rule can tell
+                        opening.evidence,
+                        primary=opening.speakers,
+                    )
+                return found
             return self._description_before(seg_start, end) if not items else None
         np_start = opener[-1].end()
         heads = self.heads(self.mentions.within(np_start, end))
@@ -275,6 +286,18 @@ class WrittenSubjectReader(SubjectReader):
             return None
         described = self.describe(words)  # an unlisted form of a name
         return described if described is not None and described.how == "described" else None
+
+    def _complement_subject(self, items: Sequence[Mention], start: int, end: int) -> Subject | None:
+        """The participant that opens a clause after أن / إن, its subject by the grammar of
+        the particle, when no relative clause stands between it and the verb."""
+        if not items or not _AFTER_COMPLEMENTIZER.search(self.text, max(0, start - 6), start):
+            return None
+        first = items[0]
+        if self.lead_words(start, first.span.start):
+            return None
+        if any(w in RELATIVES for w in folded_words(self.text[first.span.end : end])):
+            return None
+        return self.named(first, items)
 
     def _description_before(self, start: int, end: int) -> Subject | None:
         """A clause that is nothing but an unlisted definite noun phrase before its verb ("الشرطة

@@ -85,11 +85,21 @@ PERSONAL_COLLECTIVES = _fold_set(
     "المسؤولين الزعماء الرجلان الرجلين المبعوثان المبعوثين الموفدان الموفدين السفيران السفيرين "
     "الملكان الملكين الاميران الاميرين leaders"
 )
+# The dual collectives: they count exactly two ("وينفي كل من الرجلين": the pair named before).
+DUAL_COLLECTIVES = _fold_set(
+    "الزعيمان الزعيمين الجانبان الجانبين الطرفان الطرفين الوزيران الوزيرين الرئيسان الرئيسين "
+    "البلدان البلدين الوفدان الوفدين القائدان القائدين المسؤولان الرجلان الرجلين الدولتان "
+    "الدولتين الحكومتان الحكومتين الحزبان الحزبين الحركتان الحركتين المبعوثان المبعوثين "
+    "الموفدان الموفدين السفيران السفيرين الملكان الملكين الاميران الاميرين مؤكدان مشيران مشددان "
+    "both"
+)
 PRONOUNS = _fold_set("he she it his her هو هي")
 # Pronoun suffixes as NewsFANE writes them apart: "نفي ها", "في ه".
 SUFFIX_PRONOUNS = ("ه", "ها", "هم", "هما")
 # Complementizers: "that" opening what was said ("قال إن", "أكد أن", "said that").
 COMPLEMENTIZER_WORDS = ("أن", "إن", "ان", "بأن", "بان", "that")
+# Where what was said begins after its cue: a complementizer, a colon, an opening quotation.
+SAID_BEGINS = re.compile(rf"(?<!\w)(?:{'|'.join(COMPLEMENTIZER_WORDS)})(?!\w)|[:«\"“]")
 # Documents that "say" what their author said (وأضاف البيان أن): the author speaks.
 DOCUMENTS = _fold_set(
     "بيان البيان تقرير التقرير رسالة الرسالة وثيقة الوثيقة مذكرة المذكرة الإعلان تصريح التصريح "
@@ -120,6 +130,12 @@ VERBS = _fold_set(
     "قال أكد شدد أعرب أشار أوضح أعلن حث طالب رحب ندد أدان اعتبر رأى لفت نفى كشف ذكر أفاد صرح "
     "تابع أضاف وصف حذر اتفق عبر جدد أبدى قرر أبلغ أكدت وافق رفض اتهم انتقد هاجم استنكر شجب أيد "
     "عارض اقترح هدد توقع رجح استبعد تساءل علق اعترف أقر بين نبه ناشد أشاد ثمن زعم أصر تعهد"
+)
+# Speech verbs that take no object: with its subject written beside it, any occurrence starts a
+# speaker's chain, listed as a statement or not ("و لكن الحكيم قال ما هو اروع من ذلك").
+CHAIN_VERBS = _fold_set(
+    "قال يقول قالت تقول أكد أكدت يؤكد تؤكد أضاف أضافت أوضح أوضحت صرح صرحت تحدث تحدثت يتحدث "
+    "ذكر ذكرت رأى رأت يرى ترى أعلن أعلنت كتب كتبت"
 )
 RELATIVES = _fold_set("الذي الذى التي اللذين اللتين الذين اللواتي who which that")
 # English subjects that are pronouns for the speaker (the subject of "he said").
@@ -188,12 +204,14 @@ __all__ = [
     "BANNERS",
     "BANNER_CARRIERS",
     "BANNER_CUES",
+    "CHAIN_VERBS",
     "CIRCUMSTANTIAL",
     "COLLECTIVES",
     "COMPLEMENTIZER_WORDS",
     "CONTINUATIONS",
     "COORDINATION",
     "DOCUMENTS",
+    "DUAL_COLLECTIVES",
     "ENGLISH_PRONOUN_SUBJECTS",
     "FILLERS",
     "GENERIC_WORDS",
@@ -212,6 +230,7 @@ __all__ = [
     "QUOTED_AS",
     "RELATIVES",
     "RELAY_VERBS",
+    "SAID_BEGINS",
     "SOURCE_AFTER",
     "SOURCE_CUE",
     "SUFFIX_PRONOUNS",
