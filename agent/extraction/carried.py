@@ -26,7 +26,7 @@ from agent.text.cue_words import (
     SAID_BEGINS,
     bare_verb,
 )
-from agent.text.normalize import fold
+from agent.text.normalize import fold, normalize
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -244,10 +244,12 @@ class CarriedReader(CueReader):
             return []
         quoted = self.run.quotations()
         found: list[tuple[int, frozenset[str]]] = []
-        for word in _ARABIC_WORD.finditer(self.text):
-            if bare_verb(fold(word.group())) not in CHAIN_VERBS:
+        folded = normalize(self.text)  # once: folding word by word costs more than the rest
+        for word in _ARABIC_WORD.finditer(folded.text):
+            if bare_verb(word.group()) not in CHAIN_VERBS:
                 continue
-            verb = Span(start=word.start(), end=word.end())
+            start, end = folded.to_source(word.start(), word.end())
+            verb = Span(start=start, end=len(self.text[start:end].rstrip()) + start)
             if any(
                 c.start < verb.end and verb.start < c.end for c in (*listed, *self._contents)
             ) or any(a <= verb.start < b for a, b in quoted):
