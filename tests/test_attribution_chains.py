@@ -165,3 +165,130 @@ def test_a_dual_stands_for_the_pair_written_together_before_it() -> None:
     assert decision.status == "confirmed" and decision.speakers == {"p3", "p4"}
     assert not problems
     assert _swap(text, answer, 1, "p1")
+
+
+def test_a_verb_whose_root_begins_with_waw_is_not_joined_by_and() -> None:
+    # "علمت الصحيفة أن الجهات العليا وجهت في تعميم بأن ...": وجهت (directed) is no و + جهت,
+    # so its subject is the noun right before it, and the next verb goes on with it
+    text = (
+        "علمت الصحيفة أن الجهات العليا وجهت في تعميم لكل وزارة بأن تستمر الوزارة في عملها. "
+        "وشددت على فحص تظلمات الموظفين."
+    )
+    answer = _answer(
+        [
+            _person("p1", "الصحيفة", kind="organization"),
+            _person("p2", "الجهات العليا", kind="organization"),
+            _person("p3", "الوزارة", kind="organization"),
+        ],
+        [
+            _said("p2", "وجهت", "تستمر الوزارة في عملها"),
+            _said("p2", "وشددت", "على فحص تظلمات الموظفين"),
+        ],
+    )
+    for i in (0, 1):
+        decision, problems = _decide(text, answer, i)
+        assert decision.status == "confirmed" and decision.speakers == {"p2"} and not problems
+        assert _swap(text, answer, i, "p1")
+
+
+def test_a_pair_with_titles_between_is_coordinated_past_the_names_inside_the_titles() -> None:
+    # "وأعاد X اللاعب السابق لمنتخب البرازيل وY رئيس الاتحاد الليبيري التأكيد على نيتهما": both,
+    # not the team named inside X's title
+    text = (
+        "وأعاد سامي عادل المدرب السابق لنادي الهلال وكريم فؤاد رئيس اتحاد الكرة التأكيد "
+        "هذا الأسبوع على نيتهما الترشح."
+    )
+    answer = _answer(
+        [
+            _person("p1", "سامي عادل", "المدرب السابق لنادي الهلال"),
+            _person("p2", "نادي الهلال", kind="organization"),
+            _person("p3", "كريم فؤاد", "رئيس اتحاد الكرة"),
+        ],
+        [_said("p1", "التأكيد", "على نيتهما الترشح")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and decision.speakers == {"p1", "p3"}
+    assert not problems and _swap(text, answer, 0, "p2")
+
+
+def test_the_late_between_a_title_and_its_holder_keeps_the_title_his() -> None:
+    # "عائلة زعيم الحركة الراحل الشيخ فلان": the late leader's title, though it lies inside
+    # the family's name too
+    text = "قالت عائلة زعيم الحركة الراحل الشيخ نادر سالم إنها لم تبايع أحدا."
+    answer = _answer(
+        [
+            _person("p1", "عائلة زعيم الحركة الراحل الشيخ نادر سالم", kind="group"),
+            _person("p2", "نادر سالم", "الشيخ", "زعيم الحركة"),
+        ],
+        [_said("p1", "قالت", "لم تبايع أحدا")],
+    )
+    _, problems = _check(text, answer)
+    assert not [p for p in problems if p.kind is IssueKind.DETACHED_TITLE]
+
+
+def test_the_paper_told_after_a_telling_verb_is_not_its_subject() -> None:
+    # 'أبلغ "الصحيفة" مسؤول حكومي، أن ...': the verb's object (the paper, quoted) comes first
+    text = 'أبلغ "الوطن" مسؤول حكومي، أن الحكومة ستراجع أسعار الوقود قريبا.'
+    answer = _answer(
+        [
+            _person("p1", "الوطن", kind="organization"),
+            _person("p2", "مسؤول حكومي"),
+            _person("p3", "الحكومة", kind="organization"),
+        ],
+        [_said("p2", "أبلغ", "الحكومة ستراجع أسعار الوقود قريبا")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and decision.speakers == {"p2"} and not problems
+    assert _swap(text, answer, 0, "p1")
+
+
+def test_a_title_after_a_body_s_name_opens_the_person_s_name_after_it() -> None:
+    # 'نفى ل"الرياض" القنصل العام ... الأستاذ فلان': the consul, not the paper he told
+    text = (
+        'نفى ل"المدينة" القنصل السعودي العام بالإنابة في جمهورية إيران الإسلامية الأستاذ '
+        "ماجد السالم الأخبار التي تحدثت عن إغلاق التحقيق."
+    )
+    answer = _answer(
+        [
+            _person("p1", "المدينة", kind="organization"),
+            _person("p2", "ماجد السالم", "القنصل السعودي العام بالإنابة", "الأستاذ"),
+        ],
+        [_said("p2", "نفى", "الأخبار التي تحدثت عن إغلاق التحقيق")],
+    )
+    decision, problems = _check(text, answer)
+    assert decision[0].status == "confirmed" and decision[0].speakers == {"p2"}
+    assert not problems
+
+
+def test_the_cue_whose_colon_opens_a_quotation_governs_it_not_the_next_cue() -> None:
+    # 'وقال الدكتور أ: “...”، وقال الدكتور ب: “...”': each quotation is its own cue's
+    text = (
+        "وقال الدكتور خالد منصور: “من يقرأ التاريخ يعرف هؤلاء”، وقال الدكتور سالم فهد: "
+        "“هؤلاء يفجرون المساجد”."
+    )
+    answer = _answer(
+        [_person("p1", "خالد منصور", "الدكتور"), _person("p2", "سالم فهد", "الدكتور")],
+        [
+            {**_said("p1", "وقال", "من يقرأ التاريخ يعرف هؤلاء"), "attribution": "direct"},
+            {**_said("p2", "وقال", "هؤلاء يفجرون المساجد"), "attribution": "direct"},
+        ],
+    )
+    for i, speaker, other in ((0, "p1", "p2"), (1, "p2", "p1")):
+        decision, problems = _decide(text, answer, i)
+        assert decision.status == "confirmed" and decision.speakers == {speaker} and not problems
+        assert _swap(text, answer, i, other)
+
+
+def test_a_name_glued_to_bi_is_reached_not_the_subject_of_the_verb_after_it() -> None:
+    # "اتصل الفتى بعائلته ليقول لها إنه ...": the boy calls; his family is whom he called
+    text = (
+        "اختفى سامر علي من منزله قبل ثلاثة أشهر. وبعد أسبوع اتصل الفتى بعائلته ليقول لها "
+        "إنه انضم إلى المتمردين."
+    )
+    answer = _answer(
+        [_person("p1", "سامر علي"), _person("p2", "عائلته", kind="group")],
+        [_said("p1", "ليقول", "انضم إلى المتمردين")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and "p2" not in decision.speakers and not problems
+    assert _swap(text, answer, 0, "p2")

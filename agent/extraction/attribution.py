@@ -118,6 +118,9 @@ class Attributor(CarriedReader, BannerReader):
                     cost = content.start - cue.end
                     if cost > CUE_BEFORE_MAX_GAP:
                         continue
+                    if _introduces(self.text[cue.end : content.start]):
+                        cost = 0  # 'وقال الدكتور عوض القرني: “...”، وقال الدكتور ...': the
+                        # quotation its colon opens is this cue's, not the next one's
                 elif cue.start >= content.end and cue.start < hi and self._quoted(content, cue):
                     # from the end of the quotation holding the content: part of a quotation
                     # ('"… . A part of it …," Smith said') is as near to its cue as the whole
@@ -434,6 +437,13 @@ class Attributor(CarriedReader, BannerReader):
         return Decision(status, cue, content, subject.speakers, subject.evidence or "", subject.how)
 
 
+def _introduces(stretch: str) -> bool:
+    """From a cue to its content: a subject, then the colon or mark opening the quotation,
+    and no quotation between (which would hold another statement and its own cue)."""
+    opening = _INTRODUCED.search(stretch)
+    return opening is not None and not _ANY_QUOTE.search(stretch, 0, opening.start())
+
+
 def _is_collective(words: str) -> bool:
     """A mention that is itself dual or plural ("المسؤولان الدوليان", listed for the UN
     delegation) stands for each of those it counts as well; not "one of" them ("احد
@@ -449,6 +459,9 @@ def _plural_mention(words: str) -> bool:
     return bool(folded) and (folded[0] in COLLECTIVES or bool(_PLURAL_NOUN.fullmatch(folded[0])))
 
 
+# The stretch from a cue to its content ending in a colon or an opening quotation mark.
+_INTRODUCED = re.compile(r"(?::\s*[«\"“]?|[«“])\s*$")
+_ANY_QUOTE = re.compile(r"[«»\"“”]")
 # An English infinitive cue: "... to say", "... to warn".
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from agent.extraction.subjects import Subject
+from agent.extraction.subjects import Subject, glued_preposition
 from agent.extraction.written_subjects import WrittenSubjectReader
 from agent.models import Span
 from agent.text.cue_words import (
@@ -227,6 +227,8 @@ class CueReader(WrittenSubjectReader):
         المستشارة الالمانية انجيلا ميركل") or by a noun as its genitive ("اكبر مخيمات
         الفلسطينيين": the camps' people): it is no subject a later verb could go on from."""
         start = self._written_from(m, since)
+        if glued_preposition(self.text, start):  # "بعائلته", "للحكومة"
+            return True
         before = folded_words(self.text[max(0, start - 12) : start])
         if not before:
             return False

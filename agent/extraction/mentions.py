@@ -41,7 +41,9 @@ _CLOSES_NAME = re.compile(r"\s*\)")
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # The only words that may stand between a title and its holder: "John Kerry, the Secretary of",
 # "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".
-TITLE_GAP_WORDS = frozenset({"the", "a", "an", "its", "his", "her", "their", "and", "و"})
+TITLE_GAP_WORDS = frozenset(
+    {"the", "a", "an", "its", "his", "her", "their", "and", "late", "و", "الراحل", "الراحلة"}
+)
 TITLE_BEFORE_COMMA_COST = 30
 # After its holder, a title may follow "he is" (an apposition): "ضابط في الشرطة العراقية وهو
 # برتبة مقدم", "انتحاري يدعى محمد صديق وهو عضو في جماعة".
@@ -228,6 +230,9 @@ def _own_titles(
             )
             if gap is None or (source.end <= target.start and POSSESSIVE.match(text, source.end)):
                 continue  # "the Afghan team's coach": the coach is not the team
+            if kinds[pid] != "person" and source.end <= target.start and not from_title:
+                continue  # a title after a body's name ('نفى ل"الرياض" القنصل ... الحمراني')
+                # opens the name of the person after it: no body holds a title written after it
             cost = gap + (0 if kinds[pid] == "person" else NOT_PERSON_COST)
             if target.end <= source.start and re.search(
                 r"[،,;؛:]", run.article[target.end : source.start]

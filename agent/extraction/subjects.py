@@ -93,7 +93,11 @@ class SubjectReader:
 
     def named(self, first: Mention, items: Sequence[Mention]) -> Subject:
         """A written subject, with the participants coordinated with it ("X and Y said")."""
-        ordered = sorted(items, key=lambda m: m.span.start)
+        ordered = [  # not one written inside another's title ("اللاعب السابق لمنتخب البرازيل")
+            m
+            for m in sorted(items, key=lambda m: m.span.start)
+            if m is first or not any(_inside(m.span, o.span) for o in items if o is not m)
+        ]
         group = {first.pid}
         i = ordered.index(first)
         for step in (-1, 1):
@@ -196,6 +200,26 @@ class SubjectReader:
         if self.mentions.kinds.get(nxt.pid) == "person" and gap <= 1:
             return nxt
         return first
+
+
+def glued_preposition(text: str, start: int) -> bool:
+    """The word holding the mention that starts at `start` begins with ب or ك glued to it
+    ("اتصل الفتى بعائلته": the family is reached, not the one who calls). Not ل, which also
+    owns ("بكلمة لسعادة السيد العطية ... اكد في ها": his speech, and he affirmed)."""
+    lead = start
+    while lead > 0 and text[lead - 1] in _PROCLITICS:
+        lead -= 1
+    if lead == start or (lead > 0 and text[lead - 1].isalpha()):
+        return False
+    return any(ch in "بك" for ch in text[lead:start])
+
+
+_PROCLITICS = frozenset("وفبلك")
+
+
+def _inside(a: Span, b: Span) -> bool:
+    """`a` lies within `b` and is not the same stretch."""
+    return b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end)
 
 
 def touching(a: Span, b: Span, text: str) -> bool:

@@ -17,6 +17,7 @@ from agent.extraction.subjects import (
     SUBJECT_MAX_LEAD,
     Subject,
     SubjectReader,
+    glued_preposition,
     touching,
 )
 from agent.models import Span
@@ -69,6 +70,9 @@ _PHOTO_POSITION = re.compile(r"\(\s*(?:(?:الى|إلى|في|فى)\s*)?(?:ال)?
 # "ل الشرق الاوسط"); the span of a name behind لل starts at its second ل
 _DATIVE = re.compile(r"\s*(?:ل{1,2}|لـ)\s*[«\"“]?\s*")
 
+# Verbs whose direct object is whom they told ("أبلغ", "أخبر"), and a quoted name after them.
+_TELL_VERBS = frozenset(fold(w) for w in ("أبلغ", "ابلغ", "أخبر", "اخبر"))
+_QUOTED_NAME = re.compile(r"\s*[«\"“]\s*")
 _DATIVE_TITLE = re.compile(r"\s*(?:لل|ل\s+ال|لـ\s*ال)[\u0621-\u064a]")
 
 _CLOSING_MARKS = frozenset('»"”')
@@ -183,6 +187,9 @@ class WrittenSubjectReader(SubjectReader):
         lead = self.text[begin : first.span.start]
         if _DATIVE.fullmatch(lead):
             return True
+        verb = folded_words(self.text[max(0, begin - 12) : begin])[-1:]
+        if verb and bare_verb(verb[0]) in _TELL_VERBS and _QUOTED_NAME.fullmatch(lead):
+            return True  # 'أبلغ "الاقتصادية" مسؤول بحريني': the paper told, then who told it
         return bool(_DATIVE_TITLE.match(lead)) and _title_lead(lead, after=1)
 
     def _unlisted_title_before(self, begin: int, first: Mention) -> bool:
@@ -264,7 +271,7 @@ class WrittenSubjectReader(SubjectReader):
         if not opener:  # "... حكومة جديدة نصر الله اعتبر ان": a headline run into the text;
             last = items[-1] if items else None  # a participant right before the verb, with
             if last is not None and self._right_before_verb(last, seg_start, end):  # no word
-                found = self.named(last, [last])  # or mark between, is its subject
+                found = self.named(last, items)  # or mark between, is its subject
                 opening = self._complement_subject(items, seg_start, end)
                 if opening is not None and not opening.speakers & found.speakers:
                     return Subject(  # "أن وزير التعليم بعد اطلاعه على نتائج اللجنة أكد": the
@@ -318,6 +325,8 @@ class WrittenSubjectReader(SubjectReader):
         particle governing it ("رسالة بعث بها الى المستشارة الالمانية انجيلا ميركل اشار في ها":
         whom the letter went to is no subject of the verb after her)."""
         if self.lead_words(item.span.end, end) or _MARK.search(self.text, item.span.end, end):
+            return False
+        if glued_preposition(self.text, self._written_from(item, start)):
             return False
         before = folded_words(self.text[start : self._written_from(item, start)])
         if before and before[-1] in PARTICLES:

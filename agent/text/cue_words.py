@@ -142,8 +142,18 @@ RELATIVES = _fold_set("الذي الذى التي اللذين اللتين ال
 ENGLISH_PRONOUN_SUBJECTS = _fold_set("he she")
 
 
+# Speech verbs whose first letter و is their root's, in the forms a statement is cued with.
+_ROOT_WAW = _fold_set(
+    "وجه وجهت وصف وصفت وعد وعدت وافق وافقت وقع وقعت وضع وضعت ودع ودعت وثق وثقت وصى وصت "
+    "وجهوا وصفوا وعدوا وافقوا وقعوا"
+)
+
+
 def bare_verb(word: str) -> str:
-    """A verb without the conjunction glued to it (ودعا → دعا)."""
+    """A verb without the conjunction glued to it (ودعا → دعا); not a verb whose root begins
+    with و ("وجهت", she directed, is no "و" + "جهت")."""
+    if word in _ROOT_WAW:
+        return word
     return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
 
 
