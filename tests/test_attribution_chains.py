@@ -292,3 +292,36 @@ def test_a_name_glued_to_bi_is_reached_not_the_subject_of_the_verb_after_it() ->
     decision, problems = _decide(text, answer, 0)
     assert decision.status == "confirmed" and "p2" not in decision.speakers and not problems
     assert _swap(text, answer, 0, "p2")
+
+
+def test_imam_after_the_verb_is_a_title_not_the_preposition_it_folds_to() -> None:
+    # "ولفت إمام وخطيب جامع الراعب فلان إلى": إمام (imam) folds to أمام (in front of)
+    text = "ولفت إمام وخطيب جامع النور سالم الحربي إلى أهمية الخطب الموحدة."
+    answer = _answer(
+        [_person("p1", "سالم الحربي", "إمام وخطيب جامع النور"), _person("p2", "الوزارة")],
+        [_said("p1", "ولفت", "أهمية الخطب الموحدة")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
+    assert _swap(text, answer, 0, "p2")
+
+
+def test_a_source_phrase_right_after_the_verb_is_no_subject() -> None:
+    # "كما أدانت مملكة البحرين ... . وشددت وفقا لما نقلته وكالة الأنباء، على أن": Bahrain
+    # stressed; the agency relays
+    text = (
+        "كما أدانت دولة قطر التفجير الإرهابي الذي استهدف المسجد. وشددت وفقا لما نقلته وكالة "
+        "الأنباء القطرية، على أن هذه الجريمة لا تمت بصلة لأي دين."
+    )
+    answer = _answer(
+        [
+            _person("p1", "دولة قطر", kind="state"),
+            _person("p2", "وكالة الأنباء القطرية", kind="organization"),
+        ],
+        [
+            _said("p1", "أدانت", "التفجير الإرهابي الذي استهدف المسجد"),
+            _said("p1", "وشددت", "هذه الجريمة لا تمت بصلة لأي دين"),
+        ],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and "p1" in decision.speakers and not problems

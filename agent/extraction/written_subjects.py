@@ -73,6 +73,10 @@ _DATIVE = re.compile(r"\s*(?:ل{1,2}|لـ)\s*[«\"“]?\s*")
 # Verbs whose direct object is whom they told ("أبلغ", "أخبر"), and a quoted name after them.
 _TELL_VERBS = frozenset(fold(w) for w in ("أبلغ", "ابلغ", "أخبر", "اخبر"))
 _QUOTED_NAME = re.compile(r"\s*[«\"“]\s*")
+# إمام (imam), which folds to the spelling of أمام (in front of), at a subject's place.
+_IMAM = re.compile(r"\s*(?:ال)?إمام(?!\w)")
+# A source phrase right after the verb, before any subject: "وشددت، وفقا لما نقلته ...".
+_SOURCED = re.compile(r"\s*[،,]?\s*(?:وفقا|وفقاً|حسب|بحسب|طبقا|طبقاً)\s")
 _DATIVE_TITLE = re.compile(r"\s*(?:لل|ل\s+ال|لـ\s*ال)[\u0621-\u064a]")
 
 _CLOSING_MARKS = frozenset('»"”')
@@ -143,7 +147,13 @@ class WrittenSubjectReader(SubjectReader):
             if items and self.lead_words(begin, items[0].span.start) <= SUBJECT_MAX_LEAD:
                 return self.named(items[0], items)
             return Subject("continued", evidence="في")  # "وجاء في البيان": its author
-        if words and words[0] in PREPOSITIONS:  # "وقال في كلمة ...": the subject was dropped
+        if not self.english and _SOURCED.match(self.text, begin, stop):  # "وشددت وفقا لما
+            return Subject("continued", evidence=words[0] if words else "")  # نقلته وكالة
+            # الأنباء": the agency relays; the verb's own subject was dropped
+        # "وقال في كلمة ...": the subject was dropped; not "ولفت إمام وخطيب جامع", whose إمام
+        # (imam) folds to the spelling of أمام (in front of)
+        imam = _IMAM.match(self.text, begin, stop)
+        if words and words[0] in PREPOSITIONS and not imam:
             return Subject("continued", evidence=words[0])
         # the cue copied with the preposition: "قالت في", "قائلا في", "قوله خلال"
         dropped = len(copied) > 1 and copied[-1] in _AFTER_DROPPED and pronoun is None
