@@ -325,3 +325,54 @@ def test_a_source_phrase_right_after_the_verb_is_no_subject() -> None:
     )
     decision, problems = _decide(text, answer, 1)
     assert decision.status == "confirmed" and "p1" in decision.speakers and not problems
+
+
+def test_a_claim_framed_between_a_cue_and_its_words_does_not_end_the_chain() -> None:
+    # "وقال المتحدث ردا على مطالبات عدد من المواطنين ...: إن ... . وأضاف": the spokesman goes
+    # on; the citizens' demands were only what he answered
+    text = (
+        "وقال المتحدث الرسمي عادل ناصر ردا على مطالبات عدد من المواطنين للبلدية التدخل: إن "
+        "مراقبة الأسعار ليست من مهامها، مشيرا إلى أن التسعير من اختصاص الوزارة. وأضاف "
+        "قائلا: إن التدخل في الأسعار إجراء غير نظامي."
+    )
+    answer = _answer(
+        [
+            _person("p1", "عادل ناصر", "المتحدث الرسمي"),
+            _person("p2", "عدد من المواطنين", kind="group"),
+            _person("p3", "الوزارة", kind="organization"),
+        ],
+        [
+            _said("p1", "وقال", "مراقبة الأسعار ليست من مهامها"),
+            _said("p2", "مطالبات", "للبلدية التدخل"),
+            _said("p1", "مشيرا", "التسعير من اختصاص الوزارة"),
+            _said("p1", "وأضاف", "التدخل في الأسعار إجراء غير نظامي"),
+        ],
+    )
+    decision, problems = _decide(text, answer, 3)
+    assert decision.status == "confirmed" and "p1" in decision.speakers and not problems
+    assert _swap(text, answer, 3, "p3")
+
+
+def test_a_name_a_preposition_governs_after_the_verb_is_not_its_subject() -> None:
+    # "... وقال مدافعا عن الجمعية "...": whom he defended; his subject was dropped
+    text = (
+        "من جانبه، رفض مدير فرع الجمعية طارق حسن هذه الرؤية، مؤكدا حضور الجمعية في المهرجان "
+        'وقال مدافعا عن الجمعية "تقوم بدورها الكامل لدعم الأعمال المسرحية".'
+    )
+    answer = _answer(
+        [
+            _person("p1", "طارق حسن", "مدير فرع الجمعية"),
+            _person("p2", "الجمعية", kind="organization"),
+        ],
+        [
+            _said("p1", "رفض", "هذه الرؤية"),
+            _said("p1", "مؤكدا", "حضور الجمعية في المهرجان"),
+            {
+                **_said("p1", "وقال", "تقوم بدورها الكامل لدعم الأعمال المسرحية"),
+                "attribution": "direct",
+            },
+        ],
+    )
+    decision, problems = _decide(text, answer, 2)
+    assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
+    assert _swap(text, answer, 2, "p2")

@@ -95,10 +95,21 @@ class Attributor(CarriedReader, BannerReader):
             decisions[i] = self._judge(self.draft.positions[i], cue, content, subject)
             if subject.carried and not self._in_caption(cue):  # a caption's words go on
                 history.append((cue.start, subject.carried))  # to nobody's next verb
-                if self._pluperfect(cue) or self._nested(cue, content):  # a claim reported
-                    self._background.add(cue.start)  # inside another's statement: either
-                    # may go on ("نافيا ما ذكره مسؤولون اسرائيليون ... . و قال")
+                # a claim reported inside another's statement, or inside the frame between
+                # another's cue and its words ("وقال X ردا على مطالبات Y : إن"): either may go
+                # on ("نافيا ما ذكره مسؤولون اسرائيليون ... . و قال")
+                framed = self._framed(cue, governed)
+                if self._pluperfect(cue) or self._nested(cue, content) or framed:
+                    self._background.add(cue.start)
         return [decisions[i] for i in range(len(governed))]
+
+    @staticmethod
+    def _framed(cue: Span, governed: Sequence[tuple[Span, Span] | None]) -> bool:
+        """The cue lies between another statement's cue and that statement's words."""
+        return any(
+            pair is not None and pair[0].end <= cue.start and cue.end <= pair[1].start
+            for pair in governed
+        )
 
     # -- which cue governs the content ------------------------------------------------------------
 

@@ -147,6 +147,9 @@ class CarriedReader(CueReader):
         """The speaker carried on from this sentence's last statement or an earlier one."""
         if same:  # the clause goes on from the last attribution, or from someone named since
             at, last = same[-1]
+            main = [speakers for a, speakers in same if a not in self._background]
+            if at in self._background and main:  # "وقال X ردا على مطالبات Y : إن ...،
+                last = last | main[-1]  # مشيرا": a claim framed inside X's may not end X's
             since = self.named_within(at, cue.start, ("person",))
             since |= self._named_outside_statements(at, cue.start)  # "..." . و في موسكو
             subject = self._sentence_subject(lo, cue)  # "و انتقدت صحف ... الذي اتهم ... ورات"

@@ -29,6 +29,7 @@ from agent.text.cue_words import (
     DOCUMENTS,
     ENGLISH_PRONOUN_SUBJECTS,
     FILLERS,
+    GOVERNING_PREPOSITIONS,
     OPENERS,
     PARTICLES,
     PREPOSITIONS,
@@ -177,6 +178,15 @@ class WrittenSubjectReader(SubjectReader):
         if items:
             first = self._genitive_head(items, begin)
             lead = self.text[begin : first.span.start]
+            governing = folded_words(self.text[begin : self._written_from(first, begin)])[-1:]
+            document = bool(words) and words[0] in DOCUMENTS  # "بيان صادر عن مكتب اولمرت"
+            if (
+                not (self.english or document)
+                and governing[:1]
+                and governing[0] in (GOVERNING_PREPOSITIONS)
+            ):
+                return Subject("continued", evidence=words[0] if words else "")  # "وقال
+                # مدافعا عن الجمعية": whom he defended; his subject was dropped
             apposition = lead.rstrip().endswith((",", "،")) and len(folded_words(lead)) <= 6
             if self.lead_words(begin, first.span.start) <= SUBJECT_MAX_LEAD or apposition:
                 return self.named(first, items)
