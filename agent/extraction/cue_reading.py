@@ -227,14 +227,14 @@ class CueReader(WrittenSubjectReader):
         المستشارة الالمانية انجيلا ميركل") or by a noun as its genitive ("اكبر مخيمات
         الفلسطينيين": the camps' people): it is no subject a later verb could go on from."""
         start = self._written_from(m, since)
-        if glued_preposition(self.text, start):  # "بعائلته", "للحكومة"
+        if glued_preposition(self.text, start):  # "بعائلته"
             return True
-        before = folded_words(self.text[max(0, start - 12) : start])
+        before = self._word_before(start)
         if not before:
             return False
         definite = fold(self.text[start : start + 2]) == "ال"
-        genitive = definite and _CONSTRUCT_HEAD.fullmatch(before[-1]) is not None
-        return before[-1] in GOVERNING_PREPOSITIONS or genitive
+        genitive = definite and _CONSTRUCT_HEAD.fullmatch(before) is not None
+        return before in GOVERNING_PREPOSITIONS or genitive
 
     def _relayed_source(self, cue: Span, end: int) -> str | None:
         """Who a relaying verb quotes ("نقلت وكالة رويترز عن مسؤول عراقي أن": the official

@@ -360,14 +360,12 @@ def _gap(
     if hi.start < lo.end:
         return 0
     gap = hi.start - lo.end
-    bracketed = _OPENS_NAME.fullmatch(text[lo.end : hi.start]) and _CLOSES_NAME.match(
-        text, anchor.end
-    )
-    if person and hi is anchor and bracketed:  # "رئيس الوزراء الاسرائيلي ( ايهود اولمرت )":
-        return gap  # a person's name in brackets is the title's holder, not a gloss of it
-    glossed = _OPENS_NAME.fullmatch(text[lo.end : hi.start]) and _CLOSES_NAME.match(text, title.end)
-    if person and lo is anchor and glossed:  # "قال السيد ايمرسون (المحامي الذي يمثل ماريانا)":
-        return gap  # the person's title in brackets after the name glosses who he is
+    # A person's name in brackets after a title is its holder ("رئيس الوزراء الاسرائيلي ( ايهود
+    # اولمرت )"), and a title in brackets after a person's name glosses who he is ("قال السيد
+    # ايمرسون (المحامي الذي يمثل ماريانا)"): either way the later one is bracketed right after.
+    bracketed = _OPENS_NAME.fullmatch(text[lo.end : hi.start]) and _CLOSES_NAME.match(text, hi.end)
+    if person and bracketed:
+        return gap
     if gap > TITLE_MAX_GAP or crosses_sentence(text, lo.end, hi.start):
         return None
     between = (

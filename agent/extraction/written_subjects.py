@@ -178,13 +178,9 @@ class WrittenSubjectReader(SubjectReader):
         if items:
             first = self._genitive_head(items, begin)
             lead = self.text[begin : first.span.start]
-            governing = folded_words(self.text[begin : self._written_from(first, begin)])[-1:]
+            governing = self._word_before(self._written_from(first, begin), begin)
             document = bool(words) and words[0] in DOCUMENTS  # "بيان صادر عن مكتب اولمرت"
-            if (
-                not (self.english or document)
-                and governing[:1]
-                and governing[0] in (GOVERNING_PREPOSITIONS)
-            ):
+            if not (self.english or document) and governing in GOVERNING_PREPOSITIONS:
                 return Subject("continued", evidence=words[0] if words else "")  # "وقال
                 # مدافعا عن الجمعية": whom he defended; his subject was dropped
             apposition = lead.rstrip().endswith((",", "،")) and len(folded_words(lead)) <= 6
@@ -352,6 +348,11 @@ class WrittenSubjectReader(SubjectReader):
         if before and before[-1] in PARTICLES:
             return False
         return not any(w in RELATIVES for w in before)
+
+    def _word_before(self, start: int, lo: int = 0) -> str:
+        """The folded word right before `start` (not before `lo`), or "" when there is none."""
+        before = folded_words(self.text[max(lo, start - 12) : start])
+        return before[-1] if before else ""
 
     def _written_from(self, item: Mention, start: int) -> int:
         """Where the participant's run of adjacent mentions (a title, then the name) begins."""
