@@ -40,10 +40,13 @@ if TYPE_CHECKING:
 
 How = Literal["named", "collective", "continued", "described", "unknown", "unnamed", "none"]
 
-# A kinship noun right before a name, which is its genitive: "وابن اية الله الطبسي", "نجل الرئيس".
-_KIN_BEFORE = re.compile(
-    r"(?<!\w)(?:و\s?)?(?:ابن|إبن|نجل|ابنة|إبنة|كريمة|والد|والدة|شقيق|شقيقة|زوج|زوجة|ارملة|أرملة|حفيد|حفيدة)\s+$"
+# Kinship nouns: "وابن اية الله الطبسي", "نجل الرئيس", "عم الشهيد".
+KIN_WORDS = (
+    "ابن إبن نجل ابنة إبنة كريمة والد والدة شقيق شقيقة زوج زوجة ارملة أرملة حفيد حفيدة "
+    "عم عمة خال خالة جد جدة أخ أخو أخت"
 )
+# A kinship noun right before a name, which is its genitive.
+_KIN_BEFORE = re.compile(rf"(?<!\w)(?:و\s?)?(?:{'|'.join(KIN_WORDS.split(' '))})\s+$")
 _CLAUSE_BREAK = re.compile(r"[،,;؛:»”\"\n]|(?<!\w)(?:أن|ان|إن|بأن|بان)(?!\w)")
 SUBJECT_MAX_LEAD = 3  # words allowed between the verb and its subject (وقال اليوم الوزير)
 SUBJECT_HEAD_WORDS = 4  # words of an unlisted description compared with the participants
@@ -179,11 +182,14 @@ class SubjectReader:
     def lead_words(self, start: int, end: int) -> int:
         """Words between two points, not counting fillers and other mentions ("the Afghan
         team's coach": the team is a modifier, not a word standing between)."""
+        return len(self.unmentioned_words(start, end))
+
+    def unmentioned_words(self, start: int, end: int) -> list[str]:
+        """The folded words between two points that are no filler and no one's mention."""
         text = list(self.text[start:end])
         for m in self.mentions.within(start, end):
             text[m.span.start - start : m.span.end - start] = " " * (m.span.end - m.span.start)
-        words = folded_words("".join(text))
-        return sum(1 for w in words if w not in FILLERS and w != "s")
+        return [w for w in folded_words("".join(text)) if w not in FILLERS and w != "s"]
 
     def _genitive_head(self, items: Sequence[Mention], start: int) -> Mention:
         """وقال وزير خارجية مصر سامح شكري: a state or body after a head noun is its genitive;
@@ -244,4 +250,4 @@ def _descriptors(draft: ExtractionDraft) -> dict[str, set[str]]:
 # A definite adjective of origin: الروماني، الاميركية، الاسرائيلي.
 _ORIGIN = re.compile(r"ال[\u0621-\u064a]{3,}(?:ي|يه|ية)")
 
-__all__ = ["How", "Subject", "SubjectReader"]
+__all__ = ["KIN_WORDS", "How", "Subject", "SubjectReader"]

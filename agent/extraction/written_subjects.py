@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from agent.extraction.mentions import DESCRIPTION_WORDS, Mention
 from agent.extraction.subjects import (
+    KIN_WORDS,
     SUBJECT_HEAD_WORDS,
     SUBJECT_MAX_LEAD,
     Subject,
@@ -81,6 +82,17 @@ _SOURCED = re.compile(r"\s*[،,]?\s*(?:وفقا|وفقاً|حسب|بحسب|طب�
 _DATIVE_TITLE = re.compile(r"\s*(?:لل|ل\s+ال|لـ\s*ال)[\u0621-\u064a]")
 
 _CLOSING_MARKS = frozenset('»"”')
+
+# A verb of making with the document as its pronoun: أجرته، أعدتها، أصدرها، نفذتها. Not
+# نشره (published): "في بيان نشره الاتحاد" is still the speaker's statement, the paper that
+# published a study is not its author.
+_AUTHORED = re.compile(r"(?:اجر|اعد|اصدر|نفذ)ت?(?:ه|ها)")
+
+# A kinship written after a name: the noun, its genitive and at most a definite adjective with
+# its pronoun ("شقيق الشهيد والأقرب له").
+_KIN = frozenset(fold(w) for w in KIN_WORDS.split(" "))
+_KIN_PRONOUNS = frozenset(["له", "لها", "لهم", "منه", "منها"])
+_KIN_REST = 3
 
 _ADDRESSED = re.compile(r"(?<!\w)(?:الى|إلى|الي)(?!\w)")
 
@@ -171,6 +183,9 @@ class WrittenSubjectReader(SubjectReader):
         if words and words[0] in DOCUMENTS and items and self._addressed(begin, items[0]):
             return Subject("continued", evidence=words[0])  # "وطالبت المذكرة الموجهة الى
             # الرئيس": the memorandum's authors speak, not the president it is addressed to
+        author = self._author_after(begin, items)
+        if author is not None:  # "وبحسب مسح لإنتاج أوبك أجرته رويترز": who conducted the
+            return self.named(author, items)  # survey speaks, not what it surveyed
         if items and not self.english:
             held = self._held_by_description(begin, items)
             if held is not None:
@@ -286,7 +301,10 @@ class WrittenSubjectReader(SubjectReader):
         opener = list(_SUBJECT_OPENER.finditer(self.text, seg_start, end))
         if not opener:  # "... حكومة جديدة نصر الله اعتبر ان": a headline run into the text;
             last = items[-1] if items else None  # a participant right before the verb, with
-            if last is not None and self._right_before_verb(last, seg_start, end):  # no word
+            before_verb = last is not None and (  # no word
+                self._right_before_verb(last, seg_start, end) or self._kin_after(last, end)
+            )
+            if last is not None and before_verb:
                 found = self.named(last, items)  # or mark between, is its subject
                 opening = self._complement_subject(items, seg_start, end)
                 if opening is not None and not opening.speakers & found.speakers:
@@ -348,6 +366,35 @@ class WrittenSubjectReader(SubjectReader):
         if before and before[-1] in PARTICLES:
             return False
         return not any(w in RELATIVES for w in before)
+
+    def _author_after(self, begin: int, items: Sequence[Mention]) -> Mention | None:
+        """The participant right after a verb of making that takes the document back as its
+        pronoun ("دراسة أعدتها جامعة", "مسح لإنتاج أوبك أجرته رويترز"), when only the
+        document's few words and the participants they name stand before it."""
+        if self.english or not items or not self.lead_words(begin, items[0].span.start):
+            return None  # "وأضاف تافيكيو في بيان": the subject is written first
+        for m in items[1:]:
+            if self.lead_words(begin, m.span.start) > SUBJECT_HEAD_WORDS:
+                return None
+            if _AUTHORED.fullmatch(self._word_before(m.span.start, begin)):
+                return m
+        return None
+
+    def _kin_after(self, item: Mention, end: int) -> bool:
+        """The name's kinship, and nothing else, written between it and the verb ("فهد شقيق
+        الشهيد قال", "محمد شقيق الشهيد والأقرب له يؤكد"): the name is the subject."""
+        if self.mentions.kinds.get(item.pid) != "person" or _MARK.search(
+            self.text, item.span.end, end
+        ):
+            return False
+        words = self.unmentioned_words(item.span.end, end)
+        rest = words[1:]
+        return (
+            bool(words)
+            and words[0] in _KIN
+            and len(rest) <= _KIN_REST
+            and all(w.startswith(("ال", "وال")) or w in _KIN_PRONOUNS for w in rest)
+        )
 
     def _word_before(self, start: int, lo: int = 0) -> str:
         """The folded word right before `start` (not before `lo`), or "" when there is none."""
