@@ -451,3 +451,54 @@ def test_who_conducted_a_survey_is_its_source_not_what_it_surveyed() -> None:
     assert _swap(text, answer, 0, "p1")
     decision, problems = _decide(text, answer, 1)
     assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
+
+
+def test_a_cue_that_takes_the_sentence_before_back_as_its_object_governs_it() -> None:
+    # "مددت اللجنة ... موعد استقبال المشاركات. أوضح ذلك رئيس اللجنة الدكتور أحمد ...": the
+    # lead is the chairman's; not a sentence further back
+    text = (
+        "أعلنت البلدية إغلاق السوق القديم. وقررت الأمانة نقل الباعة إلى الموقع الجديد خلال "
+        "أسبوعين. صرح بذلك مدير الإعلام في الأمانة خالد الشمري، مضيفا أن الموقع جاهز."
+    )
+    answer = _answer(
+        [
+            _person("p1", "خالد الشمري", "مدير الإعلام في الأمانة"),
+            _person("p2", "الأمانة", kind="organization"),
+        ],
+        [
+            _said("p1", "صرح", "وقررت الأمانة نقل الباعة إلى الموقع الجديد خلال أسبوعين"),
+            _said("p1", "مضيفا", "الموقع جاهز"),
+            _said("p1", "صرح", "أعلنت البلدية إغلاق السوق القديم"),
+        ],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
+    assert _swap(text, answer, 0, "p2")
+    assert _decide(text, answer, 2)[0].status == "detached"  # two sentences back: not it
+
+
+def test_who_published_the_data_may_be_its_source_and_who_prepared_a_study_is() -> None:
+    # "وأظهرت البيانات التي نشرتها مجلة ذا بانكر أن": the magazine, or the body that spoke
+    # before and relays it; "وأظهرت الدراسة التي أعدتها جامعة X أن": the university
+    text = (
+        "كشف الاتحاد الخليجي أن 40 شركة دخلت القائمة. وأظهرت الأرقام التي نشرتها مجلة فوربس "
+        "أن الإمارات تصدرت القائمة. وأكدت الدراسة التي أعدتها جامعة الملك سعود أن الطلب ارتفع."
+    )
+    answer = _answer(
+        [
+            _person("p1", "الاتحاد الخليجي", kind="organization"),
+            _person("p2", "مجلة فوربس", kind="organization"),
+            _person("p3", "جامعة الملك سعود", kind="organization"),
+        ],
+        [
+            _said("p1", "كشف", "40 شركة دخلت القائمة"),
+            _said("p2", "وأظهرت", "الإمارات تصدرت القائمة"),
+            _said("p3", "وأكدت", "الطلب ارتفع"),
+        ],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and decision.speakers == {"p1", "p2"} and not problems
+    assert _swap(text, answer, 1, "p3")
+    decision, problems = _decide(text, answer, 2)
+    assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
+    assert _swap(text, answer, 2, "p1")

@@ -143,6 +143,8 @@ class Attributor(CarriedReader, BannerReader):
                     cost = CUE_BEFORE_MAX_GAP  # "وقال:" then the quotation in the next sentence
                 elif self._speech_goes_on(cue, content, sentence):
                     cost = CUE_BEFORE_MAX_GAP + 1
+                elif self._refers_back(cue, content):
+                    cost = CUE_BEFORE_MAX_GAP + 1  # "... . أوضح ذلك رئيس اللجنة"
                 else:
                     continue
                 if best is None or cost < best[0]:

@@ -103,6 +103,17 @@ class CueReader(WrittenSubjectReader):
         quotation = self.text[lo : lo + 1] in OPENING_QUOTES
         return colon or quotation or len(WORDS.findall(between)) <= 2
 
+    def _refers_back(self, cue: Span, content: Span) -> bool:
+        """The cue opens the sentence right after the content's and takes it back as its
+        object ("... . أوضح ذلك رئيس اللجنة", "صرح بذلك"): the sentence before is its words."""
+        if self.english or cue.start < content.end or not self.sentences:
+            return False
+        sentence = self.sentence_of(cue.start)
+        if sentence == 0 or self.sentence_of(max(content.start, content.end - 1)) != sentence - 1:
+            return False
+        lead = folded_words(self.text[self.sentences[sentence][0] : cue.start])
+        return lead in ([], ["و"]) and _THAT.match(self.text, cue.end) is not None
+
     def _without_complementizer(self, cue: Span) -> Span:
         """The cue without a complementizer copied at its end ("مضيفا ان", "أكد أن", "said
         that"): that word opens what was said, and the subject is read around the verb."""
@@ -439,6 +450,8 @@ class CueReader(WrittenSubjectReader):
         return frozenset(people[:1] + opening)  # the subject of the sentence's first verb
 
 
+# "ذلك"، "بذلك"، "هذا" right after a cue: what the sentence before told.
+_THAT = re.compile(r"\s*(?:ب\s?)?(?:ذلك|هذا)(?!\w)")
 _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 
 # "نظيره", "نظيرته الفرنسية" (tokenised "نظيرت ه"): the counterpart a visit, call or greeting is

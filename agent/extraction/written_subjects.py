@@ -87,6 +87,7 @@ _CLOSING_MARKS = frozenset('»"”')
 # نشره (published): "في بيان نشره الاتحاد" is still the speaker's statement, the paper that
 # published a study is not its author.
 _AUTHORED = re.compile(r"(?:اجر|اعد|اصدر|نفذ)ت?(?:ه|ها)")
+_PUBLISHED = re.compile(r"(?:اجر|اعد|اصدر|نفذ|نشر)ت?(?:ه|ها)")
 
 # A kinship written after a name: the noun, its genitive and at most a definite adjective with
 # its pronoun ("شقيق الشهيد والأقرب له").
@@ -253,11 +254,11 @@ class WrittenSubjectReader(SubjectReader):
         rest = lead[len(head) :]
         if not rest:
             return None  # the participant follows the description directly: its apposition
-        owner = (
-            frozenset({first.pid})
-            if rest == lead[-1:] and rest[0] in DESCRIPTION_WORDS
-            else frozenset()
-        )
+        described_for = rest == lead[-1:] and rest[0] in DESCRIPTION_WORDS
+        # "وأظهرت البيانات التي نشرتها مجلة ذا بانكر": who published them may be their source
+        published = bool(rest) and _PUBLISHED.fullmatch(rest[-1]) is not None
+        published = published and all(w in RELATIVES for w in rest[:-1])
+        owner = frozenset({first.pid}) if described_for or published else frozenset()
         described = self.describe(head)
         if described is not None and described.how == "described":
             return Subject("described", described.speakers | owner, " ".join(head))
@@ -373,7 +374,7 @@ class WrittenSubjectReader(SubjectReader):
         document's few words and the participants they name stand before it."""
         if self.english or not items or not self.lead_words(begin, items[0].span.start):
             return None  # "وأضاف تافيكيو في بيان": the subject is written first
-        for m in items[1:]:
+        for m in items:  # "وأظهرت الدراسة التي أعدتها الجامعة": the first may be it too
             if self.lead_words(begin, m.span.start) > SUBJECT_HEAD_WORDS:
                 return None
             if _AUTHORED.fullmatch(self._word_before(m.span.start, begin)):
