@@ -3,7 +3,8 @@
 `SubjectReader` knows the article, its quotation-aware sentences and where each participant is
 mentioned; it finds the heads among mentions, groups coordinated names, and matches an unlisted
 description word by word against each participant's names, titles and mentions. Where the
-subject is written (after the verb, before it) is `agent.extraction.written_subjects`;
+subject is written is `agent.extraction.written_subjects` (after the verb) and
+`agent.extraction.subjects_before` (before it);
 `Attributor` (agent.extraction.attribution) asks both who spoke at a cue occurrence.
 """
 
