@@ -143,6 +143,8 @@ class Attributor(CarriedReader, BannerReader):
                     cost = CUE_BEFORE_MAX_GAP  # "وقال:" then the quotation in the next sentence
                 elif self._speech_goes_on(cue, content, sentence):
                     cost = CUE_BEFORE_MAX_GAP + 1
+                elif self._complement_goes_on(cue, content, sentence):
+                    cost = CUE_BEFORE_MAX_GAP + 1  # "وقال X إنه ... . وإن الشركة بدأت"
                 elif self._refers_back(cue, content):
                     cost = CUE_BEFORE_MAX_GAP + 1  # "... . أوضح ذلك رئيس اللجنة"
                 else:
@@ -238,8 +240,11 @@ class Attributor(CarriedReader, BannerReader):
             # "اسرائيل اتهم"; what precedes و belongs to the verb before
             joined = self._joined_by_waw(cue)
             undecided = found is None or found.how in ("continued", "unknown")  # "التي رفضت
-            if undecided and not participle and not joined:  # التعليق": the object follows
+            # "التي رفضت التعليق": the object follows; not a possessed noun, whose owner is
+            # its pronoun ("عقب تهديده موظفة بادعائه أنه": not the one he threatened)
+            if undecided and not participle and not joined and not self._possessed_noun(cue):
                 found = self.before(self.clause_start(cue.start, sentence), cue.start) or found
+                found = self._in_delivered(cue, sentence, found)
             if (found is None or found.how == "continued") and not participle:
                 found = self._pluperfect_subject(cue) or found  # "و كان انان ... قد عبر"
             if (found is None or found.how == "continued") and not participle:
@@ -299,6 +304,17 @@ class Attributor(CarriedReader, BannerReader):
         before = self._named_or_spoke(earliest, cue.start, history, spoke_before=cue.start)
         speakers = carried.speakers | before | owner
         return Subject("continued", speakers, carried.evidence, primary=carried.carried)
+
+    def _in_delivered(self, cue: Span, sentence: int, found: Subject | None) -> Subject | None:
+        """A verb with the pronoun of the speech it is said in ("وألقى الدكتور سعد كلمة
+        المكرمين قدم فيها"): whoever delivered it speaks, as may the genitive before the verb
+        (the honourees whose speech it is)."""
+        if found is None or found.how != "named" or not self._resumptive(cue):
+            return found
+        opening = self._verb_before_subject(self.bounds(sentence)[0], cue)
+        if not opening or opening <= found.speakers:
+            return found
+        return Subject("named", found.speakers | opening, found.evidence)
 
     def _tail_inside(self, cue: Span, content: Span) -> bool:
         """A source phrase copied inside its content, after what was said ("The storm could

@@ -187,8 +187,10 @@ class CarriedReader(CueReader):
         people = [  # not one a preposition governs ("في رد ه على العقاد دافع محفوظ ... قائلا")
             m
             for m in clause
-            if self.mentions.kinds.get(m.pid) != "state" and not self._governed(m, lo)
-        ]
+            if self.mentions.kinds.get(m.pid) != "state"
+            and not self._governed(m, lo)
+            and not self._in_a_content(m.span, unless_holding=cue)  # "وإن الشركة بدأت
+        ]  # ...، مفيدا": the company is in what was said, not who goes on saying it
         if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
             speakers = frozenset({people[0].pid}) | self._person_right_before(lo, cue)
             return Subject("continued", speakers, "(subject of the sentence)")
@@ -340,6 +342,15 @@ class CarriedReader(CueReader):
             and not self._in_a_content(m.span, unless_holding=Span(start=end, end=end))
         )
 
+    def _opened_around(self, lo: int, cue: Span) -> list[int]:
+        """Where an أن / إن clause holding this cue inside its statement's words begins ("وقالت
+        الصحيفة إن الموظفة غادرت واعتبرت"): the verb before, in that clause, has its subject."""
+        return [
+            m.end()
+            for m in _COMPLEMENTIZER.finditer(self.text, lo, cue.start)
+            if any(m.end() <= c.start <= m.end() + 2 and cue.start < c.end for c in self._contents)
+        ]
+
     def _verb_before_subject(
         self, lo: int, cue: Span, known: frozenset[str] | None = None
     ) -> frozenset[str]:
@@ -351,19 +362,23 @@ class CarriedReader(CueReader):
         `known`: the speakers decided for the statement whose cue opens the first clause ("و
         كانت رايس قد حذرت الحكومة ... و دعت ها"), not re-read from the words after its verb."""
         clauses = _CLAUSE_OPENING.finditer(self.text, lo, cue.start)
-        starts = [lo] + [m.end() for m in clauses]
+        starts = sorted([lo, *(m.end() for m in clauses), *self._opened_around(lo, cue)])
         subject: Mention | None = None
         masculine = self._masculine_past(cue)
         for start, end in zip(starts, [*starts[1:], cue.start], strict=True):
-            if any(c.start <= start < c.end for c in self._contents):
-                continue  # "إن العلاقات ممتازة، وإن مصر ستدعم": a clause of what was stated
+            if any(
+                c.start <= start < c.end and not c.start <= cue.start < c.end
+                for c in self._contents
+            ):  # "إن العلاقات ممتازة، وإن مصر ستدعم": a clause of what was
+                continue  # stated; not of the statement holding this cue ("وقالت الصحيفة إن
+                # الموظفة غادرت واعتبرت": the employee's verb, inside the paper's words)
             if start == lo and known:
                 continue
             start = _skip_locative(self.text, start, end)  # "و في موسكو اصدرت الخارجية"
             heads = [  # not one named in what was said ("و ناشد الدول الغربية بدعم ...")
                 m
                 for m in self.heads(self.mentions.within(start, end))
-                if not self._in_a_content(m.span)
+                if not self._in_a_content(m.span, unless_holding=cue)
             ]
             if heads and self.lead_words(start, heads[0].span.start) <= 1:
                 last_end = max(m.span.end for m in self.mentions.within(start, end))
@@ -389,6 +404,7 @@ _SHE_OR_THEY = re.compile(r"(?<!\w)[وف]?\s?(?:هي|هى|هم)\s*$")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|(?:في|فى) حين)(?!\w)")
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
+_COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?[أإا]ن)(?!\w)")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 # What may stand before a verb that opens its clause ("و قال", "ولكن قال", "لقد تحدث").
 _OPENER_WORDS = "و ف لكن ولكن قد وقد لقد ولقد كما وكما ثم فيما بينما حيث"

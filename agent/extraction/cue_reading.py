@@ -103,6 +103,19 @@ class CueReader(WrittenSubjectReader):
         quotation = self.text[lo : lo + 1] in OPENING_QUOTES
         return colon or quotation or len(WORDS.findall(between)) <= 2
 
+    def _complement_goes_on(self, cue: Span, content: Span, sentence: int) -> bool:
+        """The content's sentence opens with وإن / وأن, a second clause of what the cue of the
+        sentence before reported after its own إن / أن ("وقال الشيحة إنه ... . وإن الشركة
+        بدأت"): the same statement goes on."""
+        if self.english or sentence == 0 or not self.sentences:
+            return False
+        prev_start, prev_end = self.sentences[sentence - 1]
+        if not (prev_start <= cue.start and cue.end <= prev_end):
+            return False
+        opening = folded_words(self.text[self.sentences[sentence][0] : content.start])
+        reported = _REPORTED.search(self.text, cue.end, prev_end) is not None
+        return reported and opening in (["وان"], ["و", "ان"])
+
     def _refers_back(self, cue: Span, content: Span) -> bool:
         """The cue opens the sentence right after the content's and takes it back as its
         object ("... . أوضح ذلك رئيس اللجنة", "صرح بذلك"): the sentence before is its words."""
@@ -450,6 +463,7 @@ class CueReader(WrittenSubjectReader):
         return frozenset(people[:1] + opening)  # the subject of the sentence's first verb
 
 
+_REPORTED = re.compile(r"(?<!\w)(?:ب?[أإا]ن)")
 # "ذلك"، "بذلك"، "هذا" right after a cue: what the sentence before told.
 _THAT = re.compile(r"\s*(?:ب\s?)?(?:ذلك|هذا)(?!\w)")
 _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")

@@ -38,6 +38,7 @@ NOT_PERSON_COST = 20
 _TITLE_PLACE = re.compile(r"\s+(?:في|فى|ب|in|of)\s+\w+(?:\s+\w+)?\s*[,،]?\s*")
 _OPENS_NAME = re.compile(r"\s*\(\s*")
 _CLOSES_NAME = re.compile(r"\s*\)")
+_AND = re.compile(r"(?<!\w)(?:و|and)(?!\w)|(?<!\w)و$", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # The only words that may stand between a title and its holder: "John Kerry, the Secretary of",
 # "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".
@@ -230,6 +231,10 @@ def _own_titles(
             )
             if gap is None or (source.end <= target.start and POSSESSIVE.match(text, source.end)):
                 continue  # "the Afghan team's coach": the coach is not the team
+            after_and = source.end <= target.start and _AND.search(text, source.end, target.start)
+            if after_and and not from_title:  # "ماهر الزعيم وأخصائي جراحة الأطفال الدكتور
+                continue  # خالد": و right after a name opens the next one's titles (after
+                # his title, "مساعد وزير الداخلية و مدير الامن" is one holder's second)
             if kinds[pid] != "person" and source.end <= target.start and not from_title:
                 continue  # a title after a body's name ('نفى ل"الرياض" القنصل ... الحمراني')
                 # opens the name of the person after it: no body holds a title written after it

@@ -119,7 +119,7 @@ OBJECT_VERBS = _fold_set("دعا حث طالب ناشد urged")
 # Verbal nouns a statement is reported by, owned by a pronoun (قوله، نفيها، تأكيده).
 VERBAL_NOUNS = _fold_set(
     "قول نفي تأكيد تاكيد إعلان اعلان رفض اتهام تحذير دعوة دعوت مطالبة مطالبت تصريح انتقاد "
-    "ترحيب تنديد وصف إشارة اشارة اشارت اعتبار تشديد"
+    "ترحيب تنديد وصف إشارة اشارة اشارت اعتبار تشديد ادعاء ادعائ زعم"
 )
 # Verbs that relay another's words (نقلت الصحيفة عن مصادر ...): the source after عن speaks too.
 RELAY_VERBS = _fold_set(
