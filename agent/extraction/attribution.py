@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Literal
 
 from agent.extraction.banners import BannerReader
 from agent.extraction.carried import CARRY_MAX_SENTENCES, CarriedReader
-from agent.extraction.cue_reading import SPEAKER_KINDS, SPEECH_SENTENCES
+from agent.extraction.cue_reading import SPEAKER_KINDS
+from agent.extraction.governing import SPEECH_SENTENCES
 from agent.extraction.subjects import How, Subject
 from agent.extraction.transcript import Transcript, arabic_first_person
 from agent.models import Span
@@ -38,7 +39,6 @@ from agent.text.cue_words import (
     ENGLISH_PRONOUN_SUBJECTS,
     QUOTED_AS,
     SAID_BEGINS,
-    SOURCE_AFTER,
 )
 from agent.text.normalize import fold
 from agent.text.segments import folded_words
@@ -48,9 +48,7 @@ if TYPE_CHECKING:
 
 Status = Literal["confirmed", "wrong", "unresolved", "detached"]
 
-CUE_BEFORE_MAX_GAP = 1000  # characters from a cue to the content it introduces, one sentence
 TAIL_WORDS = 3  # words of a content before a cue copied inside it that make it a tail source
-CUE_AFTER_MAX_GAP = 80  # characters from a quotation's end to the cue after it ('…,' he said)
 
 
 @dataclass(frozen=True)
@@ -110,56 +108,6 @@ class Attributor(CarriedReader, BannerReader):
             pair is not None and pair[0].end <= cue.start and cue.end <= pair[1].start
             for pair in governed
         )
-
-    # -- which cue governs the content ------------------------------------------------------------
-
-    def _govern(self, pos: DraftPosition) -> tuple[Span, Span] | None:
-        cues = self.run.spans(pos.cue, "cue")
-        contents = self.run.spans(pos.content, "text")
-        best: tuple[int, Span, Span] | None = None
-        for content in contents:
-            sentence = self.sentence_of(content.start)
-            lo, hi = self.bounds(sentence)
-            end_sentence = self.sentence_of(max(content.start, content.end - 1))
-            hi = max(hi, self.bounds(end_sentence)[1])
-            for cue in cues:
-                if content.start <= cue.start and cue.end <= content.end:
-                    cost = 0  # the model copied the cue into the content
-                elif cue.end <= content.start and cue.start >= lo:
-                    cost = content.start - cue.end
-                    if cost > CUE_BEFORE_MAX_GAP:
-                        continue
-                    if _introduces(self.text[cue.end : content.start]):
-                        cost = 0  # 'وقال الدكتور عوض القرني: “...”، وقال الدكتور ...': the
-                        # quotation its colon opens is this cue's, not the next one's
-                elif cue.start >= content.end and cue.start < hi and self._quoted(content, cue):
-                    # from the end of the quotation holding the content: part of a quotation
-                    # ('"… . A part of it …," Smith said') is as near to its cue as the whole
-                    cost = cue.start - self._quotation_end(content)
-                    if cost > CUE_AFTER_MAX_GAP and not self._tail_source(content, cue):
-                        continue
-                    cost += 1  # a cue before its content is the usual order
-                elif self._opens_previous(cue, content, sentence):
-                    cost = CUE_BEFORE_MAX_GAP  # "وقال:" then the quotation in the next sentence
-                elif self._speech_goes_on(cue, content, sentence):
-                    cost = CUE_BEFORE_MAX_GAP + 1
-                elif self._complement_goes_on(cue, content, sentence):
-                    cost = CUE_BEFORE_MAX_GAP + 1  # "وقال X إنه ... . وإن الشركة بدأت"
-                elif self._refers_back(cue, content):
-                    cost = CUE_BEFORE_MAX_GAP + 1  # "... . أوضح ذلك رئيس اللجنة"
-                else:
-                    continue
-                if best is None or cost < best[0]:
-                    best = (cost, cue, content)
-        return None if best is None else (best[1], best[2])
-
-    def _tail_source(self, content: Span, cue: Span) -> bool:
-        """A source phrase closing the sentence that holds the content ("قتل اربعة اشخاص ...،
-        وفقا لمصادر امنية", "..., according to police"): it sources the whole sentence before
-        it, so a content copied short is still its own. Not across another statement."""
-        between = None if self.english else SOURCE_AFTER.search(self.text, content.end, cue.start)
-        tail = self._source_cue(cue) or between is not None
-        return tail and not any(content.end <= c.start < cue.start for c in self._written)
 
     # -- who the text makes the speaker -----------------------------------------------------------
 
@@ -324,12 +272,6 @@ class Attributor(CarriedReader, BannerReader):
         enough = inside and len(self.content_words(content.start, cue.start)) >= TAIL_WORDS
         return enough and self._source_cue(cue)
 
-    def _source_cue(self, cue: Span) -> bool:
-        """A source phrase: حسب، وفقا، نقلا ... or "according to"."""
-        return self.source_phrase(cue) or fold(self.text[cue.start : cue.end]).startswith(
-            "according"
-        )
-
     def _before_other_content(self, cue: Span, content: Span) -> int:
         """Where a subject after the cue may end: before this content, and before any other
         statement's content in between ("وهاتفين «الموت لاميركا» و«الموت لكرزاي»": the first
@@ -466,13 +408,6 @@ class Attributor(CarriedReader, BannerReader):
         return Decision(status, cue, content, subject.speakers, subject.evidence or "", subject.how)
 
 
-def _introduces(stretch: str) -> bool:
-    """From a cue to its content: a subject, then the colon or mark opening the quotation,
-    and no quotation between (which would hold another statement and its own cue)."""
-    opening = _INTRODUCED.search(stretch)
-    return opening is not None and not _ANY_QUOTE.search(stretch, 0, opening.start())
-
-
 def _is_collective(words: str) -> bool:
     """A mention that is itself dual or plural ("المسؤولان الدوليان", listed for the UN
     delegation) stands for each of those it counts as well; not "one of" them ("احد
@@ -488,9 +423,6 @@ def _plural_mention(words: str) -> bool:
     return bool(folded) and (folded[0] in COLLECTIVES or bool(_PLURAL_NOUN.fullmatch(folded[0])))
 
 
-# The stretch from a cue to its content ending in a colon or an opening quotation mark.
-_INTRODUCED = re.compile(r"(?::\s*[«\"“]?|[«“])\s*$")
-_ANY_QUOTE = re.compile(r"[«»\"“”]")
 # An English infinitive cue: "... to say", "... to warn".
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.

@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from agent.extraction.cue_reading import RELATIVE_WORDS, SPEAKER_KINDS, CueReader
+from agent.extraction.cue_reading import SPEAKER_KINDS, CueReader
 from agent.extraction.subjects import Subject
 from agent.models import Span
 from agent.text.cue_words import (
@@ -23,6 +23,7 @@ from agent.text.cue_words import (
     DUAL_COLLECTIVES,
     PERSONAL_COLLECTIVES,
     PLURAL_PARTICIPLE,
+    RELATIVE_WORDS,
     SAID_BEGINS,
     bare_verb,
 )

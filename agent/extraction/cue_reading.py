@@ -1,6 +1,7 @@
 """What the words around a cue say, read from the text alone: the verb's form (feminine, dual or
 plural, a participle going on), the conjunction joining it, a relative or resumptive clause, a
-pluperfect background, a relaying verb and its source, quotation marks around the content.
+pluperfect background, a relaying verb and its source. Which cue governs a content is
+`agent.extraction.governing`.
 
 `Attributor` (attribution.py) decides who spoke from these readings and the statements before;
 nothing here looks at other statements, so each reading is a fact of one passage of text.
@@ -11,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from agent.extraction.governing import GoverningReader
 from agent.extraction.subjects import Subject, glued_preposition
-from agent.extraction.written_subjects import WrittenSubjectReader
 from agent.models import Span
 from agent.text.cue_words import (
     CIRCUMSTANTIAL,
@@ -20,16 +21,14 @@ from agent.text.cue_words import (
     CONTINUATIONS,
     GOVERNING_PREPOSITIONS,
     OBJECT_VERBS,
-    OPENING_QUOTES,
     PARTICLES,
     PLURAL_PARTICIPLE,
     PLURAL_VERB,
+    RELATIVE_WORDS,
     RELAY_VERBS,
-    SOURCE_AFTER,
     SUFFIX_PRONOUNS,
     VERBAL_NOUNS,
     VERBS,
-    WORDS,
     bare_verb,
 )
 from agent.text.normalize import fold, is_caption
@@ -38,94 +37,9 @@ from agent.text.segments import folded_words
 if TYPE_CHECKING:
     from agent.extraction.mentions import Mention
 
-SPEECH_SENTENCES = 2  # unquoted first-person words go on from a cue at most this far back
 
-
-class CueReader(WrittenSubjectReader):
+class CueReader(GoverningReader):
     """The readings of the text around one cue occurrence that every attribution rule shares."""
-
-    def _speech_goes_on(self, cue: Span, content: Span, sentence: int) -> bool:
-        """Words in the first person, in the sentence or two after the cue's, go on with what
-        it introduced when no mark closes it ("قال ان هدفنا ... .\nكان الهدف الفوز ... لكننا
-        راضون"): a speaker's unquoted words, not the writer's."""
-        if not self.sentences or sentence == 0:
-            return False
-        cue_sentence = self.sentence_of(cue.start)
-        if not 1 <= sentence - cue_sentence <= SPEECH_SENTENCES or cue.end > content.start:
-            return False
-        opening = folded_words(self.text[self.sentences[sentence][0] : content.start])
-        if any(w in VERBS or bare_verb(w) in VERBS for w in opening):
-            return False  # '... . و اضاف " ... . الا ان التغيير قد بدا "': a cue of its own
-        if _FIRST_PERSON.search(self.text, content.start, content.end):
-            return True
-        if sentence - cue_sentence != 1 or self.english:  # English marks its quotations
-            return False
-        # the very next sentence, after words in the first person ("قال ان هدف نا ... .\nكان
-        # الهدف الفوز"), or opening with "but" ("و اضاف المتحدث لا توجد عمليات جديدة .\nلكن
-        # كانت هناك عملية"): the speaker goes on
-        said = self.text[cue.end : self.sentences[cue_sentence][1]]
-        return bool(_FIRST_PERSON.search(said) or _BUT.match(self.text, content.start))
-
-    def _quotation_end(self, content: Span) -> int:
-        """Where the quotation holding `content` ends (the content's own end if none does)."""
-        ends = [b for a, b in self.run.quotations() if a <= content.start and content.end <= b]
-        return max(ends, default=content.end)
-
-    def _quoted(self, content: Span, cue: Span) -> bool:
-        """Content may come before its cue: in English always, in Arabic only a quotation."""
-        if self.english:  # "..., according to the ministry" / "The plan will fail, he said."
-            return True
-        closing = "\"'”’»"
-        between = self.text[max(0, content.end - 1) : cue.start]
-        if self.source_phrase(cue):
-            return True
-        if _ONLY_RELATIVE.fullmatch(self.text[content.end : cue.start]):
-            return True  # "اللقاء الذي رحب به المسؤولون": what the relative's verb is about
-        words = folded_words(self.text[cue.start : cue.end])
-        if words and _CLAIMED_IT.fullmatch(words[-1]):  # "اثر هجوم انتحاري تبنته طالبان",
-            return bool(_ONLY_CONNECTIVE.fullmatch(self.text[content.end : cue.start]))  # "،
-            # وقد تبناه": a claim of responsibility for the act just told, its pronoun the act
-        return any(ch in closing for ch in between) or bool(SOURCE_AFTER.search(between))
-
-    def _opens_previous(self, cue: Span, content: Span, sentence: int) -> bool:
-        """The cue ends the sentence just before the one the content starts ("قال:" / "said:")."""
-        if sentence == 0 or not self.sentences:
-            return False
-        lo = self.sentences[sentence][0]
-        prev_start, prev_end = self.sentences[sentence - 1]
-        between = self.text[cue.end : lo]
-        starts_sentence = not WORDS.search(self.text[lo : content.start])
-        if not (prev_start <= cue.start and cue.end <= prev_end and starts_sentence):
-            return False
-        colon = self.text[prev_start:prev_end].rstrip().endswith(":")  # "tweeted using …:"
-        # "Heald noted the findings show … . "An air-quality cleanup would …"": a quotation that
-        # makes a sentence of its own goes on from the cue of the sentence before
-        quotation = self.text[lo : lo + 1] in OPENING_QUOTES
-        return colon or quotation or len(WORDS.findall(between)) <= 2
-
-    def _complement_goes_on(self, cue: Span, content: Span, sentence: int) -> bool:
-        """The content's sentence opens with وإن / وأن, a second clause of what the cue of the
-        sentence before reported after its own إن / أن ("وقال الشيحة إنه ... . وإن الشركة
-        بدأت"): the same statement goes on."""
-        if self.english or sentence == 0 or not self.sentences:
-            return False
-        prev_start, prev_end = self.sentences[sentence - 1]
-        if not (prev_start <= cue.start and cue.end <= prev_end):
-            return False
-        opening = folded_words(self.text[self.sentences[sentence][0] : content.start])
-        reported = _REPORTED.search(self.text, cue.end, prev_end) is not None
-        return reported and opening in (["وان"], ["و", "ان"])
-
-    def _refers_back(self, cue: Span, content: Span) -> bool:
-        """The cue opens the sentence right after the content's and takes it back as its
-        object ("... . أوضح ذلك رئيس اللجنة", "صرح بذلك"): the sentence before is its words."""
-        if self.english or cue.start < content.end or not self.sentences:
-            return False
-        sentence = self.sentence_of(cue.start)
-        if sentence == 0 or self.sentence_of(max(content.start, content.end - 1)) != sentence - 1:
-            return False
-        lead = folded_words(self.text[self.sentences[sentence][0] : cue.start])
-        return lead in ([], ["و"]) and _THAT.match(self.text, cue.end) is not None
 
     def _without_complementizer(self, cue: Span) -> Span:
         """The cue without a complementizer copied at its end ("مضيفا ان", "أكد أن", "said
@@ -463,9 +377,6 @@ class CueReader(WrittenSubjectReader):
         return frozenset(people[:1] + opening)  # the subject of the sentence's first verb
 
 
-_REPORTED = re.compile(r"(?<!\w)(?:ب?[أإا]ن)")
-# "ذلك"، "بذلك"، "هذا" right after a cue: what the sentence before told.
-_THAT = re.compile(r"\s*(?:ب\s?)?(?:ذلك|هذا)(?!\w)")
 _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 
 # "نظيره", "نظيرته الفرنسية" (tokenised "نظيرت ه"): the counterpart a visit, call or greeting is
@@ -473,23 +384,12 @@ _PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 _COUNTERPART = re.compile(r"(?<!\w)(?:ب|ل)?\s?نظير(?:ت)?\s?(?:ه|يه|ها)(?:\s+\S+){0,2}\s*$")
 _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 
-RELATIVE_WORDS = "الذي|الذى|التي|التى|الذين|اللذين|اللتين"
-
-_BUT = re.compile(r"(?:و\s?)?لكن(?!\w)")
 
 _RELATIVE_BEFORE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})\s*$")
 
-_ONLY_RELATIVE = re.compile(rf"\s*(?:{RELATIVE_WORDS})\s*")
-# A claim of responsibility whose object pronoun is the act told before it (تبناه، تبنته).
-_CLAIMED_IT = re.compile(r"[وف]?[يت]?تبن(?:اه|اها|ته|تها|وه|وها|يه)")
-_ONLY_CONNECTIVE = re.compile(r"[\s,،]*(?:و\s*)?(?:قد\s*)?")
 
 _IN_IT = re.compile(r"(?<!\w)(?:(?:في|فى)\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
 
-# First person: "نا"/"ني" written apart (NewsFANE) or glued (هدفنا، لكننا), انا، نحن; we, I, our
-_FIRST_PERSON = re.compile(
-    r"(?<!\S)(?:نا|ني|نى|انا|أنا|نحن)(?!\S)|[\u0621-\u064a]{2,}نا(?!\S)|\b(?:we|our|I)\b"
-)
 
 SPEAKER_KINDS = ("person", "state", "organization", "group")
 

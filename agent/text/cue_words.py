@@ -209,6 +209,8 @@ PROTEST_VERBS = re.compile(
 GOVERNING_PREPOSITIONS = _fold_set("مع عن على الى إلى في لدى ضد حسب بحسب وفق وفقا بين")
 
 
+RELATIVE_WORDS = "الذي|الذى|التي|التى|الذين|اللذين|اللتين"  # as a regex alternation
+
 __all__ = [
     "ADVERBS",
     "BANNERS",
@@ -239,6 +241,7 @@ __all__ = [
     "PURPOSE_INFINITIVE",
     "QUOTED_AS",
     "RELATIVES",
+    "RELATIVE_WORDS",
     "RELAY_VERBS",
     "SAID_BEGINS",
     "SOURCE_AFTER",
