@@ -1,4 +1,4 @@
-"""Who said it inside another's words, and titles across و: shapes held-out set I showed.
+"""Who said it inside another's words, and titles across و: shapes held-out sets I and J showed.
 
 The held-out articles (SaudiNewsNet, CC BY-NC-SA) may not be committed, so each test writes the
 shape with other words.
@@ -118,3 +118,40 @@ def test_a_sentence_opening_with_wa_inna_goes_on_with_the_statement_before() -> 
         decision, problems = _decide(text, answer, i)
         assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
         assert _swap(text, answer, i, "p2")
+
+
+def test_a_statement_with_its_adjective_says_what_its_authors_say() -> None:
+    # "وأصدر الاتحاد اليوم بيانا إعلاميا قال إنه": the federation, not the people named before
+    text = (
+        "وظهر المدرب واللاعب سامي الحمد في المقطع. وأصدر النادي الأهلي أمس بيانا رسميا قال "
+        "إنه سيحقق في الواقعة."
+    )
+    answer = _answer(
+        [
+            _person("p1", "المدرب"),
+            _person("p2", "سامي الحمد"),
+            _person("p3", "النادي الأهلي", kind="organization"),
+        ],
+        [_said("p3", "قال", "سيحقق في الواقعة")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
+    assert _swap(text, answer, 0, "p2")
+
+
+def test_what_was_said_in_the_media_is_the_media_s() -> None:
+    # "عدم صحة ما ذكر في بعض وسائل الإعلام بأن": the media said it, not the body denying it
+    text = "ونفت الوزارة في بيانها صحة ما نشر في بعض المواقع الإخبارية بأن المشروع توقف نهائيا."
+    answer = _answer(
+        [
+            _person("p1", "الوزارة", kind="organization"),
+            _person("p2", "بعض المواقع الإخبارية", kind="organization"),
+        ],
+        [
+            _said("p1", "ونفت", "صحة ما نشر في بعض المواقع الإخبارية"),
+            _said("p2", "نشر", "المشروع توقف نهائيا"),
+        ],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and decision.speakers == {"p2"} and not problems
+    assert _swap(text, answer, 1, "p1")

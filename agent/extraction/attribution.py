@@ -381,9 +381,14 @@ class Attributor(CarriedReader, BannerReader):
     def _document_authors(self, cue: Span, sentence: int) -> Subject | None:
         """ "صدق وزراء خارجية المنظمة علي بيان يدعو الفاتيكان الي": a statement that calls,
         right before the verb, speaks for those its sentence names before it (any of them)."""
-        before = folded_words(self.text[max(0, cue.start - 20) : cue.start])[-1:]
-        if not before or not ({before[0], before[0].removesuffix("ا")} & DOCUMENTS):
-            return None
+        before = folded_words(self.text[max(0, cue.start - 30) : cue.start])[-2:]
+
+        def document(word: str) -> bool:
+            return bool({word, word.removesuffix("ا")} & DOCUMENTS)
+
+        adjective = len(before) == 2 and _INDEFINITE_ADJECTIVE.fullmatch(before[1]) is not None
+        if not before or not (document(before[-1]) or (adjective and document(before[0]))):
+            return None  # "وأصدر الاتحاد بيانا إعلاميا قال إنه": past its adjective too
         lo = self.bounds(sentence)[0]
         authors = frozenset(  # names inside others' too: "وزراء خارجية منظمة المؤتمر الاسلامي"
             p.id
@@ -423,6 +428,8 @@ def _plural_mention(words: str) -> bool:
     return bool(folded) and (folded[0] in COLLECTIVES or bool(_PLURAL_NOUN.fullmatch(folded[0])))
 
 
+# An indefinite adjective of origin or kind after a document: إعلاميا، رسميا، صحفيا، مشتركا.
+_INDEFINITE_ADJECTIVE = re.compile(r"[\u0621-\u064a]{3,}(?:يا|ا)")
 # An English infinitive cue: "... to say", "... to warn".
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.

@@ -143,7 +143,9 @@ class CueReader(GoverningReader):
         """The groups this sentence names before a plural verb (after it, for a participle:
         "تظاهر نحو 60 مسيحيا ... مطالبين"): a plural verb with no subject of its own has
         theirs. Not for a dual (اكدا: two persons) and not in English, and not a group in what
-        is said ("مطالبين ... بإطلاق سراح المعتقلين": the detainees demand nothing)."""
+        is said ("مطالبين ... بإطلاق سراح المعتقلين": the detainees demand nothing). Only
+        the statement's own words: a crowd in another's report may still be the one who goes
+        on ("وقال شهود ان الآلاف من المتظاهرين تدفقوا ... يهتفون")."""
         words = [bare_verb(w) for w in self._verb_words(cue)]
         if not any(PLURAL_VERB.fullmatch(w) or PLURAL_PARTICIPLE.fullmatch(w) for w in words):
             return frozenset()

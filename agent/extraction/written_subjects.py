@@ -136,6 +136,9 @@ class WrittenSubjectReader(BeforeVerbReader):
         # "وقال في كلمة ...": the subject was dropped; not "ولفت إمام وخطيب جامع", whose إمام
         # (imam) folds to the spelling of أمام (in front of)
         imam = _IMAM.match(self.text, begin, stop)
+        medium = self._medium_of_what(cue, begin, words, items)
+        if medium is not None:  # "ما ذكر في بعض وسائل الإعلام": the media it was said in
+            return self.named(medium, items)
         if words and words[0] in PREPOSITIONS and not imam:
             return Subject("continued", evidence=words[0])
         # the cue copied with the preposition: "قالت في", "قائلا في", "قوله خلال"
@@ -181,6 +184,17 @@ class WrittenSubjectReader(BeforeVerbReader):
         if unknown and not _definite_phrase(words, self.english):
             return None  # not clearly a subject: decide nothing from it
         return found
+
+    def _medium_of_what(
+        self, cue: Span, begin: int, words: Sequence[str], items: Sequence[Mention]
+    ) -> Mention | None:
+        """After "ما" a bare verb is passive, what was said (ما ذكر، ما نشر، ما تداول); the
+        participant written right after its في is where it was said, who said it."""
+        if self.english or not items or words[:1] != ["في"]:
+            return None
+        if self._word_before(cue.start, max(0, cue.start - 12)) != "ما":
+            return None
+        return items[0] if self.lead_words(begin, items[0].span.start) == 1 else None
 
     def _told(self, begin: int, first: Mention) -> bool:
         """ل right before the name, or before a title of his the answer need not list ("ك ما
