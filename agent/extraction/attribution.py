@@ -429,7 +429,7 @@ def _plural_mention(words: str) -> bool:
 
 
 # An indefinite adjective of origin or kind after a document: إعلاميا، رسميا، صحفيا، مشتركا.
-_INDEFINITE_ADJECTIVE = re.compile(r"[\u0621-\u064a]{3,}(?:يا|ا)")
+_INDEFINITE_ADJECTIVE = re.compile(r"[\u0621-\u064a]{3,}ا")
 # An English infinitive cue: "... to say", "... to warn".
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.

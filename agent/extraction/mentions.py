@@ -38,7 +38,7 @@ NOT_PERSON_COST = 20
 _TITLE_PLACE = re.compile(r"\s+(?:في|فى|ب|in|of)\s+\w+(?:\s+\w+)?\s*[,،]?\s*")
 _OPENS_NAME = re.compile(r"\s*\(\s*")
 _CLOSES_NAME = re.compile(r"\s*\)")
-_AND = re.compile(r"(?<!\w)(?:و|and)(?!\w)|(?<!\w)و$", re.IGNORECASE)
+_AND = re.compile(r"(?<!\w)(?:و|and)(?!\w)", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # The only words that may stand between a title and its holder: "John Kerry, the Secretary of",
 # "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".

@@ -67,8 +67,9 @@ _CLOSING_MARKS = frozenset('»"”')
 # A verb of making with the document as its pronoun: أجرته، أعدتها، أصدرها، نفذتها. Not
 # نشره (published): "في بيان نشره الاتحاد" is still the speaker's statement, the paper that
 # published a study is not its author.
-_AUTHORED = re.compile(r"(?:اجر|اعد|اصدر|نفذ)ت?(?:ه|ها)")
-_PUBLISHED = re.compile(r"(?:اجر|اعد|اصدر|نفذ|نشر)ت?(?:ه|ها)")
+_MAKERS = "اجر|اعد|اصدر|نفذ"
+_AUTHORED = re.compile(rf"(?:{_MAKERS})ت?(?:ه|ها)")
+_PUBLISHED = re.compile(rf"(?:{_MAKERS}|نشر)ت?(?:ه|ها)")  # made or published
 
 _ADDRESSED = re.compile(r"(?<!\w)(?:الى|إلى|الي)(?!\w)")
 
@@ -192,7 +193,7 @@ class WrittenSubjectReader(BeforeVerbReader):
         participant written right after its في is where it was said, who said it."""
         if self.english or not items or words[:1] != ["في"]:
             return None
-        if self._word_before(cue.start, max(0, cue.start - 12)) != "ما":
+        if self._word_before(cue.start) != "ما":
             return None
         return items[0] if self.lead_words(begin, items[0].span.start) == 1 else None
 
@@ -239,7 +240,7 @@ class WrittenSubjectReader(BeforeVerbReader):
             return None  # the participant follows the description directly: its apposition
         described_for = rest == lead[-1:] and rest[0] in DESCRIPTION_WORDS
         # "وأظهرت البيانات التي نشرتها مجلة ذا بانكر": who published them may be their source
-        published = bool(rest) and _PUBLISHED.fullmatch(rest[-1]) is not None
+        published = _PUBLISHED.fullmatch(rest[-1]) is not None
         published = published and all(w in RELATIVES for w in rest[:-1])
         owner = frozenset({first.pid}) if described_for or published else frozenset()
         described = self.describe(head)
