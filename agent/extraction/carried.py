@@ -18,11 +18,17 @@ from agent.extraction.cue_reading import SPEAKER_KINDS, CueReader
 from agent.extraction.subjects import Subject
 from agent.models import Span
 from agent.text.cue_words import (
+    ADVERBS,
     CHAIN_VERBS,
     COORDINATION,
+    DEMONSTRATIVES,
     DUAL_COLLECTIVES,
+    FILLERS,
+    OPENERS,
+    PARTICLES,
     PERSONAL_COLLECTIVES,
     PLURAL_PARTICIPLE,
+    PREPOSITIONS,
     RELATIVE_WORDS,
     SAID_BEGINS,
     bare_verb,
@@ -39,10 +45,8 @@ COLLECTIVE_SENTENCES_BACK = 3  # a collective stands for those named this far ba
 
 class CarriedReader(CueReader):
     """The carried-speaker and collective readings of `Attributor`, which sets the two
-    attributes below for each answer before it decides any position."""
+    attribute below for each answer before it decides any position."""
 
-    _contents: list[Span]  # every position's governed content
-    _content_of: dict[int, Span]  # each governing cue's start: the content it governs
     _background: set[int]  # cues of background statements ("و كان X قال")
 
     def _collective(
@@ -192,7 +196,8 @@ class CarriedReader(CueReader):
             and not self._governed(m, lo)
             and not self._in_a_content(m.span, unless_holding=cue)  # "وإن الشركة بدأت
         ]  # ...، مفيدا": the company is in what was said, not who goes on saying it
-        if people and participle and not pronoun:  # "وزار فلان ...، مؤكدا أن": its subject
+        if people and participle and not pronoun and not self._object_genitive(lo, people[0]):
+            # "وزار فلان ...، مؤكدا أن": the subject of the sentence
             speakers = frozenset({people[0].pid}) | self._person_right_before(lo, cue)
             return Subject("continued", speakers, "(subject of the sentence)")
         earliest = self.bounds(max(0, sentence - CARRY_MAX_SENTENCES))[0]
@@ -352,6 +357,18 @@ class CarriedReader(CueReader):
             if any(m.end() <= c.start <= m.end() + 2 and cue.start < c.end for c in self._contents)
         ]
 
+    def _object_genitive(self, lo: int, first: Mention) -> bool:
+        """`first` follows a noun, not the clause's opening verb, that governs it ("ورفضت
+        محاولة مجموعة X ...، قائلة"): it is the genitive of the verb's object, not the verb's
+        subject. Not after a definite word, a particle or a demonstrative ("أوضح ذلك لـ
+        الوطن عضو اللجنة")."""
+        start = _skip_locative(self.text, lo, first.span.start)
+        words = self.unmentioned_words(start, first.span.start)
+        if len(words) != 2 or not _ARABIC_WORD.fullmatch(words[-1]) or len(words[-1]) < 4:
+            return False
+        noun = words[-1]  # ending in ة (folded ه), which no verb does
+        return noun.endswith("ه") and not noun.startswith("ال") and noun not in _NOT_GOVERNING
+
     def _verb_before_subject(
         self, lo: int, cue: Span, known: frozenset[str] | None = None
     ) -> frozenset[str]:
@@ -381,7 +398,9 @@ class CarriedReader(CueReader):
                 for m in self.heads(self.mentions.within(start, end))
                 if not self._in_a_content(m.span, unless_holding=cue)
             ]
-            if heads and self.lead_words(start, heads[0].span.start) <= 1:
+            lead = tuple(self.unmentioned_words(start, heads[0].span.start)) if heads else ()
+            if heads and (len(lead) <= 1 or lead in _ADVERSATIVES):  # "غير أن وزير الدفاع
+                # موشي يعلون بدا ...، ووصف": the subject opens the clause after "however"
                 last_end = max(m.span.end for m in self.mentions.within(start, end))
                 if lo < start and end < cue.start and not folded_words(self.text[last_end:end]):
                     continue  # "، السفير الإيراني في عمان محمد الايراني ،": an apposition
@@ -404,6 +423,8 @@ class CarriedReader(CueReader):
 _SHE_OR_THEY = re.compile(r"(?<!\w)[وف]?\s?(?:هي|هى|هم)\s*$")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
 _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|(?:في|فى) حين)(?!\w)")
+_NOT_GOVERNING = PREPOSITIONS | PARTICLES | ADVERBS | OPENERS | FILLERS | DEMONSTRATIVES
+_ADVERSATIVES = frozenset((fold(w), "ان") for w in ("غير", "إلا", "بيد"))  # "however"
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
 _COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?[أإا]ن)(?!\w)")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 class CueReader(GoverningReader):
     """The readings of the text around one cue occurrence that every attribution rule shares."""
 
+    _contents: list[Span]  # every position's governed content, set by `Attributor`
+    _content_of: dict[int, Span]  # each governing cue's start: the content it governs
+
     def _without_complementizer(self, cue: Span) -> Span:
         """The cue without a complementizer copied at its end ("مضيفا ان", "أكد أن", "said
         that"): that word opens what was said, and the subject is read around the verb."""
@@ -352,11 +355,27 @@ class CueReader(GoverningReader):
         items = self.heads(self.mentions.within(start, cue.start))
         if not items or self.lead_words(start, items[0].span.start) != 0:
             return None
+        if self._spoken_since(start, cue, items[0].pid):  # "وكان الاتحاد ... وقال المتحدث
+            return None  # انه لا يوجد ... وأوضح عماد": another's statement closed كان's clause
         if adjacent:
             last = max(m.span.end for m in self.mentions.within(start, cue.start))
             if set(folded_words(self.text[last : cue.start])) - {"قد"}:
                 return None
         return self.named(items[0], items)
+
+    def _spoken_since(self, start: int, cue: Span, subject: str) -> bool:
+        """A statement between `start` and the cue whose verb names a subject of its own, right
+        after it, other than `subject`."""
+        for at, content in self._content_of.items():
+            if start <= at and content.end <= cue.start:
+                named = self.heads(self.mentions.within(at, content.start))
+                if (
+                    named
+                    and named[0].pid != subject
+                    and self.lead_words(at, named[0].span.start) <= 1
+                ):
+                    return True
+        return False
 
     def _disagrees(self, was: str, cue: Span) -> bool:
         """كان and the verb it goes with differ in gender (كانت ... اكد، كان ... اكدت)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -39,6 +39,7 @@ _TITLE_PLACE = re.compile(r"\s+(?:في|فى|ب|in|of)\s+\w+(?:\s+\w+)?\s*[,،]?\
 _OPENS_NAME = re.compile(r"\s*\(\s*")
 _CLOSES_NAME = re.compile(r"\s*\)")
 _AND = re.compile(r"(?<!\w)(?:و|and)(?!\w)", re.IGNORECASE)
+_APPOSED = re.compile(r"\s*[,،]?\s*")  # a title in apposition: at most a comma between
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # The only words that may stand between a title and its holder: "John Kerry, the Secretary of",
 # "Deputy Prime Minister and Liberal Democratic leader Nick Clegg".
@@ -95,6 +96,7 @@ class Mentions:
             ]
             for m in p.mentions:
                 anchors += [Mention(s, p.id, "mention") for s in run.spans(m)]
+        anchors = _not_cut_by_titles(draft, run, anchors)
         anchors += _name_parts(draft, run, anchors)
         taken = [(m.span.start, m.span.end) for m in anchors]
         anchors += [
@@ -163,6 +165,44 @@ def _outermost(items: list[Mention]) -> list[Mention]:
     return out
 
 
+def _not_cut_by_titles(
+    draft: ExtractionDraft, run: ValidationRun, anchors: list[Mention]
+) -> list[Mention]:
+    """Drop a reference that another participant's title runs on past: "معالي وزير الخارجية"
+    (the Saudi minister's mention) in "معالي وزير الخارجية الألماني فرانك": the longer title
+    is written there, and it is the German minister's. Drop a mention that is another's title
+    written beside their name, too: "الأمير خالد الفيصل مستشار خادم الحرمين الشريفين" is the
+    prince's title there, though the answer also calls another adviser by those words."""
+    titles = [
+        (span, p.id) for p in draft.participants for t in p.titles for span in run.spans(t.text)
+    ]
+    text = run.article
+
+    def beside(span: Span, pid: str) -> bool:  # a name of `pid` right before or after `span`
+        return any(
+            b.pid == pid
+            and (
+                _APPOSED.fullmatch(text, b.span.end, span.start) is not None
+                or _APPOSED.fullmatch(text, span.end, b.span.start) is not None
+            )
+            for b in anchors
+            if b.form == "name"
+        )
+
+    return [
+        a
+        for a in anchors
+        if not any(
+            pid != a.pid
+            and (
+                a.span.start < span.start < a.span.end < span.end
+                or (a.form == "mention" and span == a.span and beside(span, pid))
+            )
+            for span, pid in titles
+        )
+    ]
+
+
 def _name_parts(
     draft: ExtractionDraft, run: ValidationRun, anchors: list[Mention]
 ) -> list[Mention]:
@@ -208,6 +248,12 @@ def _own_titles(
         {s for p in draft.participants for t in p.titles for s in run.spans(t.text)},
         key=lambda s: (s.start, s.end),
     )
+    organizations: dict[Span, set[str]] = {}  # each title occurrence → its bodies, as stated
+    for p in draft.participants:
+        for t in p.titles:
+            if t.organization:
+                for s in run.spans(t.text):
+                    organizations.setdefault(s, set()).add(_words_of(t.organization))
     owners: dict[Span, set[str]] = {}
     best: dict[Span, int] = {}
     queue: list[tuple[int, int, Span, str]] = []
@@ -227,7 +273,12 @@ def _own_titles(
             if from_title and target is source:
                 continue
             gap = _gap(
-                run.article, source, target, inside=not from_title, person=kinds[pid] == "person"
+                run.article,
+                source,
+                target,
+                inside=not from_title,
+                person=kinds[pid] == "person",
+                bodies=organizations.get(target, set()),
             )
             if gap is None or (source.end <= target.start and POSSESSIVE.match(text, source.end)):
                 continue  # "the Afghan team's coach": the coach is not the team
@@ -348,7 +399,13 @@ def _inside(a: Span, b: Span) -> bool:
 
 
 def _gap(
-    text: str, anchor: Span, title: Span, *, inside: bool = True, person: bool = False
+    text: str,
+    anchor: Span,
+    title: Span,
+    *,
+    inside: bool = True,
+    person: bool = False,
+    bodies: Collection[str] = (),
 ) -> int | None:
     """Characters between an anchor and a title in one sentence; None when not beside it.
 
@@ -381,11 +438,18 @@ def _gap(
     place = anchor.start > title.start and _TITLE_PLACE.fullmatch(between)
     if anchor.end <= title.start and _APPOSITION_LINK.fullmatch(between):
         return gap
+    if title.end <= anchor.start and _words_of(between) in bodies:  # "رئيس مجلس إدارة جمعية
+        return gap  # " كفى " عبدالعزيز السيف": the title's own body stands between
     if not place and any(w not in TITLE_GAP_WORDS for w in WORDS.findall(between.casefold())):
         return None  # "حكومة السنيورة ـ رغم نصيحة رئيس الوزراء": other words stand between
     if "(" in between or "[" in between:
         return None  # "secretary general of CEI (Italian Episcopal Conference)": a gloss
     return gap
+
+
+def _words_of(text: str) -> str:
+    """Folded words with single spaces, so 'جمعية " كفى "' and 'جمعية "كفى"' compare equal."""
+    return " ".join(WORDS.findall(fold(text)))
 
 
 __all__ = ["Mention", "Mentions"]

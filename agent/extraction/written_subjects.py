@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from agent.extraction.mentions import DESCRIPTION_WORDS, Mention
 from agent.extraction.subjects import (
@@ -30,6 +31,7 @@ from agent.text.cue_words import (
     PREPOSITIONS,
     RELATIVES,
     SUFFIX_PRONOUNS,
+    VERBS,
     bare_verb,
     definite_noun,
 )
@@ -62,6 +64,7 @@ _IMAM = re.compile(r"\s*(?:ال)?إمام(?!\w)")
 _SOURCED = re.compile(r"\s*[،,]?\s*(?:وفقا|وفقاً|حسب|بحسب|طبقا|طبقاً)\s")
 _DATIVE_TITLE = re.compile(r"\s*(?:لل|ل\s+ال|لـ\s*ال)[\u0621-\u064a]")
 
+_OBJECT_PRONOUN = re.compile(r"(?:ه|ها|هم)$")  # "ما قاله": what he said
 _CLOSING_MARKS = frozenset('»"”')
 
 # A verb of making with the document as its pronoun: أجرته، أعدتها، أصدرها، نفذتها. Not
@@ -160,6 +163,9 @@ class WrittenSubjectReader(BeforeVerbReader):
         author = self._author_after(begin, items)
         if author is not None:  # "وبحسب مسح لإنتاج أوبك أجرته رويترز": who conducted the
             return self.named(author, items)  # survey speaks, not what it surveyed
+        if items and not self.english and self._what_another_said(begin, items[0]):
+            return Subject("continued", evidence="ما")  # "بالتأكيد على ما قاله خادم
+            # الحرمين": who said what is taken up is not who takes it up
         if items and not self.english:
             held = self._held_by_description(begin, items)
             if held is not None:
@@ -196,6 +202,14 @@ class WrittenSubjectReader(BeforeVerbReader):
         if self._word_before(cue.start) != "ما":
             return None
         return items[0] if self.lead_words(begin, items[0].span.start) == 1 else None
+
+    def _what_another_said(self, begin: int, first: Mention) -> bool:
+        """ما and a speech verb between the cue and the name (ما قاله، ما أعلنه): the name is
+        that verb's subject, inside the cue's object."""
+        lead = folded_words(self.text[begin : first.span.start])
+        return any(
+            word == "ما" and _OBJECT_PRONOUN.sub("", verb) in VERBS for word, verb in pairwise(lead)
+        )
 
     def _told(self, begin: int, first: Mention) -> bool:
         """ل right before the name, or before a title of his the answer need not list ("ك ما

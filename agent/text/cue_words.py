@@ -137,6 +137,7 @@ CHAIN_VERBS = _fold_set(
     "قال يقول قالت تقول أكد أكدت يؤكد تؤكد أضاف أضافت أوضح أوضحت صرح صرحت تحدث تحدثت يتحدث "
     "ذكر ذكرت رأى رأت يرى ترى أعلن أعلنت كتب كتبت"
 )
+DEMONSTRATIVES = _fold_set("ذلك هذا هذه تلك هؤلاء this that these those")
 RELATIVES = _fold_set("الذي الذى التي اللذين اللتين الذين اللواتي who which that")
 # English subjects that are pronouns for the speaker (the subject of "he said").
 ENGLISH_PRONOUN_SUBJECTS = _fold_set("he she")
@@ -222,6 +223,7 @@ __all__ = [
     "COMPLEMENTIZER_WORDS",
     "CONTINUATIONS",
     "COORDINATION",
+    "DEMONSTRATIVES",
     "DOCUMENTS",
     "DUAL_COLLECTIVES",
     "ENGLISH_PRONOUN_SUBJECTS",
