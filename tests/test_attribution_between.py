@@ -1,10 +1,13 @@
-"""Who said it, and whose title it is, when other words stand between: shapes held-out set K showed.
+"""Who said it, and whose title it is, when other words stand between: shapes held-out sets K
+and L showed.
 
 Another's statement between كان and a verb, a relative "ما قاله" between a cue and a name, "غير
-أن" before a subject, a noun governing the name after a verb; and for titles, a longer title
-running past a mention, a title's own body between it and its holder, and a mention that is
-another's title beside their name. The held-out articles (SaudiNewsNet, CC BY-NC-SA) may not be
-committed, so each test writes the shape with other words.
+أن" before a subject, a noun governing the name after a verb, a quoted name after its kind, إذ
+between a subject and its verb, an aside "على حد قوله", a subheading over a sentence, the
+writer's "والجدير بالذكر"; and for titles, a longer title running past a mention, a title's own
+body between it and its holder, and a mention that is another's title beside their name. The
+held-out articles (SaudiNewsNet, CC BY-NC-SA) may not be committed, so each test writes the
+shape with other words.
 """
 
 from __future__ import annotations
@@ -178,3 +181,118 @@ def test_a_mention_that_is_another_s_title_beside_their_name_is_the_title_there(
         [],
     )
     assert _detached_titles(text, answer) == []
+
+
+def test_a_name_quoted_after_its_kind_is_the_subject_kana_opens() -> None:
+    # 'وكانت صحيفة "داريو تاندي" الأرجنتينية ونقلا عن مصادر ...، قد كشفت عن ... . وتابعت':
+    # the paper revealed it and goes on, not the spokesman quoted before
+    text = (
+        'وقال المتحدث سامي العلي إن المفاوضات مستمرة. وكانت صحيفة "الصباح" المحلية ونقلا عن '
+        "مصادر مطلعة، قد كشفت عن تلقي المدرب عرضا جديدا. وتابعت أن العرض يشمل عقدا لعامين."
+    )
+    answer = _answer(
+        [
+            _person("p1", "سامي العلي", "المتحدث"),
+            _person("p2", "الصباح", kind="organization"),
+            _person("p3", "مصادر مطلعة", kind="group"),
+        ],
+        [
+            _said("p1", "وقال", "المفاوضات مستمرة"),
+            _said("p2", "كشفت", "تلقي المدرب عرضا جديدا"),
+            _said("p2", "وتابعت", "العرض يشمل عقدا لعامين"),
+        ],
+    )
+    for i in (1, 2):
+        decision, problems = _decide(text, answer, i)
+        assert decision.status == "confirmed" and decision.speakers == {"p2"} and not problems
+        assert _swap(text, answer, i, "p1")
+
+
+def test_idh_between_a_subject_and_its_verb_stands_for_no_word() -> None:
+    # "مشيراً إلى أن الهيئة إذ تعبر عن حزنها ... تؤكد": the organisation expresses it, inside
+    # its secretary-general's words
+    text = (
+        "وأوضح الأمين العام للجمعية خالد سعد أن الأوضاع صعبة، مشيرا إلى أن الجمعية إذ تعبر عن "
+        "قلقها من الأزمة تدعو إلى حل عاجل."
+    )
+    answer = _answer(
+        [
+            {**_person("p1", "خالد سعد"), "mentions": ["الأمين العام للجمعية"]},
+            {**_person("p2", "جمعية الإغاثة", kind="organization"), "mentions": ["الجمعية"]},
+        ],
+        [
+            _said("p1", "وأوضح", "الأوضاع صعبة"),
+            _said("p1", "مشيرا", "الجمعية إذ تعبر عن قلقها من الأزمة تدعو إلى حل عاجل"),
+            _said("p2", "تعبر عن", "قلقها من الأزمة"),
+        ],
+    )
+    decision, problems = _decide(text, answer, 2)
+    assert decision.status == "confirmed" and decision.speakers == {"p2"} and not problems
+    assert _swap(text, answer, 2, "p1")
+
+
+def test_by_his_account_points_back_not_to_the_name_before_it() -> None:
+    # "حيث إن المستشفى ــ على حد قوله ــ لم يسمح له": the resident's account, inside the health
+    # office's; the hospital is what he spoke about
+    text = (
+        "وأوضحت الإدارة أن المراجع سالم تقدم بشكوى، حيث إن المصنع ــ على حد قوله ــ لم يصرف "
+        "له راتبه منذ شهرين."
+    )
+    answer = _answer(
+        [
+            _person("p1", "الإدارة", kind="organization"),
+            {**_person("p2", "المراجع سالم")},
+            _person("p3", "المصنع", kind="organization"),
+        ],
+        [
+            _said("p1", "وأوضحت", "المراجع سالم تقدم بشكوى"),
+            _said("p2", "على حد قوله", "لم يصرف له راتبه منذ شهرين"),
+        ],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and "p2" in decision.speakers and not problems
+    assert _swap(text, answer, 1, "p3")
+
+
+def test_a_subheading_is_no_subject_of_the_sentence_below_it() -> None:
+    # "الشورى وضع نظام التحرش بـ”الدُرج”\n وأضافت بقولها إن": the council in the subheading is
+    # not who added it; she goes on from the paragraph before
+    text = (
+        "وقالت الباحثة منى سالم إن الحالات تزايدت.\nالمجلس يؤجل النظام\n وأضافت أن "
+        "المجلس البلدي أجل مناقشة النظام مرارا."
+    )
+    answer = _answer(
+        [
+            _person("p1", "منى سالم", "الباحثة"),
+            _person("p2", "المجلس البلدي", kind="organization"),
+        ],
+        [
+            _said("p1", "وقالت", "الحالات تزايدت"),
+            _said("p1", "وأضافت", "المجلس البلدي أجل مناقشة النظام مرارا"),
+        ],
+    )
+    answer["participants"][1]["mentions"] = ["المجلس"]
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and "p1" in decision.speakers and not problems
+
+
+def test_the_writer_s_aside_does_not_go_on_with_the_speech_before() -> None:
+    # "وقال لم نتلق ... من فريقنا ... . والجدير بالذكر أن الفريق اختتم": the writer's
+    # background, not the coach's first-person words going on
+    text = (
+        "ونفى المدرب سعيد وجود عروض وقال لم نتلق أي عرض للاعبي فريقنا ، موضحا أن الإدارة "
+        "متمسكة بهم. والجدير بالذكر أن الفريق اختتم معسكره في دبي أمس."
+    )
+    answer = _answer(
+        [_person("p1", "سعيد", "المدرب")],
+        [_said("p1", "ونفى", "وجود عروض"), _said("p1", "وقال", "لم نتلق أي عرض للاعبي فريقنا")],
+    )
+    assert not _decide(text, answer, 1)[1]
+    analysis = {
+        **answer,
+        "positions": [
+            *answer["positions"],
+            _said("p1", "ونفى", "والجدير بالذكر أن الفريق اختتم معسكره في دبي أمس"),
+        ],
+    }
+    assert _decide(text, analysis, 2)[0].status == "detached"

@@ -8,7 +8,14 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.text.normalize import fold, fold_char, normalize, token_spans
+from agent.text.normalize import (
+    crosses_sentence,
+    fold,
+    fold_char,
+    normalize,
+    sentence_bounds,
+    token_spans,
+)
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآٱؤئىةکیەھ"
 MARKS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0640"
@@ -110,3 +117,21 @@ def test_fold_char_is_at_most_one_character() -> None:
         if unicodedata.category(ch) == "Cs":
             continue
         assert len(fold_char(ch)) <= 1, hex(code)
+
+
+def test_a_subheading_s_line_ends_a_sentence_and_a_line_cut_inside_one_does_not() -> None:
+    # SaudiNewsNet writes subheadings as short lines without a mark; NewsFANE cuts sentences
+    # into lines ("و كشف السقاف ان\n"), and an article's first line is its dateline
+    text = (
+        "جدة واس\nقال الوزير إن الخطة جاهزة.\nالخطة الجديدة\nوأضاف أن التنفيذ قريب.\n"
+        "و كشف ان\nالعمل بدأ."
+    )
+    sentences = [text[a:b] for a, b in sentence_bounds(text)]
+    assert sentences == [
+        "جدة واس\nقال الوزير إن الخطة جاهزة.",
+        "الخطة الجديدة",
+        "وأضاف أن التنفيذ قريب.",
+        "و كشف ان\nالعمل بدأ.",
+    ]
+    assert crosses_sentence(text, text.index("الجديدة"), text.index("وأضاف"))
+    assert not crosses_sentence(text, text.index("كشف"), text.index("العمل"))

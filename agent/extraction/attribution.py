@@ -126,6 +126,10 @@ class Attributor(CarriedReader, BannerReader):
         inside = self.heads(self.mentions.within(cue.start + 1, cue.end))
         if inside and not self.english:  # the cue copied with its subject: "قال كوبل"،
             return self.named(inside[0], inside)  # "صرح دين", "تقول بريطانيا"
+        if self._by_his_account(cue):  # "ــ على حد قوله ــ": he or she is the last speaker
+            last = [speakers for at, speakers in history if at < cue.start][-1:]
+            people = self.named_within(lo, cue.start, ("person",))  # or a person the sentence
+            return Subject("continued", frozenset().union(*last) | people, "(whose account)")
         carrier = self._banner_carrier(cue)  # "ورفع المتظاهرون لافتات تندد": whoever
         if carrier is not None:  # carries the banner speaks its words
             cue = carrier

@@ -338,6 +338,18 @@ class CueReader(GoverningReader):
                 return True
         return bool(_POSSESSED_SAYING.fullmatch("".join(words)))
 
+    def _by_his_account(self, cue: Span) -> bool:
+        """ "على حد قوله", "حسب قولها": an aside whose pronoun points back to whoever the
+        sentence is about, not to the name written right before it ("حيث إن المستشفى ــ على حد
+        قوله ــ لم يسمح له": the hospital is what he spoke about)."""
+        words = folded_words(self.text[cue.start : cue.end])
+        return (
+            not self.english
+            and len(words) >= 2
+            and tuple(words[:-1]) in _BY_ACCOUNT
+            and _POSSESSED_SAYING.fullmatch(words[-1]) is not None
+        )
+
     def _pluperfect_subject(self, cue: Span, adjacent: bool = False) -> Subject | None:
         """The subject right after كان in "و كان X الموجود في روما ... قد عبر"; `adjacent`:
         only where the subject's last word or قد stands right before the verb ("و كانت رايس
@@ -353,7 +365,10 @@ class CueReader(GoverningReader):
             return None  # وافق علي ه اللاعب و اكد": كانت is no auxiliary of a masculine verb
         start = was[-1].end()
         items = self.heads(self.mentions.within(start, cue.start))
-        if not items or self.lead_words(start, items[0].span.start) != 0:
+        if not items or not (
+            self.lead_words(start, items[0].span.start) == 0
+            or _KIND_QUOTED.fullmatch(self.text, start, items[0].span.start)  # 'وكانت صحيفة
+        ):  # "داريو تاندي" ...، قد كشفت': the name, quoted after its kind
             return None
         if self._spoken_since(start, cue, items[0].pid):  # "وكان الاتحاد ... وقال المتحدث
             return None  # انه لا يوجد ... وأوضح عماد": another's statement closed كان's clause
@@ -420,6 +435,10 @@ _FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
 
 _JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s*$")  # "و قال" tokenised, or و before a cue
 
+_KIND_QUOTED = re.compile(r"\s*[\u0621-\u064a]{3,}\s*[«\"“]\s*")  # 'صحيفة "', 'وكالة «'
+_BY_ACCOUNT = frozenset(
+    tuple(fold(w) for w in phrase.split()) for phrase in ("على حد", "حسب", "بحسب", "وفق")
+)
 _POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
 
 _OWNER_PRONOUNS = frozenset(SUFFIX_PRONOUNS)

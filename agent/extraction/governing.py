@@ -21,6 +21,7 @@ from agent.text.cue_words import (
     SOURCE_AFTER,
     VERBS,
     WORDS,
+    WRITER_ASIDE,
     bare_verb,
 )
 from agent.text.normalize import fold
@@ -116,6 +117,8 @@ class GoverningReader(WrittenSubjectReader):
         cue_sentence = self.sentence_of(cue.start)
         if not 1 <= sentence - cue_sentence <= SPEECH_SENTENCES or cue.end > content.start:
             return False
+        if WRITER_ASIDE.match(self.text, self.sentences[sentence][0]):
+            return False  # "... فريقنا . والجدير بالذكر أن الفريق اختتم": the writer's aside
         opening = folded_words(self.text[self.sentences[sentence][0] : content.start])
         if any(w in VERBS or bare_verb(w) in VERBS for w in opening):
             return False  # '... . و اضاف " ... . الا ان التغيير قد بدا "': a cue of its own

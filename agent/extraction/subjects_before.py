@@ -48,6 +48,7 @@ _PHOTO_POSITION = re.compile(r"\(\s*(?:(?:الى|إلى|في|فى)\s*)?(?:ال)?
 
 # A kinship written after a name: the noun, its genitive and at most a definite adjective with
 # its pronoun ("شقيق الشهيد والأقرب له").
+_AS = fold("إذ")  # "الهيئة إذ تعبر عن حزنها ... تؤكد": as it expresses
 _KIN = frozenset(fold(w) for w in KIN_WORDS.split(" "))
 _KIN_PRONOUNS = frozenset(["له", "لها", "لهم", "منه", "منها"])
 _KIN_REST = 3
@@ -141,8 +142,9 @@ class BeforeVerbReader(SubjectReader):
         ("الشركة التي يعمل لحسابها الحراس الخمسة ذكرت": the guards are the relative's), and no
         particle governing it ("رسالة بعث بها الى المستشارة الالمانية انجيلا ميركل اشار في ها":
         whom the letter went to is no subject of the verb after her)."""
-        if self.lead_words(item.span.end, end) or MARK.search(self.text, item.span.end, end):
-            return False
+        between = [w for w in self.unmentioned_words(item.span.end, end) if w != _AS]
+        if between or MARK.search(self.text, item.span.end, end):  # "أن الهيئة إذ تعبر": إذ
+            return False  # (as) opens the verb's circumstance, no word between it and subject
         if glued_preposition(self.text, self._written_from(item, start)):
             return False
         before = folded_words(self.text[start : self._written_from(item, start)])

@@ -97,6 +97,13 @@ PRONOUNS = _fold_set("he she it his her هو هي")
 # Pronoun suffixes as NewsFANE writes them apart: "نفي ها", "في ه".
 SUFFIX_PRONOUNS = ("ه", "ها", "هم", "هما")
 # Complementizers: "that" opening what was said ("قال إن", "أكد أن", "said that").
+# The writer's own asides, which open a sentence of background ("والجدير بالذكر أن", "يذكر
+# أن", "تجدر الإشارة"): no speaker's words go on there.
+WRITER_ASIDE = re.compile(
+    r"\s*(?:و\s?)?(?:ال?جدير\s+(?:بالذكر|ذكره)|يذكر\s|يشار\s|تجدر\s+الإشارة|تجدر\s+الاشارة|"
+    r"من\s+المعروف|it\s+is\s+worth)",
+    re.IGNORECASE,
+)
 COMPLEMENTIZER_WORDS = ("أن", "إن", "ان", "بأن", "بان", "that")
 # Where what was said begins after its cue: a complementizer, a colon, an opening quotation.
 SAID_BEGINS = re.compile(rf"(?<!\w)(?:{'|'.join(COMPLEMENTIZER_WORDS)})(?!\w)|[:«\"“]")
@@ -252,6 +259,7 @@ __all__ = [
     "VERBAL_NOUNS",
     "VERBS",
     "WORDS",
+    "WRITER_ASIDE",
     "bare_verb",
     "definite_noun",
     "word_stem",

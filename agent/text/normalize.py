@@ -267,20 +267,51 @@ _SPELT_LETTERS = re.compile(r"(?<!\S)(?:[^\W\d_]{1,2} \. ){2,}[^\W\d_]{1,2}(?!\S
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence, whitespace trimmed; a blank line always ends one."""
+    """(start, end) of every sentence, whitespace trimmed; a blank line always ends one, and
+    so does a subheading's line."""
     bounds: list[tuple[int, int]] = []
     start = 0
-    for match in _BREAK.finditer(text):
-        if _ends_sentence(text, match):
-            _append_trimmed(text, start, match.end(), bounds)
-            start = match.end()
+    ends = {m.end() for m in _BREAK.finditer(text) if _ends_sentence(text, m)}
+    ends |= {m.start() for m in _NEWLINE.finditer(text) if _is_heading(text, m.start())}
+    for end in sorted(ends):
+        _append_trimmed(text, start, end, bounds)
+        start = end
     _append_trimmed(text, start, len(text), bounds)
     return bounds
 
 
 def crosses_sentence(text: str, start: int, end: int) -> bool:
     """True if a sentence ends inside `text[start:end]` (or a blank line lies there)."""
-    return any(_ends_sentence(text, m) for m in _BREAK.finditer(text, start, end))
+    if any(_ends_sentence(text, m) for m in _BREAK.finditer(text, start, end)):
+        return True
+    return any(_is_heading(text, m.start()) for m in _NEWLINE.finditer(text, start, end))
+
+
+def _is_heading(text: str, newline: int) -> bool:
+    """The line ending at `newline` is a subheading: a short line of its own after a line that
+    ended a sentence, not ending as a sentence that goes on ("قانون لاحترام بناتنا\n وأوضحت
+    أن"). A heading is no part of the sentence below it, whose dropped subject it would seem to
+    name. Not an article's first line (its dateline), nor a line cut inside a sentence ("و كشف
+    السقاف ان\n")."""
+    start = text.rfind("\n", 0, newline) + 1
+    words = text[start:newline].split()
+    if start == 0 or not 0 < len(words) <= HEADING_MAX_WORDS or not text[newline:].strip():
+        return False
+    if fold(words[-1]).strip("\"'”’»)]") in _GOES_ON:
+        return False
+    return bool(_ENDS_LINE.search(text, max(0, start - 12), start))
+
+
+_NEWLINE = re.compile(r"\n")
+HEADING_MAX_WORDS = 10  # a subheading is a few words; a longer line is text cut into lines
+# The line before a heading ended a sentence: a final mark, perhaps closed by a quotation mark.
+_ENDS_LINE = re.compile(r"[.!?؟…:][\"'”’»)\]]*[ \t\r\f\v]*\n[ \t\r\f\v]*$")
+# Words a line cut inside a sentence ends with: the sentence goes on below ("و كشف السقاف ان").
+_GOES_ON_WORDS = (
+    "و ف أن ان إن بأن أنه انه إنه عن على الى إلى في من ل ب مع ه ها هم الذي التي بين حول ضد منذ "
+    "لدى عند بعد قبل خلال أو او ثم كما that to of in on for and or the a"
+)
+_GOES_ON = frozenset(fold(w) for w in _GOES_ON_WORDS.split())
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
