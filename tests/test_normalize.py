@@ -135,3 +135,5 @@ def test_a_subheading_s_line_ends_a_sentence_and_a_line_cut_inside_one_does_not(
     ]
     assert crosses_sentence(text, text.index("الجديدة"), text.index("وأضاف"))
     assert not crosses_sentence(text, text.index("كشف"), text.index("العمل"))
+    english = "He arrived on Tuesday.\nThe spokesman said Donald\nTrump's visit was a success."
+    assert len(sentence_bounds(english)) == 2  # English is cut into lines, and has no such heads

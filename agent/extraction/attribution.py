@@ -71,7 +71,7 @@ class Attributor(CarriedReader, BannerReader):
     def decide_all(self) -> list[Decision]:
         """One decision per position, in the draft's order."""
         self._written = [s for p in self.draft.positions for s in self.run.spans(p.content, "text")]
-        governed = [self._govern(pos) for pos in self.draft.positions]
+        governed = self._govern_all(self.draft.positions)
         at = [pair[0].start if pair else len(self.text) for pair in governed]
         order = sorted(range(len(governed)), key=lambda i: at[i])
         decisions: dict[int, Decision] = {}
@@ -112,6 +112,18 @@ class Attributor(CarriedReader, BannerReader):
     # -- who the text makes the speaker -----------------------------------------------------------
 
     def _subject(
+        self, cue: Span, content: Span, history: Sequence[tuple[int, frozenset[str]]]
+    ) -> Subject:
+        """Who the text makes the speaker; a mention listed for several participants ("وعبر
+        سموه" after three princes' calls) is the one of them the chain before carries on."""
+        found = self._written_subject(cue, content, history)
+        if found.how != "named" or not found.shared:
+            return found
+        carried = self._continued(cue, self.sentence_of(cue.start), history, pronoun=True)
+        narrowed = found.speakers & carried.carried
+        return Subject("named", narrowed, found.evidence) if narrowed else found
+
+    def _written_subject(
         self, cue: Span, content: Span, history: Sequence[tuple[int, frozenset[str]]]
     ) -> Subject:
         sentence = self.sentence_of(cue.start)
@@ -188,6 +200,9 @@ class Attributor(CarriedReader, BannerReader):
             found = None if participle else self._pluperfect_subject(cue, adjacent=True)
             found = found or (None if participle else self._antecedent(cue, after_end))
             found = found or self.after(cue, after_end)
+            if found is None or found.how in ("continued", "unknown"):
+                found = self._caller(cue, sentence) or found  # "تلقى ... اتصالا من Y، أعرب
+                # خلاله": the caller
             # not before a verb joined by و: "... " عجرفة " اسرائيل وات هم ها" is no
             # "اسرائيل اتهم"; what precedes و belongs to the verb before
             joined = self._joined_by_waw(cue)
@@ -236,6 +251,8 @@ class Attributor(CarriedReader, BannerReader):
         carried = self._continued(
             cue, sentence, history, pronoun=found is not None, personal=personal
         )
+        if found is not None and found.how == "unknown" and participle and not self.english:
+            return carried  # "سائلاً الله أن": what follows a participle is its object
         if found is not None and found.how == "unknown" and (carried.speakers or found.speakers):
             return self._described_back(cue, sentence, history, carried, found.speakers)
         return carried

@@ -31,7 +31,7 @@ from agent.text.cue_words import (
     VERBS,
     bare_verb,
 )
-from agent.text.normalize import fold, is_caption
+from agent.text.normalize import fold, is_caption, normalize
 from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
@@ -250,6 +250,22 @@ class CueReader(GoverningReader):
         after = self.text[cue.start : cue.end + 12]
         return bool(_IN_IT.search(after))
 
+    def _caller(self, cue: Span, sentence: int) -> Subject | None:
+        """ "تلقى X اتصالا هاتفيا من Y، أعرب خلاله عن": a verb with the pronoun of a call,
+        letter or cable received from Y is Y's, who made it, not the one who received it."""
+        if self.english or not self._resumptive(cue):
+            return None
+        lo = self.bounds(sentence)[0]
+        folded = normalize(self.text[lo : cue.start])
+        received = list(_RECEIVED_FROM.finditer(folded.text))
+        if not received:
+            return None
+        start = lo + folded.to_source(received[-1].start(), received[-1].end())[1]
+        items = self.heads(self.mentions.within(start, cue.start))
+        if not items or self.lead_words(start, items[0].span.start) > 1:
+            return None
+        return self.named(items[0], items)
+
     def _coordinated(self, cue: Span) -> bool:
         """The cue is a verb joined by و or ف to the clause before (ووصفته, فرد)."""
         return self._joined_by(cue, "وف")
@@ -424,6 +440,11 @@ _ONLY_PUNCTUATION = re.compile(r"[\s,،]*")
 _RELATIVE_BEFORE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})\s*$")
 
 
+# "تلقى ... اتصالا هاتفيا امس من", "تلقت رسالة من" (folded): the sender is named after من.
+_RECEIVED_FROM = re.compile(
+    r"(?<!\w)[وف]?[يت]?تلق(?:ي|ى|ت|وا)\s(?:[^\s]+\s){0,14}?(?:اتصالا|اتصال|مكالمه|رساله|برقيه)"
+    r"(?:\s[^\s]+){0,3}?\sمن\s"
+)
 _IN_IT = re.compile(r"(?<!\w)(?:(?:في|فى)\s?(?:ه|ها)|خلال\s?(?:ه|ها))(?!\w)")
 
 

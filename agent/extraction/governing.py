@@ -11,6 +11,7 @@ calls it for every position before reading any speaker.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from agent.extraction.written_subjects import WrittenSubjectReader
@@ -54,11 +55,34 @@ class GoverningReader(WrittenSubjectReader):
 
     _written: list[Span]  # every occurrence of every position's content (set by decide_all)
 
+    def _govern_all(self, positions: Sequence[DraftPosition]) -> list[tuple[Span, Span] | None]:
+        """Each position's governing cue and content. Positions copied alike (the same cue and
+        words, as in four calls answered in the same words, "وعبر سموه عن عزائه ومواساته")
+        take the occurrences in the article's order, one each, when it has as many of them."""
+        governed = [self._govern(pos) for pos in positions]
+        alike: dict[tuple[str, str], list[int]] = {}
+        for i, pos in enumerate(positions):
+            alike.setdefault((pos.cue, pos.content), []).append(i)
+        for group in alike.values():
+            each = self._govern_each(positions[group[0]]) if len(group) > 1 else []
+            if len(each) == len(group):
+                for i, pair in zip(group, each, strict=False):
+                    governed[i] = pair
+        return governed
+
     def _govern(self, pos: DraftPosition) -> tuple[Span, Span] | None:
+        """The cue occurrence and content occurrence that most nearly belong together."""
+        pairs = self._govern_each(pos, ranked=True)
+        return pairs[0] if pairs else None
+
+    def _govern_each(self, pos: DraftPosition, ranked: bool = False) -> list[tuple[Span, Span]]:
+        """For each occurrence of the content that a cue governs, its best cue, in text order
+        (`ranked`: the best pair first, ties to the earlier)."""
         cues = self.run.spans(pos.cue, "cue")
         contents = self.run.spans(pos.content, "text")
-        best: tuple[int, Span, Span] | None = None
+        found: list[tuple[int, Span, Span]] = []
         for content in contents:
+            best: tuple[int, Span, Span] | None = None
             sentence = self.sentence_of(content.start)
             lo, hi = self.bounds(sentence)
             end_sentence = self.sentence_of(max(content.start, content.end - 1))
@@ -92,7 +116,11 @@ class GoverningReader(WrittenSubjectReader):
                     continue
                 if best is None or cost < best[0]:
                     best = (cost, cue, content)
-        return None if best is None else (best[1], best[2])
+            if best is not None:
+                found.append(best)
+        if ranked:
+            found.sort(key=lambda b: b[0])  # stable: ties keep the earlier content
+        return [(cue, content) for _, cue, content in found]
 
     def _tail_source(self, content: Span, cue: Span) -> bool:
         """A source phrase closing the sentence that holds the content ("قتل اربعة اشخاص ...،

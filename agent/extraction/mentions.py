@@ -35,7 +35,10 @@ TITLE_MAX_GAP = NEAR_MAX_GAP  # characters between a title and its holder: "Ed M
 # a title after a comma is the apposition of what precedes it, not of what follows.
 NOT_PERSON_COST = 20
 # A title may end with where it holds: "رئيس مجلس اتحاد المحاكم الاسلامية في الصومال الشيخ شريف"
-_TITLE_PLACE = re.compile(r"\s+(?:في|فى|ب|in|of)\s+\w+(?:\s+\w+)?\s*[,،]?\s*")
+# or its body, quoted after بـ: 'مدير إدارة الطوارئ بـ"صحة جازان" عبدالرحمن دغريري'
+_TITLE_PLACE = re.compile(
+    r"\s+(?:في|فى|ب|in|of)(?:\s+|\s*ـ\s*)([\"«“])?\s*\w+(?:\s+\w+)?\s*(?(1)[\"»”])\s*[,،]?\s*"
+)
 _OPENS_NAME = re.compile(r"\s*\(\s*")
 _CLOSES_NAME = re.compile(r"\s*\)")
 _AND = re.compile(r"(?<!\w)(?:و|and)(?!\w)", re.IGNORECASE)
@@ -55,6 +58,7 @@ _PLURAL_HEAD = re.compile(r"[\u0621-\u064a]{3,}ي|[a-z]{3,}s")  # موفدي, م
 _DUAL_OR_PLURAL = re.compile(
     r"(?!السلطان$|الربان$)ال[\u0621-\u064a]{3,}(?:ان|ين|ون)|[a-z]{3,}(?<!s)s"
 )
+_CONSTRUCT_DUAL = re.compile(r"[\u0621-\u064a]{3,}[اي]")  # وزيرا، وزيري (before its genitive)
 STANDING_TITLE_MIN_WORDS = 2  # a title written alone stands for its holder from this length
 # Prepositions that make a "name" a description of an unnamed person ("a source in ...").
 _DESCRIPTION = "في من عن على علي الى إلى لدى باسم of in at from for with"
@@ -110,7 +114,12 @@ class Mentions:
         ]
         self.title_owners = _own_titles(draft, run, anchors)
         self.title_owners.update(_standing_titles(draft, run, anchors, self.title_owners))
-        self.title_owners.update(_shared_titles(run.article, anchors, self.title_owners))
+        listed: dict[Span, set[str]] = {}  # each title occurrence → who the answer gives it
+        for p in draft.participants:
+            for t in p.titles:
+                for span in run.spans(t.text):
+                    listed.setdefault(span, set()).add(p.id)
+        self.title_owners.update(_shared_titles(run.article, anchors, self.title_owners, listed))
         titles = [
             Mention(span, owner, "title")
             for span, owners in self.title_owners.items()
@@ -352,32 +361,40 @@ def _standing_titles(
 
 
 def _shared_titles(
-    text: str, anchors: list[Mention], owned: dict[Span, frozenset[str]]
+    text: str,
+    anchors: list[Mention],
+    owned: dict[Span, frozenset[str]],
+    listed: dict[Span, set[str]],
 ) -> dict[Span, frozenset[str]]:
     """A plural title after two names joined by "and" is both of theirs: "تيري رود لارسن ، و
     فيجاي نامبيار موفدي الامم المتحدة", "Smith and Jones, the two envoys". Only a plural head
-    (موفدي، ممثلي, envoys): "السنيورة و بري رئيس مجلس النواب" is Berri's alone."""
+    (موفدي، ممثلي, envoys): "السنيورة و بري رئيس مجلس النواب" is Berri's alone. Before two
+    names, a dual or plural title, or one `listed` for both ("وزيرا المالية والاقتصاد
+    اليونانيان X وY": a dual in construct looks like any word ending in ا)."""
     people = sorted(anchors, key=lambda m: m.span.start)
     out: dict[Span, frozenset[str]] = {}
     for span, pids in owned.items():
         head = fold(text[span.start : span.end]).split()[:1]
         if len(pids) != 1 or not head:
             continue
-        if not (_PLURAL_HEAD.fullmatch(head[0]) or _DUAL_OR_PLURAL.fullmatch(head[0])):
+        plural = _DUAL_OR_PLURAL.fullmatch(head[0]) is not None
+        both = len(listed.get(span, ())) > 1 and _CONSTRUCT_DUAL.fullmatch(head[0]) is not None
+        after_two = _PLURAL_HEAD.fullmatch(head[0]) is not None or plural
+        if not (after_two or both):
             continue
         (pid,) = pids
         i = next(
             (k for k, m in enumerate(people) if m.pid == pid and 0 <= span.start - m.span.end <= 3),
             None,
         )
-        if i is not None and i > 0:
+        if i is not None and i > 0 and after_two:
             other, holder = people[i - 1], people[i]
             if other.pid != pid and COORDINATION.fullmatch(
                 text[other.span.end : holder.span.start]
             ):
                 out[span] = frozenset({pid, other.pid})
                 continue
-        if not _DUAL_OR_PLURAL.fullmatch(head[0]):
+        if not (plural or both):
             continue
         # "الفيلسوفان اندريه غلوكسمان و برنار هنري ليفي": a dual or plural title before two
         # names joined by و is both of theirs
@@ -388,6 +405,8 @@ def _shared_titles(
         if j is None or j + 1 >= len(people):
             continue
         holder, other = people[j], people[j + 1]
+        if not (plural or other.pid in listed.get(span, ())):
+            continue
         if other.pid != pid and COORDINATION.fullmatch(text[holder.span.end : other.span.start]):
             out[span] = frozenset({pid, other.pid})
     return out

@@ -62,6 +62,7 @@ class Subject:
     speakers: frozenset[str] = frozenset()
     evidence: str = ""
     primary: frozenset[str] | None = None
+    shared: bool = False  # named by a mention the answer lists for several participants
 
     @property
     def carried(self) -> frozenset[str]:
@@ -116,8 +117,14 @@ class SubjectReader:
                 else:
                     group.add(ordered[j].pid)
                 current, j = ordered[j], j + step
+        shared = {  # "سموه", listed for each of three callers: any of them, until the chain
+            m.pid  # decides (`Attributor`); not a name two participants repeat, a duplicate
+            for m in items
+            if m.span == first.span and m.form == "mention" and first.form == "mention"
+        }
+        group |= shared
         evidence = self.text[first.span.start : first.span.end]
-        return Subject("named", frozenset(group), evidence)
+        return Subject("named", frozenset(group), evidence, shared=len(shared) > 1)
 
     def describe(self, words: Sequence[str]) -> Subject | None:
         """An unlisted subject, compared word by word with every participant's descriptors."""

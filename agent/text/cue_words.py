@@ -64,6 +64,7 @@ CONTINUATIONS = _fold_set(
     "قائلا قائلة واصفا واصفة متهما متهمة منتقدا منتقدة مرحبا مرحبة مستنكرا مستنكرة رافضا رافضة "
     "نافيا نافية معلنا معلنة كاشفا كاشفة مبديا مبدية معبرا معبرة متسائلا متسائلة مذكرا مذكرة "
     "مطالبة متابعة مبرزا مشيدا مشيدة مستدركا ملمحا مرجحا متوقعا مقترحا مناشدا مختتما معلقا "
+    "سائلا سائلة راجيا راجية متمنيا متمنية "
     "added continued adding noting saying stressing warning"
 )
 # The accusative participle that goes on with the sentence's subject (مستنكرا، مشيرة): a cue of
@@ -98,10 +99,11 @@ PRONOUNS = _fold_set("he she it his her هو هي")
 SUFFIX_PRONOUNS = ("ه", "ها", "هم", "هما")
 # Complementizers: "that" opening what was said ("قال إن", "أكد أن", "said that").
 # The writer's own asides, which open a sentence of background ("والجدير بالذكر أن", "يذكر
-# أن", "تجدر الإشارة"): no speaker's words go on there.
+# أن", "تجدر الإشارة"), and a page's link to itself under its headline ("رابط الخبر بصحيفة
+# الوئام: ..."): no speaker's words go on there.
 WRITER_ASIDE = re.compile(
     r"\s*(?:و\s?)?(?:ال?جدير\s+(?:بالذكر|ذكره)|يذكر\s|يشار\s|تجدر\s+الإشارة|تجدر\s+الاشارة|"
-    r"من\s+المعروف|it\s+is\s+worth)",
+    r"من\s+المعروف|رابط\s+الخبر|it\s+is\s+worth)",
     re.IGNORECASE,
 )
 COMPLEMENTIZER_WORDS = ("أن", "إن", "ان", "بأن", "بان", "that")

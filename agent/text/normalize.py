@@ -299,10 +299,13 @@ def _is_heading(text: str, newline: int) -> bool:
         return False
     if fold(words[-1]).strip("\"'”’»)]") in _GOES_ON:
         return False
+    if not _ARABIC_ONLY.fullmatch(text, start, newline):  # English is cut into lines too
+        return False  # ("Al-Sisi's spokesman said Donald\nTrump's visit"); headings are Arabic
     return bool(_ENDS_LINE.search(text, max(0, start - 12), start))
 
 
 _NEWLINE = re.compile(r"\n")
+_ARABIC_ONLY = re.compile(r"[^A-Za-z\n]*[\u0621-\u064a][^A-Za-z\n]*")
 HEADING_MAX_WORDS = 10  # a subheading is a few words; a longer line is text cut into lines
 # The line before a heading ended a sentence: a final mark, perhaps closed by a quotation mark.
 _ENDS_LINE = re.compile(r"[.!?؟…:][\"'”’»)\]]*[ \t\r\f\v]*\n[ \t\r\f\v]*$")

@@ -1,0 +1,143 @@
+"""Who spoke on a call, and which of several alike statements is whose: shapes held-out set M
+showed (four princes' condolence calls to one recipient, answered in the same words).
+
+The held-out articles (SaudiNewsNet, CC BY-NC-SA) may not be committed, so each test writes the
+shape with other words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.extraction.draft import ExtractionDraft
+from agent.extraction.validate import ValidationRun, find_problems
+from agent.models import IssueKind
+from tests.test_attribution_chains import _answer, _decide, _person, _said, _swap
+
+_CALLS = (
+    "تلقى الوزير سعد العلي اتصالا هاتفيا امس من الأمير فهد الراشد، أعرب خلاله عن إدانته "
+    "للهجوم. وأعرب سموه عن تعازيه لأسر الضحايا. وشكر الوزير العلي سمو الأمير على مشاعره.\n"
+    "كما تلقى الوزير سعد العلي اتصالا هاتفيا امس من الشيخ خالد الناصر، أعرب فيه عن إدانته "
+    "للهجوم. وأعرب سموه عن تعازيه لأسر الضحايا."
+)
+
+
+def _calls_answer() -> dict[str, Any]:
+    return _answer(
+        [
+            {**_person("p1", "سعد العلي", "الوزير"), "mentions": ["العلي"]},
+            {**_person("p2", "فهد الراشد", "الأمير"), "mentions": ["سموه", "سمو الأمير"]},
+            {**_person("p3", "خالد الناصر", "الشيخ"), "mentions": ["سموه"]},
+        ],
+        [
+            _said("p2", "أعرب", "إدانته للهجوم"),
+            _said("p2", "وأعرب", "تعازيه لأسر الضحايا"),
+            _said("p3", "أعرب", "إدانته للهجوم"),
+            _said("p3", "وأعرب", "تعازيه لأسر الضحايا"),
+        ],
+    )
+
+
+def test_who_made_a_call_speaks_in_it_not_who_received_it() -> None:
+    # "تلقى نائب خادم الحرمين ... اتصالاً هاتفياً امس من الأمير سلمان بن حمد، أعرب خلاله عن
+    # إدانته": the caller condemns, not the recipient named first
+    answer = _calls_answer()
+    for i, caller in ((0, "p2"), (2, "p3")):
+        decision, problems = _decide(_CALLS, answer, i)
+        assert decision.status == "confirmed" and decision.speakers == {caller} and not problems
+        assert _swap(_CALLS, answer, i, "p1")
+
+
+def test_statements_copied_alike_take_the_occurrences_in_order() -> None:
+    # the second caller's "أعرب فيه عن إدانته للهجوم" is the second occurrence, though the
+    # first stands as near its cue
+    answer = _calls_answer()
+    assert _decide(_CALLS, answer, 2)[0].cue.start > _CALLS.index("كما تلقى")  # type: ignore[union-attr]
+    assert _decide(_CALLS, answer, 0)[0].cue.start < _CALLS.index("كما تلقى")  # type: ignore[union-attr]
+
+
+def test_a_mention_listed_for_several_is_the_one_the_chain_carries() -> None:
+    # "وأعرب سموه": listed for each caller; after the second call it is the second caller
+    answer = _calls_answer()
+    decision, problems = _decide(_CALLS, answer, 3)
+    assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
+    assert _swap(_CALLS, answer, 3, "p2")
+
+
+def test_what_follows_a_participle_is_its_object_not_a_speaker_described() -> None:
+    # "وقدم شكره ...، داعياً الله أن لا يريه أي مكروه": God is asked, the prince asks; not anyone
+    # the sentences before named, as an unlisted subject would be
+    text = (
+        "واستهدف الهجوم مقر شركة النفط الوطنية. وقال الأمير فهد الراشد إن الهجوم جبان، داعيا "
+        "الله أن يحفظ البلاد."
+    )
+    answer = _answer(
+        [
+            _person("p1", "فهد الراشد", "الأمير"),
+            _person("p2", "شركة النفط الوطنية", kind="organization"),
+        ],
+        [_said("p1", "وقال", "الهجوم جبان"), _said("p1", "داعيا", "يحفظ البلاد")],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
+    assert _swap(text, answer, 1, "p2")
+
+
+def _title_paths(text: str, answer: dict[str, Any]) -> list[str]:
+    run = ValidationRun(article=text, max_attempts=1, attempt=1)
+    problems = find_problems(ExtractionDraft.model_validate(answer), run)
+    return [p.path for p in problems if p.kind is IssueKind.DETACHED_TITLE]
+
+
+def test_a_construct_dual_title_listed_for_both_names_after_it_is_both_of_theirs() -> None:
+    # "وبدأ وزيرا المالية والاقتصاد اليونانيان اقليدس تساكالوتوس وجيورجيوس ستاثاكيس"
+    text = "وبدأ وزيرا الخارجية والدفاع المصريان سامح علي وكمال حسن اجتماعهما في القاهرة."
+    dual = "وزيرا الخارجية والدفاع المصريان"
+    answer = _answer([_person("p1", "سامح علي", dual), _person("p2", "كمال حسن", dual)], [])
+    assert _title_paths(text, answer) == []
+    alone = _answer([_person("p1", "سامح علي"), _person("p2", "كمال حسن", dual)], [])
+    alone["participants"].append(_person("p3", "عمر فاروق", dual))
+    assert _title_paths(text, alone) == ["participants[p3].titles[0]"]
+
+
+def test_a_title_s_body_quoted_after_bi_stands_between_it_and_its_holder() -> None:
+    # 'وأوضح مدير إدارة الطوارئ والأزمات بـ"صحة جازان" عبدالرحمن دغريري': his title; moved to
+    # the director named two sentences on, it is not his
+    text = (
+        'وأوضح مدير إدارة الطوارئ بـ"صحة المنطقة" سالم العمري أن العمل مستمر. ورفعت الأسماء '
+        "إلى مدير عام الشؤون الصحية الدكتور فهد الزهراني الذي اعتمدها."
+    )
+    title = "مدير إدارة الطوارئ"
+    answer = _answer(
+        [
+            _person("p1", "سالم العمري", title),
+            _person("p2", "فهد الزهراني", "مدير عام الشؤون الصحية", "الدكتور"),
+        ],
+        [],
+    )
+    assert _title_paths(text, answer) == []
+    moved = _answer(
+        [
+            _person("p1", "سالم العمري"),
+            _person("p2", "فهد الزهراني", "مدير عام الشؤون الصحية", "الدكتور", title),
+        ],
+        [],
+    )
+    assert _title_paths(text, moved) == ["participants[p2].titles[2]"]
+
+
+def test_a_page_s_link_under_its_headline_is_nobody_s_speech() -> None:
+    # "وأضاف أن ... .\nرابط الخبر بصحيفة الوئام: أمريكا : نحن حريصون على أمن الخليج"
+    text = (
+        "وقال المتحدث باسم البيت الأبيض إن الاتفاق جيد.\nرابط الخبر بصحيفة الوئام: أمريكا : "
+        "نحن حريصون على أمن الخليج"
+    )
+    answer = _answer(
+        [_person("p1", "المتحدث باسم البيت الأبيض")],
+        [
+            _said("p1", "وقال", "الاتفاق جيد"),
+            _said("p1", "وقال", "رابط الخبر بصحيفة الوئام: أمريكا : نحن حريصون على أمن الخليج"),
+        ],
+    )
+    assert not _decide(text, answer, 0)[1]
+    assert _decide(text, answer, 1)[0].status == "detached"
