@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.extraction.draft import ExtractionDraft
-from agent.extraction.validate import ValidationRun, find_problems
-from agent.models import IssueKind
+from tests.test_attribution_between import _detached_titles
 from tests.test_attribution_chains import _answer, _decide, _person, _said, _swap
 
 _CALLS = (
@@ -83,21 +81,15 @@ def test_what_follows_a_participle_is_its_object_not_a_speaker_described() -> No
     assert _swap(text, answer, 1, "p2")
 
 
-def _title_paths(text: str, answer: dict[str, Any]) -> list[str]:
-    run = ValidationRun(article=text, max_attempts=1, attempt=1)
-    problems = find_problems(ExtractionDraft.model_validate(answer), run)
-    return [p.path for p in problems if p.kind is IssueKind.DETACHED_TITLE]
-
-
 def test_a_construct_dual_title_listed_for_both_names_after_it_is_both_of_theirs() -> None:
     # "وبدأ وزيرا المالية والاقتصاد اليونانيان اقليدس تساكالوتوس وجيورجيوس ستاثاكيس"
     text = "وبدأ وزيرا الخارجية والدفاع المصريان سامح علي وكمال حسن اجتماعهما في القاهرة."
     dual = "وزيرا الخارجية والدفاع المصريان"
     answer = _answer([_person("p1", "سامح علي", dual), _person("p2", "كمال حسن", dual)], [])
-    assert _title_paths(text, answer) == []
+    assert _detached_titles(text, answer) == []
     alone = _answer([_person("p1", "سامح علي"), _person("p2", "كمال حسن", dual)], [])
     alone["participants"].append(_person("p3", "عمر فاروق", dual))
-    assert _title_paths(text, alone) == ["participants[p3].titles[0]"]
+    assert _detached_titles(text, alone) == ["participants[p3].titles[0]"]
 
 
 def test_a_title_s_body_quoted_after_bi_stands_between_it_and_its_holder() -> None:
@@ -115,7 +107,7 @@ def test_a_title_s_body_quoted_after_bi_stands_between_it_and_its_holder() -> No
         ],
         [],
     )
-    assert _title_paths(text, answer) == []
+    assert _detached_titles(text, answer) == []
     moved = _answer(
         [
             _person("p1", "سالم العمري"),
@@ -123,7 +115,7 @@ def test_a_title_s_body_quoted_after_bi_stands_between_it_and_its_holder() -> No
         ],
         [],
     )
-    assert _title_paths(text, moved) == ["participants[p2].titles[2]"]
+    assert _detached_titles(text, moved) == ["participants[p2].titles[2]"]
 
 
 def test_a_page_s_link_under_its_headline_is_nobody_s_speech() -> None:

@@ -14,7 +14,8 @@ from collections.abc import Collection, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from agent.extraction.cue_reading import SPEAKER_KINDS, CueReader
+from agent.extraction.cue_reading import SPEAKER_KINDS
+from agent.extraction.pluperfect import PluperfectReader
 from agent.extraction.subjects import Subject
 from agent.models import Span
 from agent.text.cue_words import (
@@ -43,9 +44,9 @@ CARRY_MAX_SENTENCES = 5  # a dropped subject continues an attribution at most th
 COLLECTIVE_SENTENCES_BACK = 3  # a collective stands for those named this far back
 
 
-class CarriedReader(CueReader):
-    """The carried-speaker and collective readings of `Attributor`, which sets the two
-    attribute below for each answer before it decides any position."""
+class CarriedReader(PluperfectReader):
+    """The carried-speaker and collective readings of `Attributor`, which sets the attribute
+    below (and the contents `PluperfectReader` names) before it decides any position."""
 
     _background: set[int]  # cues of background statements ("و كان X قال")
 

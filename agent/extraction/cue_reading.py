@@ -1,7 +1,7 @@
 """What the words around a cue say, read from the text alone: the verb's form (feminine, dual or
 plural, a participle going on), the conjunction joining it, a relative or resumptive clause, a
-pluperfect background, a relaying verb and its source. Which cue governs a content is
-`agent.extraction.governing`.
+relaying verb and its source. A background كان clause is `agent.extraction.pluperfect`; which
+cue governs a content is `agent.extraction.governing`.
 
 `Attributor` (attribution.py) decides who spoke from these readings and the statements before;
 nothing here looks at other statements, so each reading is a fact of one passage of text.
@@ -40,9 +40,6 @@ if TYPE_CHECKING:
 
 class CueReader(GoverningReader):
     """The readings of the text around one cue occurrence that every attribution rule shares."""
-
-    _contents: list[Span]  # every position's governed content, set by `Attributor`
-    _content_of: dict[int, Span]  # each governing cue's start: the content it governs
 
     def _without_complementizer(self, cue: Span) -> Span:
         """The cue without a complementizer copied at its end ("مضيفا ان", "أكد أن", "said
@@ -366,59 +363,6 @@ class CueReader(GoverningReader):
             and _POSSESSED_SAYING.fullmatch(words[-1]) is not None
         )
 
-    def _pluperfect_subject(self, cue: Span, adjacent: bool = False) -> Subject | None:
-        """The subject right after كان in "و كان X الموجود في روما ... قد عبر"; `adjacent`:
-        only where the subject's last word or قد stands right before the verb ("و كانت رايس
-        قد حذرت الحكومة السودانية"), so what follows the verb is its object."""
-        sentence = self.sentence_of(cue.start)
-        lo = self.clause_start(cue.start, sentence)
-        if folded_words(self.text[lo : cue.start]) == ["قد"]:  # "وكانت المعارضة التي جمعت
-            lo = self.bounds(sentence)[0]  # ...، قد دعت"
-        was = list(_PLUPERFECT.finditer(self.text, lo, cue.start))  # as written: offsets
-        if not was:  # must hold; the last كان ("عن ما كانت عليه قبل الحرب حينما كان خبراء
-            return None  # الطاقة يقدرون")
-        if self._disagrees(was[-1].group(), cue):  # "و كانت ادارة الخور اتفقت ... و هو ما
-            return None  # وافق علي ه اللاعب و اكد": كانت is no auxiliary of a masculine verb
-        start = was[-1].end()
-        items = self.heads(self.mentions.within(start, cue.start))
-        if not items or not (
-            self.lead_words(start, items[0].span.start) == 0
-            or _KIND_QUOTED.fullmatch(self.text, start, items[0].span.start)  # 'وكانت صحيفة
-        ):  # "داريو تاندي" ...، قد كشفت': the name, quoted after its kind
-            return None
-        if self._spoken_since(start, cue, items[0].pid):  # "وكان الاتحاد ... وقال المتحدث
-            return None  # انه لا يوجد ... وأوضح عماد": another's statement closed كان's clause
-        if adjacent:
-            last = max(m.span.end for m in self.mentions.within(start, cue.start))
-            if set(folded_words(self.text[last : cue.start])) - {"قد"}:
-                return None
-        return self.named(items[0], items)
-
-    def _spoken_since(self, start: int, cue: Span, subject: str) -> bool:
-        """A statement between `start` and the cue whose verb names a subject of its own, right
-        after it, other than `subject`."""
-        for at, content in self._content_of.items():
-            if start <= at and content.end <= cue.start:
-                named = self.heads(self.mentions.within(at, content.start))
-                if (
-                    named
-                    and named[0].pid != subject
-                    and self.lead_words(at, named[0].span.start) <= 1
-                ):
-                    return True
-        return False
-
-    def _disagrees(self, was: str, cue: Span) -> bool:
-        """كان and the verb it goes with differ in gender (كانت ... اكد، كان ... اكدت)."""
-        if fold(was).endswith("ت"):
-            return self._masculine_past(cue)
-        return self._feminine(cue)
-
-    def _pluperfect(self, cue: Span) -> bool:
-        """ "و كان X قد قال / و كان X قال": a background statement inside someone else's story."""
-        lo = self.clause_start(cue.start, self.sentence_of(cue.start))
-        return not self.english and bool(_PLUPERFECT.search(fold(self.text[lo : cue.start])))
-
     def _sentence_subject(self, lo: int, cue: Span) -> frozenset[str]:
         """The sentence's first person and first participant: a dropped subject may go on from
         the main verb ("و كان اولمرت قد اعلن ان ه رفض طلب انان ...، قائلا")."""
@@ -428,8 +372,6 @@ class CueReader(GoverningReader):
         opening = [m.pid for m in heads[:1] if self.lead_words(lo, m.span.start) <= 2]
         return frozenset(people[:1] + opening)  # the subject of the sentence's first verb
 
-
-_PLUPERFECT = re.compile(r"(?<!\w)(?:و\s*)?كان(?:ت)?(?!\w)")
 
 # "نظيره", "نظيرته الفرنسية" (tokenised "نظيرت ه"): the counterpart a visit, call or greeting is
 # paid to.
@@ -456,7 +398,6 @@ _FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
 
 _JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s*$")  # "و قال" tokenised, or و before a cue
 
-_KIND_QUOTED = re.compile(r"\s*[\u0621-\u064a]{3,}\s*[«\"“]\s*")  # 'صحيفة "', 'وكالة «'
 _BY_ACCOUNT = frozenset(
     tuple(fold(w) for w in phrase.split()) for phrase in ("على حد", "حسب", "بحسب", "وفق")
 )
