@@ -133,3 +133,21 @@ def test_a_page_s_link_under_its_headline_is_nobody_s_speech() -> None:
     )
     assert not _decide(text, answer, 0)[1]
     assert _decide(text, answer, 1)[0].status == "detached"
+
+
+def test_a_noun_with_its_pronoun_is_no_participle_whose_object_follows() -> None:
+    # "وذكرت مصادر الوفد ان الجانب الاسرائيلي اثار مسائل ... ومن مطالبه الاخيرة ازالة": his
+    # demands (folded like the participle مطالبة); the side named in the sources' words may own
+    # them, so the adjective after is no reason to give them to the sources alone
+    text = (
+        "وذكرت مصادر الوفد ان الجانب الآخر اثار مسائل متعددة ومن مطالبه الاخيرة ازالة "
+        "المواقع من الجنوب."
+    )
+    answer = _answer(
+        [_person("p1", "مصادر الوفد", kind="group"), _person("p2", "الجانب الآخر", kind="group")],
+        [
+            _said("p1", "وذكرت", "الجانب الآخر اثار مسائل متعددة"),
+            _said("p2", "مطالبه", "ازالة المواقع من الجنوب"),
+        ],
+    )
+    assert not _decide(text, answer, 1)[1]

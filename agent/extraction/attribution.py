@@ -251,7 +251,15 @@ class Attributor(CarriedReader, BannerReader):
         carried = self._continued(
             cue, sentence, history, pronoun=found is not None, personal=personal
         )
-        if found is not None and found.how == "unknown" and participle and not self.english:
+        possessed = self.text[cue.start : cue.end].rstrip().endswith("ه")  # "مطالبه الاخيرة":
+        # his demands (a noun with its pronoun), which folds to the participle مطالبة
+        if (
+            found is not None
+            and found.how == "unknown"
+            and participle
+            and not self.english
+            and not possessed
+        ):
             return carried  # "سائلاً الله أن": what follows a participle is its object
         if found is not None and found.how == "unknown" and (carried.speakers or found.speakers):
             return self._described_back(cue, sentence, history, carried, found.speakers)
