@@ -27,15 +27,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from agent.extraction.banners import BannerReader
-from agent.extraction.carried import CARRY_MAX_SENTENCES, CarriedReader
+from agent.extraction.carried import CARRY_MAX_SENTENCES
 from agent.extraction.cue_reading import SPEAKER_KINDS
-from agent.extraction.governing import SPEECH_SENTENCES
+from agent.extraction.speech_owners import SpeechOwnerReader
 from agent.extraction.subjects import How, Subject
-from agent.extraction.transcript import Transcript, arabic_first_person
+from agent.extraction.transcript import Transcript
 from agent.models import Span
 from agent.text.cue_words import (
     COLLECTIVES,
-    DOCUMENTS,
     ENGLISH_PRONOUN_SUBJECTS,
     QUOTED_AS,
     SAID_BEGINS,
@@ -63,7 +62,7 @@ class Decision:
     how: How = "none"
 
 
-class Attributor(CarriedReader, BannerReader):
+class Attributor(SpeechOwnerReader, BannerReader):
     """Decides every position of one answer, in text order (a dropped subject needs the last)."""
 
     _written: list[Span]  # every occurrence of every position's content
@@ -282,17 +281,6 @@ class Attributor(CarriedReader, BannerReader):
         speakers = carried.speakers | before | owner
         return Subject("continued", speakers, carried.evidence, primary=carried.carried)
 
-    def _in_delivered(self, cue: Span, sentence: int, found: Subject | None) -> Subject | None:
-        """A verb with the pronoun of the speech it is said in ("وألقى الدكتور سعد كلمة
-        المكرمين قدم فيها"): whoever delivered it speaks, as may the genitive before the verb
-        (the honourees whose speech it is)."""
-        if found is None or found.how != "named" or not self._resumptive(cue):
-            return found
-        opening = self._verb_before_subject(self.bounds(sentence)[0], cue)
-        if not opening or opening <= found.speakers:
-            return found
-        return Subject("named", found.speakers | opening, found.evidence)
-
     def _tail_inside(self, cue: Span, content: Span) -> bool:
         """A source phrase copied inside its content, after what was said ("The storm could
         hit Bermuda, according to officials", "... ك ما افادت الشرطة"): its speaker follows
@@ -356,47 +344,6 @@ class Attributor(CarriedReader, BannerReader):
             return self.before(start, cue.start) or self.after(cue, end)
         return self.after(cue, end) or self.before(start, cue.start)
 
-    def _first_person(self, cue: Span, sentence: int) -> bool:
-        hi = self.bounds(sentence)[1]
-
-        def subject_after() -> bool:
-            found = self.after(cue, hi)
-            return found is not None and found.how == "named"
-
-        cue_text, after = self.text[cue.start : cue.end], self.text[cue.end : hi]
-        return arabic_first_person(cue_text, after, subject_after)
-
-    def _speaking_person(
-        self, cue: Span, sentence: int, history: Sequence[tuple[int, frozenset[str]]]
-    ) -> Subject:
-        """Who says "اعتقد ان" / "ارى": the person of the statement just before, if one spoke
-        within `SPEECH_SENTENCES`; else the text does not say (never a third party nearby)."""
-        earliest = self.bounds(max(0, sentence - SPEECH_SENTENCES))[0]
-        before = [speakers for at, speakers in history if earliest <= at < cue.start]
-        if before and all(self.mentions.kinds.get(pid) == "person" for pid in before[-1]):
-            return Subject("continued", before[-1], "(the person speaking)")
-        return Subject("none")
-
-    def _opinion_of(
-        self,
-        cue: Span,
-        content: Span,
-        sentence: int,
-        history: Sequence[tuple[int, frozenset[str]]],
-    ) -> Subject:
-        """Whose "رايه" a source phrase gives: the speaker carried on, or a person named in the
-        sentence before the content ("ما حمل فان باستن على تفضيل هانتيلار لانه الافضل حسب
-        رايه": van Basten's opinion, though Nistelrooy spoke last)."""
-        carried = self._continued(cue, sentence, history, pronoun=True, personal=True)
-        lo = self.bounds(sentence)[0]
-        named = self.named_within(lo, content.start, ("person",))
-        return Subject(
-            "continued",
-            carried.speakers | named,
-            "(a person named before)",
-            primary=carried.carried or None,
-        )
-
     def _nested(self, cue: Span, content: Span) -> bool:
         """The statement lies inside another's content ("نافيا ما ذكره مسؤولون اسرائيليون
         عن ...": the officials' claim inside Nasrallah's denial)."""
@@ -406,29 +353,6 @@ class Attributor(CarriedReader, BannerReader):
             and not c.start <= content.start < cue.start
             for c in self._contents
         )
-
-    def _document_authors(self, cue: Span, sentence: int) -> Subject | None:
-        """ "صدق وزراء خارجية المنظمة علي بيان يدعو الفاتيكان الي": a statement that calls,
-        right before the verb, speaks for those its sentence names before it (any of them)."""
-        before = folded_words(self.text[max(0, cue.start - 30) : cue.start])[-2:]
-
-        def document(word: str) -> bool:
-            return bool({word, word.removesuffix("ا")} & DOCUMENTS)
-
-        adjective = len(before) == 2 and _INDEFINITE_ADJECTIVE.fullmatch(before[1]) is not None
-        if not before or not (document(before[-1]) or (adjective and document(before[0]))):
-            return None  # "وأصدر الاتحاد بيانا إعلاميا قال إنه": past its adjective too
-        lo = self.bounds(sentence)[0]
-        authors = frozenset(  # names inside others' too: "وزراء خارجية منظمة المؤتمر الاسلامي"
-            p.id
-            for p in self.draft.participants
-            if p.kind.value in SPEAKER_KINDS
-            for span in self.run.spans(p.name)
-            if lo <= span.start
-            and span.end <= cue.start
-            and not any(c.start <= span.start < c.end for c in self._contents)
-        )
-        return Subject("described", authors, "(the statement's authors)") if authors else None
 
     # -- the verdict ------------------------------------------------------------------------------
 
@@ -458,7 +382,6 @@ def _plural_mention(words: str) -> bool:
 
 
 # An indefinite adjective of origin or kind after a document: إعلاميا، رسميا، صحفيا، مشتركا.
-_INDEFINITE_ADJECTIVE = re.compile(r"[\u0621-\u064a]{3,}ا")
 # An English infinitive cue: "... to say", "... to warn".
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.
