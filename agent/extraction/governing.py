@@ -4,8 +4,8 @@ content's own words point back to.
 A quotation is its colon's or the cue after it closes; words in the first person go on from the
 cue before ("قال ان هدفنا ... . كان الهدف"); a second أن-clause in the next sentence ("وإن
 الشركة بدأت") and a sentence taken back as an object ("أوضح ذلك رئيس اللجنة") are the cue's
-before them. `_govern` weighs these readings for one position; `Attributor` (attribution.py)
-calls it for every position before reading any speaker.
+before them. `_govern_each` weighs these readings for one position; `Attributor`
+(attribution.py) calls `_govern_all` for every position before reading any speaker.
 """
 
 from __future__ import annotations
@@ -56,28 +56,29 @@ class GoverningReader(WrittenSubjectReader):
     _written: list[Span]  # every occurrence of every position's content (set by decide_all)
 
     def _govern_all(self, positions: Sequence[DraftPosition]) -> list[tuple[Span, Span] | None]:
-        """Each position's governing cue and content. Positions copied alike (the same cue and
-        words, as in four calls answered in the same words, "وعبر سموه عن عزائه ومواساته")
-        take the occurrences in the article's order, one each, when it has as many of them."""
-        governed = [self._govern(pos) for pos in positions]
+        """Each position's governing cue and content: its best pair. Positions copied alike
+        (the same cue and words, as in four calls answered in the same words, "وعبر سموه عن
+        عزائه ومواساته") take the occurrences in the article's order, one each, when it has as
+        many of them."""
         alike: dict[tuple[str, str], list[int]] = {}
         for i, pos in enumerate(positions):
             alike.setdefault((pos.cue, pos.content), []).append(i)
+        governed: list[tuple[Span, Span] | None] = [None] * len(positions)
         for group in alike.values():
-            each = self._govern_each(positions[group[0]]) if len(group) > 1 else []
-            if len(each) == len(group):
-                for i, pair in zip(group, each, strict=False):
-                    governed[i] = pair
+            each = self._govern_each(positions[group[0]])  # alike words, alike occurrences
+            pairs: list[tuple[Span, Span] | None]
+            if len(group) > 1 and len(each) == len(group):
+                pairs = [(cue, content) for _, cue, content in each]
+            else:  # the nearest pair; a tie goes to the earlier content
+                best = min(each, key=lambda b: b[0], default=None)
+                pairs = [None if best is None else (best[1], best[2])] * len(group)
+            for i, pair in zip(group, pairs, strict=True):
+                governed[i] = pair
         return governed
 
-    def _govern(self, pos: DraftPosition) -> tuple[Span, Span] | None:
-        """The cue occurrence and content occurrence that most nearly belong together."""
-        pairs = self._govern_each(pos, ranked=True)
-        return pairs[0] if pairs else None
-
-    def _govern_each(self, pos: DraftPosition, ranked: bool = False) -> list[tuple[Span, Span]]:
-        """For each occurrence of the content that a cue governs, its best cue, in text order
-        (`ranked`: the best pair first, ties to the earlier)."""
+    def _govern_each(self, pos: DraftPosition) -> list[tuple[int, Span, Span]]:
+        """For each occurrence of the content that a cue governs, its best cue and the cost of
+        the pair (characters apart, or a reading's rank), in text order."""
         cues = self.run.spans(pos.cue, "cue")
         contents = self.run.spans(pos.content, "text")
         found: list[tuple[int, Span, Span]] = []
@@ -118,9 +119,7 @@ class GoverningReader(WrittenSubjectReader):
                     best = (cost, cue, content)
             if best is not None:
                 found.append(best)
-        if ranked:
-            found.sort(key=lambda b: b[0])  # stable: ties keep the earlier content
-        return [(cue, content) for _, cue, content in found]
+        return found
 
     def _tail_source(self, content: Span, cue: Span) -> bool:
         """A source phrase closing the sentence that holds the content ("قتل اربعة اشخاص ...،
