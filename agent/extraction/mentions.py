@@ -22,6 +22,7 @@ from agent.extraction.title_owners import (
     own_titles,
     shared_titles,
     standing_titles,
+    title_holders,
 )
 from agent.models import Span
 from agent.text.normalize import fold
@@ -72,7 +73,8 @@ class Mentions:
             ]
             for m in p.mentions:
                 anchors += [Mention(s, p.id, "mention") for s in run.spans(m)]
-        anchors = not_cut_by_titles(draft, run, anchors)
+        listed = title_holders(draft, run)
+        anchors = not_cut_by_titles(run.article, anchors, listed)
         anchors += _name_parts(draft, run, anchors)
         taken = [(m.span.start, m.span.end) for m in anchors]
         anchors += [
@@ -86,11 +88,6 @@ class Mentions:
         ]
         self.title_owners = own_titles(draft, run, anchors)
         self.title_owners.update(standing_titles(draft, run, anchors, self.title_owners))
-        listed: dict[Span, set[str]] = {}  # each title occurrence → who the answer gives it
-        for p in draft.participants:
-            for t in p.titles:
-                for span in run.spans(t.text):
-                    listed.setdefault(span, set()).add(p.id)
         self.title_owners.update(shared_titles(run.article, anchors, self.title_owners, listed))
         titles = [
             Mention(span, owner, "title")

@@ -19,6 +19,7 @@ from agent.models import Span
 from agent.text.cue_words import COORDINATION, POSSESSIVE, WORDS
 from agent.text.grounding import NEAR_MAX_GAP
 from agent.text.normalize import crosses_sentence, fold
+from agent.text.segments import folded_words
 
 if TYPE_CHECKING:
     from agent.extraction.draft import ExtractionDraft
@@ -58,18 +59,25 @@ _CONSTRUCT_DUAL = re.compile(r"[\u0621-\u064a]{3,}[اي]")  # وزيرا، وز�
 STANDING_TITLE_MIN_WORDS = 2  # a title written alone stands for its holder from this length
 
 
+def title_holders(draft: ExtractionDraft, run: ValidationRun) -> dict[Span, set[str]]:
+    """Each occurrence of a listed title → the participants the answer gives that title."""
+    listed: dict[Span, set[str]] = {}
+    for p in draft.participants:
+        for t in p.titles:
+            for span in run.spans(t.text):
+                listed.setdefault(span, set()).add(p.id)
+    return listed
+
+
 def not_cut_by_titles(
-    draft: ExtractionDraft, run: ValidationRun, anchors: list[Mention]
+    text: str, anchors: list[Mention], listed: dict[Span, set[str]]
 ) -> list[Mention]:
     """Drop a reference that another participant's title runs on past: "معالي وزير الخارجية"
     (the Saudi minister's mention) in "معالي وزير الخارجية الألماني فرانك": the longer title
     is written there, and it is the German minister's. Drop a mention that is another's title
     written beside their name, too: "الأمير خالد الفيصل مستشار خادم الحرمين الشريفين" is the
     prince's title there, though the answer also calls another adviser by those words."""
-    titles = [
-        (span, p.id) for p in draft.participants for t in p.titles for span in run.spans(t.text)
-    ]
-    text = run.article
+    titles = [(span, pid) for span, pids in listed.items() for pid in pids]
 
     def beside(span: Span, pid: str) -> bool:  # a name of `pid` right before or after `span`
         return any(
@@ -113,7 +121,7 @@ def own_titles(
         for t in p.titles:
             if t.organization:
                 for s in run.spans(t.text):
-                    organizations.setdefault(s, set()).add(_words_of(t.organization))
+                    organizations.setdefault(s, set()).add(" ".join(folded_words(t.organization)))
     owners: dict[Span, set[str]] = {}
     best: dict[Span, int] = {}
     queue: list[tuple[int, int, Span, str]] = []
@@ -308,18 +316,14 @@ def _gap(
     place = anchor.start > title.start and _TITLE_PLACE.fullmatch(between)
     if anchor.end <= title.start and _APPOSITION_LINK.fullmatch(between):
         return gap
-    if title.end <= anchor.start and _words_of(between) in bodies:  # "رئيس مجلس إدارة جمعية
-        return gap  # " كفى " عبدالعزيز السيف": the title's own body stands between
+    # 'رئيس مجلس إدارة جمعية " كفى " عبدالعزيز السيف': the title's own body stands between
+    if title.end <= anchor.start and " ".join(folded_words(between)) in bodies:
+        return gap
     if not place and any(w not in TITLE_GAP_WORDS for w in WORDS.findall(between.casefold())):
         return None  # "حكومة السنيورة ـ رغم نصيحة رئيس الوزراء": other words stand between
     if "(" in between or "[" in between:
         return None  # "secretary general of CEI (Italian Episcopal Conference)": a gloss
     return gap
-
-
-def _words_of(text: str) -> str:
-    """Folded words with single spaces, so 'جمعية " كفى "' and 'جمعية "كفى"' compare equal."""
-    return " ".join(WORDS.findall(fold(text)))
 
 
 __all__ = [
@@ -332,4 +336,5 @@ __all__ = [
     "own_titles",
     "shared_titles",
     "standing_titles",
+    "title_holders",
 ]
