@@ -381,7 +381,6 @@ def _plural_mention(words: str) -> bool:
     return bool(folded) and (folded[0] in COLLECTIVES or bool(_PLURAL_NOUN.fullmatch(folded[0])))
 
 
-# An indefinite adjective of origin or kind after a document: إعلاميا، رسميا، صحفيا، مشتركا.
 # An English infinitive cue: "... to say", "... to warn".
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
 # "X was / were quoted (by Y) as": X is who is quoted; Y only relays.

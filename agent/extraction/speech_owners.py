@@ -101,6 +101,7 @@ class SpeechOwnerReader(CarriedReader):
         return Subject("described", authors, "(the statement's authors)") if authors else None
 
 
+# An indefinite adjective of origin or kind after a document: إعلاميا، رسميا، صحفيا، مشتركا.
 _INDEFINITE_ADJECTIVE = re.compile(r"[\u0621-\u064a]{3,}ا")
 
 __all__ = ["SpeechOwnerReader"]

@@ -46,9 +46,9 @@ MARK = re.compile(r"[,،;؛:()«»\"“”]")
 # A photo caption's position marker right before the verb: "( يمين )", "(الى اليسار)".
 _PHOTO_POSITION = re.compile(r"\(\s*(?:(?:الى|إلى|في|فى)\s*)?(?:ال)?(?:يمين|يسار|وسط)\s*\)\s*$")
 
+_AS = fold("إذ")  # "الهيئة إذ تعبر عن حزنها ... تؤكد": as it expresses
 # A kinship written after a name: the noun, its genitive and at most a definite adjective with
 # its pronoun ("شقيق الشهيد والأقرب له").
-_AS = fold("إذ")  # "الهيئة إذ تعبر عن حزنها ... تؤكد": as it expresses
 _KIN = frozenset(fold(w) for w in KIN_WORDS.split(" "))
 _KIN_PRONOUNS = frozenset(["له", "لها", "لهم", "منه", "منها"])
 _KIN_REST = 3

@@ -97,7 +97,6 @@ DUAL_COLLECTIVES = _fold_set(
 PRONOUNS = _fold_set("he she it his her هو هي")
 # Pronoun suffixes as NewsFANE writes them apart: "نفي ها", "في ه".
 SUFFIX_PRONOUNS = ("ه", "ها", "هم", "هما")
-# Complementizers: "that" opening what was said ("قال إن", "أكد أن", "said that").
 # The writer's own asides, which open a sentence of background ("والجدير بالذكر أن", "يذكر
 # أن", "تجدر الإشارة"), and a page's link to itself under its headline ("رابط الخبر بصحيفة
 # الوئام: ..."): no speaker's words go on there.
@@ -106,6 +105,7 @@ WRITER_ASIDE = re.compile(
     r"من\s+المعروف|رابط\s+الخبر|it\s+is\s+worth)",
     re.IGNORECASE,
 )
+# Complementizers: "that" opening what was said ("قال إن", "أكد أن", "said that").
 COMPLEMENTIZER_WORDS = ("أن", "إن", "ان", "بأن", "بان", "that")
 # Where what was said begins after its cue: a complementizer, a colon, an opening quotation.
 SAID_BEGINS = re.compile(rf"(?<!\w)(?:{'|'.join(COMPLEMENTIZER_WORDS)})(?!\w)|[:«\"“]")
