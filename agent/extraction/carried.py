@@ -236,7 +236,12 @@ class CarriedReader(PluperfectReader):
             if not self.english:  # "وأضاف في تصريح": not one named inside what was said
                 named &= self._named_outside_statements(before[-1][0], cue.start)
             candidates |= named
-        if self._feminine(cue) and all(self.mentions.kinds.get(c) == "person" for c in candidates):
+        woman = self._feminine(self._word_at(before[-1][0]))  # "وقالت دانيلي بيل ... وأضافت"
+        if (
+            self._feminine(cue)
+            and not woman
+            and all(self.mentions.kinds.get(c) == "person" for c in candidates)
+        ):
             candidates |= {  # "و اكدت ان" after a man spoke: a body (the paper, the state)
                 pid  # that spoke before him may take up again; a verb does not say which
                 for _, speakers in before

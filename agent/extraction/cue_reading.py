@@ -29,6 +29,7 @@ from agent.text.cue_words import (
     SUFFIX_PRONOUNS,
     VERBAL_NOUNS,
     VERBS,
+    WORDS,
     bare_verb,
 )
 from agent.text.normalize import fold, is_caption, normalize
@@ -134,9 +135,8 @@ class CueReader(GoverningReader):
             for stem in {w, bare_verb(w)}:  # وافقا is no و + افقا
                 if stem.endswith("ا") and stem[:-1] in VERBS:  # dual: اكدا
                     return True
-            stem = bare_verb(w)
-            if PLURAL_VERB.fullmatch(stem) or PLURAL_PARTICIPLE.fullmatch(stem):  # قالوا,
-                return True  # وصفوه, مطالبين
+            if _plural(bare_verb(w)):  # قالوا, وصفوه, مطالبين
+                return True
         return False
 
     def _groups_before(self, cue: Span, sentence: int, content: Span) -> frozenset[str]:
@@ -147,7 +147,7 @@ class CueReader(GoverningReader):
         the statement's own words: a crowd in another's report may still be the one who goes
         on ("وقال شهود ان الآلاف من المتظاهرين تدفقوا ... يهتفون")."""
         words = [bare_verb(w) for w in self._verb_words(cue)]
-        if not any(PLURAL_VERB.fullmatch(w) or PLURAL_PARTICIPLE.fullmatch(w) for w in words):
+        if not any(_plural(w) for w in words):
             return frozenset()
         lo = self.bounds(sentence)[0]
         participle = any(PLURAL_PARTICIPLE.fullmatch(w) for w in words)
@@ -234,6 +234,11 @@ class CueReader(GoverningReader):
             and bool(words)
             and any(w.endswith("ت") and w[:-1] in VERBS for w in {words[0], bare_verb(words[0])})
         )
+
+    def _word_at(self, start: int) -> Span:
+        """The word written from `start` on: a cue's verb, where only its start is kept."""
+        found = WORDS.match(self.text, start)
+        return Span(start=start, end=found.end() if found else start)
 
     def _in_caption(self, at: Span) -> bool:
         if not self.sentences:
@@ -322,13 +327,15 @@ class CueReader(GoverningReader):
     def _right_before(self, lo: int, cue: Span) -> Subject | None:
         """A participant written right before a participle or a possessed noun: its subject
         ("with X calling for"; "نسبت الوكالة الى وزير قوله", where عن or الى comes first)."""
-        items = self.heads(self.mentions.within(lo, cue.start))
+        aside = _ASIDE_BEFORE.search(self.text, lo, cue.start)  # "عن ظريف -الذي قاد وفد
+        end = aside.start() if aside else cue.start  # بلاده- قوله": the owner before the aside
+        items = self.heads(self.mentions.within(lo, end))
         if items and not self.english:
             before = fold(self.text[lo : items[-1].span.start])
             if not _ATTRIBUTED_TO.search(before):
                 return None
-        if items and not self.lead_words(items[-1].span.end, cue.start):
-            between = self.text[items[-1].span.end : cue.start]
+        if items and not self.lead_words(items[-1].span.end, end):
+            between = self.text[items[-1].span.end : end]
             if not re.search(r"[,،;:]", between):  # ", adding" goes on from the clause
                 return self.named(items[-1], items)
         if items and not self.english:  # a possessed noun (the caller's case): "تأييدا للحكومة
@@ -422,5 +429,15 @@ def verb_words(text: str) -> list[str]:
 
 
 _LAST_WORD = re.compile(r"\w+\W*$")
+# An aside between dashes or brackets, written right before a cue: "عن ظريف -الذي قاد وفد بلاده-"
+_ASIDE_BEFORE = re.compile(r"\s[-–—ـ(][^-–—ـ()\n]{3,80}[-–—ـ)]\s*$")
 # Complementizers a cue may be copied with: they open what was said.
 _COMPLEMENTIZERS = frozenset(fold(w) for w in COMPLEMENTIZER_WORDS)
+
+
+def _plural(word: str) -> bool:
+    """A plural verb or participle, not a singular participle whose letters end as one does
+    ("منوها" is منوّهاً, not منـ + وها like وصفوها)."""
+    if word in CONTINUATIONS:
+        return False
+    return PLURAL_VERB.fullmatch(word) is not None or PLURAL_PARTICIPLE.fullmatch(word) is not None

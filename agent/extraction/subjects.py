@@ -81,6 +81,7 @@ class SubjectReader:
         self.sentences = run.sentences()
         self._starts = [s for s, _ in self.sentences]
         self._descriptors = _descriptors(draft)
+        self._speaks_for = _speaks_for(draft)
 
     def content_words(self, start: int, end: int) -> list[str]:
         return [w for w in folded_words(self.text[start:end]) if w not in FILLERS]
@@ -124,7 +125,12 @@ class SubjectReader:
         }
         group |= shared
         evidence = self.text[first.span.start : first.span.end]
-        return Subject("named", frozenset(group), evidence, shared=len(shared) > 1)
+        bodies = {b for pid in group for b in self._speaks_for.get(pid, ())} - group
+        if not bodies:
+            return Subject("named", frozenset(group), evidence, shared=len(shared) > 1)
+        return Subject(  # "ممثل صندوق النقد الدولي الذي قال": the fund may be credited too
+            "named", frozenset(group | bodies), evidence, frozenset(group), len(shared) > 1
+        )
 
     def describe(self, words: Sequence[str]) -> Subject | None:
         """An unlisted subject, compared word by word with every participant's descriptors."""
@@ -252,6 +258,31 @@ def _descriptors(draft: ExtractionDraft) -> dict[str, set[str]]:
             for w in folded_words(phrase)
             if word_stem(w) not in GENERIC_WORDS
         }
+    return out
+
+
+# A participant named as one who speaks for another: "ممثل صندوق النقد", "المتحدث باسم الوزارة".
+_SPEAKS_FOR = re.compile(
+    r"(?:(?:ال)?(?:ممثل|مندوب|متحدث|ناطق)[هة]?(?: باسم)?|(?:the )?(?:spokes(?:man|woman|person)"
+    r"|representative) (?:for|of)"
+    r")(?= )"
+)
+
+
+def _speaks_for(draft: ExtractionDraft) -> dict[str, frozenset[str]]:
+    """Each participant named as the voice of another (`_SPEAKS_FOR` and that one's name or a
+    mention, as the answer writes it): whom its words may be credited to as well."""
+    names: dict[str, set[str]] = {}
+    for p in draft.participants:
+        for phrase in (p.name, *p.mentions):
+            names.setdefault(" ".join(folded_words(phrase)), set()).add(p.id)
+    out: dict[str, frozenset[str]] = {}
+    for p in draft.participants:
+        head = _SPEAKS_FOR.match(" ".join(folded_words(p.name)))
+        if head is not None:
+            rest = " ".join(folded_words(p.name))[head.end() :].strip()
+            if owners := names.get(rest, set()) - {p.id}:
+                out[p.id] = frozenset(owners)
     return out
 
 

@@ -53,7 +53,7 @@ _APPOSITION_LINK = re.compile(r"\s*[,،]?\s*و?(?:هو|هي|هى)(?:\s+(?:برت
 _PLURAL_HEAD = re.compile(r"[\u0621-\u064a]{3,}ي|[a-z]{3,}s")  # موفدي, ممثلي; envoys
 # A dual or sound plural with the article: الفيلسوفان، الوزيرين، المبعوثون; the two envoys.
 _DUAL_OR_PLURAL = re.compile(
-    r"(?!السلطان$|الربان$)ال[\u0621-\u064a]{3,}(?:ان|ين|ون)|[a-z]{3,}(?<!s)s"
+    r"(?!السلطان$|الربان$)ال[\u0621-\u064a]{3,}(?:ان|ين|ون|ات)|[a-z]{3,}(?<!s)s"
 )
 _CONSTRUCT_DUAL = re.compile(r"[\u0621-\u064a]{3,}[اي]")  # وزيرا، وزيري (before its genitive)
 STANDING_TITLE_MIN_WORDS = 2  # a title written alone stands for its holder from this length
@@ -255,10 +255,20 @@ def shared_titles(
                 continue
         if not (plural or both):
             continue
+
         # "الفيلسوفان اندريه غلوكسمان و برنار هنري ليفي": a dual or plural title before two
         # names joined by و is both of theirs
+        def bare(lo: int, hi: int, who: str) -> str:  # "المشرفات على الخيمة الأستاذة غادة
+            return _without_titles(text, lo, hi, who, listed)  # والأستاذة منى": their titles
+
         j = next(
-            (k for k, m in enumerate(people) if m.pid == pid and 0 <= m.span.start - span.end <= 3),
+            (
+                k
+                for k, m in enumerate(people)
+                if m.pid == pid
+                and 0 <= m.span.start - span.end <= 40
+                and len(bare(span.end, m.span.start, pid)) <= 3
+            ),
             None,
         )
         if j is None or j + 1 >= len(people):
@@ -266,8 +276,18 @@ def shared_titles(
         holder, other = people[j], people[j + 1]
         if not (plural or other.pid in listed.get(span, ())):
             continue
-        if other.pid != pid and COORDINATION.fullmatch(text[holder.span.end : other.span.start]):
+        between = bare(holder.span.end, other.span.start, other.pid)
+        if other.pid != pid and COORDINATION.fullmatch(between):
             out[span] = frozenset({pid, other.pid})
+    return out
+
+
+def _without_titles(text: str, lo: int, hi: int, pid: str, listed: dict[Span, set[str]]) -> str:
+    """The text between `lo` and `hi` with the titles the answer gives `pid` taken out."""
+    out = text[lo:hi]
+    for span in sorted(listed, key=lambda s: -s.start):
+        if pid in listed[span] and lo <= span.start and span.end <= hi:
+            out = out[: span.start - lo] + out[span.end - lo :]
     return out
 
 
