@@ -122,8 +122,9 @@ class CarriedReader(PluperfectReader):
         if not (self.english or participle or pronoun) and (
             self._coordinated(cue) or (not same and self._resumptive(cue))
         ):
-            known = same[-1][1] if same and not self._in_relative(same[-1][0]) else None
-            opening = self._verb_before_subject(same[-1][0] if same else lo, cue, known=known)
+            joined = [(at, who) for at, who in same if not self._closed_inside(at, cue)]
+            known = joined[-1][1] if joined and not self._in_relative(joined[-1][0]) else None
+            opening = self._verb_before_subject(joined[-1][0] if joined else lo, cue, known=known)
             if opening:  # "انتقدت روسيا الاتفاق ووصفته", "فيما نفت تل أبيب ذلك وقالت"
                 return Subject("continued", opening, "(subject of the verb before)")
             # "... دانت الصين التي قتل احد مراقبيها و طالبت": the verb before has its subject
@@ -139,6 +140,27 @@ class CarriedReader(PluperfectReader):
                 )
         return self._carried(cue, sentence, history, lo, same, participle, pronoun, personal)
 
+    def _but_he(self, at: int, cue: Span) -> frozenset[str]:
+        """The person a "but he" clause right before a participle may mean: the last one named
+        before the pronoun ("فاتجه لنائبه لكنه اعتذر عن إفادته، معللاً ذلك": the deputy may
+        be the one explaining, not only the speaker who went to him)."""
+        found = list(_BUT_HE.finditer(self.text, at, cue.start))
+        if not found or self.lead_words(found[-1].end(), cue.start) > _BUT_HE_WORDS:
+            return frozenset()
+        people = [
+            m
+            for m in self.heads(self.mentions.within(at, found[-1].start()))
+            if self.mentions.kinds.get(m.pid) == "person"
+        ]
+        last = max(people, key=lambda m: m.span.end, default=None)
+        return frozenset({last.pid}) if last is not None else frozenset()
+
+    def _closed_inside(self, at: int, cue: Span) -> bool:
+        """The statement whose cue is at `at` lies in another's content that ends before `cue`:
+        a verb joined after it goes on from that other's ("أكد المتحدث ... أن القرار جاء بعد
+        أن رأت اللجنة عدم وجود مسوغ، وقال": the spokesman says, not the committee)."""
+        return any(c.start <= at < c.end <= cue.start for c in self._contents)
+
     def _carried(
         self,
         cue: Span,
@@ -151,6 +173,9 @@ class CarriedReader(PluperfectReader):
         personal: bool = False,
     ) -> Subject:
         """The speaker carried on from this sentence's last statement or an earlier one."""
+        # not a claim inside another's words that have ended ("مضيفا أنه، وفقا لتقديرات الهيئة،
+        # لا يقل ... ريال، لكنه توقع": he expects, not the authority he cited)
+        same = [(a, who) for a, who in same if not self._closed_inside(a, cue)] or same
         if same:  # the clause goes on from the last attribution, or from someone named since
             at, last = same[-1]
             main = [speakers for a, speakers in same if a not in self._background]
@@ -167,6 +192,7 @@ class CarriedReader(PluperfectReader):
             newcomers = frozenset(p for p in narrated if self.mentions.kinds.get(p) == "person")
             if participle and not self.english:  # a circumstantial participle (مشيرا) goes
                 since = self._outside_other_contents(at, cue)  # on with its clause's subject
+                since |= self._but_he(at, cue)
             quoting = frozenset(  # "وأضاف « تحدث مشعل ...، مشيراً أن ... »": the quotation
                 pid  # of the one quoting holds the participle, which may be his report
                 for at, speakers in same
@@ -432,6 +458,8 @@ _CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|(?:في|�
 _NOT_GOVERNING = PREPOSITIONS | PARTICLES | ADVERBS | OPENERS | FILLERS | DEMONSTRATIVES
 _ADVERSATIVES = frozenset((fold(w), "ان") for w in ("غير", "إلا", "بيد"))  # "however"
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
+_BUT_HE = re.compile(r"(?<!\w)و?لكن(?:ه|ها)(?!\w)")  # "لكنه اعتذر"
+_BUT_HE_WORDS = 4  # words from "but he" to the participle: his verb and its object
 _COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?[أإا]ن)(?!\w)")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 # What may stand before a verb that opens its clause ("و قال", "ولكن قال", "لقد تحدث").

@@ -36,6 +36,8 @@ NOT_PERSON_COST = 20
 _TITLE_PLACE = re.compile(
     r"\s+(?:في|فى|ب|in|of)(?:\s+|\s*ـ\s*)([\"«“])?\s*\w+(?:\s+\w+)?\s*(?(1)[\"»”])\s*[,،]?\s*"
 )
+# Before its holder, a title may be followed by his origin: "الشيخ البحريني سلمان بن إبراهيم"
+_TITLE_ORIGIN = re.compile(r"\s+ال[\u0621-\u064a]{3,}(?:ي|ية|يه)\s+")
 _OPENS_NAME = re.compile(r"\s*\(\s*")
 _CLOSES_NAME = re.compile(r"\s*\)")
 _AND = re.compile(r"(?<!\w)(?:و|and)(?!\w)", re.IGNORECASE)
@@ -338,6 +340,8 @@ def _gap(
         return gap
     # 'رئيس مجلس إدارة جمعية " كفى " عبدالعزيز السيف': the title's own body stands between
     if title.end <= anchor.start and " ".join(folded_words(between)) in bodies:
+        return gap
+    if title.end <= anchor.start and _TITLE_ORIGIN.fullmatch(between):
         return gap
     if not place and any(w not in TITLE_GAP_WORDS for w in WORDS.findall(between.casefold())):
         return None  # "حكومة السنيورة ـ رغم نصيحة رئيس الوزراء": other words stand between

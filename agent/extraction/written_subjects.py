@@ -30,6 +30,7 @@ from agent.text.cue_words import (
     PARTICLES,
     PREPOSITIONS,
     RELATIVES,
+    RELAY_VERBS,
     SUFFIX_PRONOUNS,
     VERBS,
     bare_verb,
@@ -60,11 +61,19 @@ _TELL_VERBS = frozenset(fold(w) for w in ("أبلغ", "ابلغ", "أخبر", "�
 _QUOTED_NAME = re.compile(r"\s*[«\"“]\s*")
 # إمام (imam), which folds to the spelling of أمام (in front of), at a subject's place.
 _IMAM = re.compile(r"\s*(?:ال)?إمام(?!\w)")
+# A time written after في, which the subject may follow: "وأعلن في أبريل الماضي رسام الكاريكاتير"
+_TIME_WORDS = (
+    "يناير فبراير مارس أبريل ابريل مايو يونيو يونيه يوليو يوليه أغسطس اغسطس سبتمبر أكتوبر اكتوبر "
+    "نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين وقت الأسبوع الاسبوع "
+    "الشهر العام السنة"
+)
+_TIMES = frozenset(fold(w) for w in _TIME_WORDS.split(" "))
 # A source phrase right after the verb, before any subject: "وشددت، وفقا لما نقلته ...".
 _SOURCED = re.compile(r"\s*[،,]?\s*(?:وفقا|وفقاً|حسب|بحسب|طبقا|طبقاً)\s")
 _DATIVE_TITLE = re.compile(r"\s*(?:لل|ل\s+ال|لـ\s*ال)[\u0621-\u064a]")
 
 _OBJECT_PRONOUN = re.compile(r"(?:ه|ها|هم)$")  # "ما قاله": what he said
+_ABOUT = frozenset(fold(w) for w in ("عنه", "عنها", "به", "بها"))  # "ما كشفت عنه"
 _CLOSING_MARKS = frozenset('»"”')
 
 # A verb of making with the document as its pronoun: أجرته، أعدتها، أصدرها، نفذتها. Not
@@ -143,7 +152,8 @@ class WrittenSubjectReader(BeforeVerbReader):
         medium = self._medium_of_what(cue, begin, words, items)
         if medium is not None:  # "ما ذكر في بعض وسائل الإعلام": the media it was said in
             return self.named(medium, items)
-        if words and words[0] in PREPOSITIONS and not imam:
+        timed = words[:1] == ["في"] and words[1:2] and words[1] in _TIMES
+        if words and words[0] in PREPOSITIONS and not imam and not timed:
             return Subject("continued", evidence=words[0])
         # the cue copied with the preposition: "قالت في", "قائلا في", "قوله خلال"
         dropped = len(copied) > 1 and copied[-1] in _AFTER_DROPPED and pronoun is None
@@ -163,6 +173,8 @@ class WrittenSubjectReader(BeforeVerbReader):
         author = self._author_after(begin, items)
         if author is not None:  # "وبحسب مسح لإنتاج أوبك أجرته رويترز": who conducted the
             return self.named(author, items)  # survey speaks, not what it surveyed
+        if items and not self.english and self._source_named_after_what(cue, begin, items[0]):
+            return self.named(items[0], items)  # "بحسب ما كشفت عنه بيانات أمانات المناطق"
         if items and not self.english and self._what_another_said(begin, items[0]):
             return Subject("continued", evidence="ما")  # "بالتأكيد على ما قاله خادم
             # الحرمين": who said what is taken up is not who takes it up
@@ -210,6 +222,17 @@ class WrittenSubjectReader(BeforeVerbReader):
         return any(
             word == "ما" and _OBJECT_PRONOUN.sub("", verb) in VERBS for word, verb in pairwise(lead)
         )
+
+    def _source_named_after_what(self, cue: Span, begin: int, first: Mention) -> bool:
+        """After a source phrase, "ما" and a speech verb name the source ("بحسب ما كشفت عنه
+        بيانات الأمانات", "وفقا لما نقلته وكالة الأنباء"): what X said is the source's words,
+        not another's taken up as after an ordinary verb (`_what_another_said`)."""
+        lead = folded_words(self.text[begin : first.span.start])
+        if not self.source_phrase(cue) or not 2 <= len(lead) <= 4 or lead[0] not in ("ما", "لما"):
+            return False
+        verb = _OBJECT_PRONOUN.sub("", lead[1])
+        spoke = {verb, verb[:-1] if verb.endswith("ت") else verb} & (VERBS | RELAY_VERBS)
+        return bool(spoke) and all(w not in PARTICLES or w in _ABOUT for w in lead[2:])
 
     def _told(self, begin: int, first: Mention) -> bool:
         """ل right before the name, or before a title of his the answer need not list ("ك ما
