@@ -1,7 +1,9 @@
 """Whose words go on after a claim cited inside another's, and where a subject may stand after
-its verb: shapes held-out set O showed (a committee's view inside a spokesman's, an authority's
-estimate inside an investor's, a time between a verb and its subject, a source after "بحسب ما",
-a "but he" clause before a participle, an origin between a title and its holder).
+its verb: shapes held-out sets O and P showed (a committee's view inside a spokesman's, an
+authority's estimate inside an investor's, a time between a verb and its subject, a source after
+"بحسب ما", a "but he" clause before a participle, an origin between a title and its holder; a
+document a lawyer presented, "however" after a concession, a name inside another's title, the
+writer's sentence after a closed quotation).
 
 The held-out articles (SaudiNewsNet, CC BY-NC-SA) may not be committed, so each test writes the
 shape with other words.
@@ -138,3 +140,67 @@ def test_an_origin_may_stand_between_a_title_and_its_holder() -> None:
         "participants[p1].titles[0]",
         "participants[p2].titles[0]",
     ]
+
+
+def test_a_document_a_participant_presented_is_his_source() -> None:
+    # "وكان قاصرا يومها بحسب شهادة ميلاده التي قدمها محاميه": the lawyer's evidence, not the
+    # convict the sentence is about
+    text = (
+        "ودفع سامي نور ببراءته، وكان قاصرا يومها بحسب شهادة ميلاده التي قدمها محاميه، "
+        "ما يعني أنه لا يمكن إعدامه."
+    )
+    answer = _answer(
+        [_person("p1", "سامي نور"), _person("p2", "محاميه")],
+        [_said("p1", "دفع", "ببراءته"), _said("p2", "بحسب", "كان قاصرا يومها")],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and decision.speakers == {"p2"} and not problems
+    assert _swap(text, answer, 1, "p1")
+
+
+def test_after_a_concession_illa_anna_opens_the_clause_a_participle_goes_on_with() -> None:
+    # "وبرغم تفاوت الآراء حول تقييم أداء الحكام ... إلا أن المهنا تمسك برضاه عن أداء حكامه
+    # قائلا": the committee head, not the referees named in the concession
+    text = (
+        "وشدد سالم الفهد على أهمية الخطوة. وبرغم تفاوت الآراء حول تقييم أداء اللاعبين إلا أن "
+        'الفهد تمسك برضاه عن أداء فريقه قائلا: "كنت راضيا في المجمل".'
+    )
+    answer = _answer(
+        [
+            {**_person("p1", "سالم الفهد"), "mentions": ["الفهد"]},
+            _person("p2", "اللاعبين", kind="group"),
+        ],
+        [_said("p1", "وشدد", "أهمية الخطوة"), _said("p1", "قائلا", "كنت راضيا في المجمل")],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
+    assert _swap(text, answer, 1, "p2")
+
+
+def test_a_name_inside_another_s_title_holds_none_of_the_titles_after_it() -> None:
+    # "الأمير خالد الفيصل مستشار خادم الحرمين الشريفين أمير منطقة مكة المكرمة رئيس اللجنة
+    # الإشرافية": the prince's titles, one after another, though the king is named in the first
+    text = (
+        "وأقرها الأمير فهد سالم مستشار رئيس الدولة أمير المنطقة الشرقية رئيس لجنة المهرجان "
+        "مؤخرا. وحضر الافتتاح سعد علي."
+    )
+    titles = ("الأمير", "مستشار رئيس الدولة", "أمير المنطقة الشرقية", "رئيس لجنة المهرجان")
+    people = [_person("p2", "رئيس الدولة"), _person("p3", "سعد علي")]
+    assert _detached_titles(text, _answer([_person("p1", "فهد سالم", *titles), *people], [])) == []
+    people[1] = _person("p3", "سعد علي", titles[3])
+    moved = _answer([_person("p1", "فهد سالم", *titles[:3]), *people], [])
+    assert _detached_titles(text, moved) == ["participants[p3].titles[0]"]
+
+
+def test_the_writer_s_sentence_after_a_closed_quotation_is_not_the_speaker_s() -> None:
+    # 'وقال ديريك "... لم يتحدث أي شخص معنا ... ." ويملك اتحاد الكاريبي 25 صوتا': the first
+    # person was inside his quotation, which closed; the next sentence is the writer's
+    text = (
+        'وقال سامر ديريك عبر الهاتف "لم يتحدث أي شخص معنا بشكل جماعي. لم نعقد اجتماعا."\n'
+        "ويملك اتحاد الجزر 25 صوتا من 35 داخل الاتحاد."
+    )
+    answer = _answer(
+        [_person("p1", "سامر ديريك")],
+        [_said("p1", "وقال", "ويملك اتحاد الجزر 25 صوتا من 35 داخل الاتحاد")],
+    )
+    assert _decide(text, answer, 0)[0].status == "detached"

@@ -431,8 +431,7 @@ class CarriedReader(PluperfectReader):
                 if not self._in_a_content(m.span, unless_holding=cue)
             ]
             lead = tuple(self.unmentioned_words(start, heads[0].span.start)) if heads else ()
-            if heads and (len(lead) <= 1 or lead in _ADVERSATIVES):  # "غير أن وزير الدفاع
-                # موشي يعلون بدا ...، ووصف": the subject opens the clause after "however"
+            if heads and len(lead) <= 1:
                 last_end = max(m.span.end for m in self.mentions.within(start, end))
                 if lo < start and end < cue.start and not folded_words(self.text[last_end:end]):
                     continue  # "، السفير الإيراني في عمان محمد الايراني ،": an apposition
@@ -454,9 +453,12 @@ class CarriedReader(PluperfectReader):
 # An explicit pronoun subject right before the verb: "ف هي تطالب", "و هم يرون".
 _SHE_OR_THEY = re.compile(r"(?<!\w)[وف]?\s?(?:هي|هى|هم)\s*$")
 # Where a clause of its own begins: after a comma, or after فيما / بينما (while).
-_CLAUSE_OPENING = re.compile(r"[،,;؛:]|(?<!\w)(?:فيما|بينما|(?:في|فى) حين)(?!\w)")
+# Where a clause opens, "however" included: "غير أن وزير الدفاع موشي يعلون بدا ...، ووصف",
+# "وبرغم تفاوت الآراء حول أداء الحكام إلا أن المهنا تمسك برضاه ... قائلا"
+_CLAUSE_OPENING = re.compile(
+    r"[،,;؛:]|(?<!\w)(?:فيما|بينما|(?:في|فى) حين|(?:غير|إلا|الا|بيد) (?:أن|ان))(?!\w)"
+)
 _NOT_GOVERNING = PREPOSITIONS | PARTICLES | ADVERBS | OPENERS | FILLERS | DEMONSTRATIVES
-_ADVERSATIVES = frozenset((fold(w), "ان") for w in ("غير", "إلا", "بيد"))  # "however"
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
 _BUT_HE = re.compile(r"(?<!\w)و?لكن(?:ه|ها)(?!\w)")  # "لكنه اعتذر"
 _BUT_HE_WORDS = 4  # words from "but he" to the participle: his verb and its object

@@ -146,6 +146,8 @@ class GoverningReader(WrittenSubjectReader):
             return False
         if WRITER_ASIDE.match(self.text, self.sentences[sentence][0]):
             return False  # "... فريقنا . والجدير بالذكر أن الفريق اختتم": the writer's aside
+        if any(cue.end <= a and b <= content.start for a, b in self.run.quotations()):
+            return False  # 'وقال ديريك "... معنا ..." . ويملك اتحاد الكاريبي': his words closed
         opening = folded_words(self.text[self.sentences[sentence][0] : content.start])
         if any(w in VERBS or bare_verb(w) in VERBS for w in opening):
             return False  # '... . و اضاف " ... . الا ان التغيير قد بدا "': a cue of its own

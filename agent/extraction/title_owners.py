@@ -126,7 +126,7 @@ def own_titles(
                     organizations.setdefault(s, set()).add(" ".join(folded_words(t.organization)))
     owners: dict[Span, set[str]] = {}
     best: dict[Span, int] = {}
-    queue: list[tuple[int, int, Span, str]] = []
+    queue: list[tuple[int, int, Span, str, Span | None]] = []
     counter = 0
 
     kinds = {p.id: p.kind.value for p in draft.participants}
@@ -135,12 +135,12 @@ def own_titles(
     starts = [t.start for t in spans]
     longest = max((t.end - t.start for t in spans), default=0)
 
-    def reach(source: Span, pid: str, *, from_title: bool = False) -> None:
+    def reach(source: Span, pid: str, bound: Span | None, *, from_title: bool = False) -> None:
         nonlocal counter
         lo = bisect_left(starts, source.start - TITLE_MAX_GAP - longest)
         hi = bisect_right(starts, source.end + TITLE_MAX_GAP)
         for target in spans[lo:hi]:  # only titles within reach of this anchor
-            if from_title and target is source:
+            if (from_title and target is source) or (bound and not _inside(target, bound)):
                 continue
             gap = _gap(
                 run.article,
@@ -167,19 +167,23 @@ def own_titles(
             if cost > best.get(target, TITLE_MAX_GAP + NOT_PERSON_COST + TITLE_BEFORE_COMMA_COST):
                 continue
             counter += 1
-            heapq.heappush(queue, (cost, counter, target, pid))
+            heapq.heappush(queue, (cost, counter, target, pid, bound))
 
-    for a in anchors:
-        reach(a.span, a.pid)
+    holders = title_holders(draft, run)
+    for a in anchors:  # "الأمير خالد الفيصل مستشار خادم الحرمين الشريفين أمير منطقة مكة": a
+        # name inside another's title reaches only titles inside it too (the king holds none
+        # of the prince's titles after it; "مساعد اية الله طبسي": طبسي's own title is his)
+        bound = next((s for s in holders if _inside(a.span, s) and a.pid not in holders[s]), None)
+        reach(a.span, a.pid, bound)
     while queue:
-        gap, _, target, pid = heapq.heappop(queue)
+        gap, _, target, pid, bound = heapq.heappop(queue)
         if target in best and gap > best[target]:
             continue
         first = target not in best
         best[target] = gap
         owners.setdefault(target, set()).add(pid)
         if first:
-            reach(target, pid, from_title=True)
+            reach(target, pid, bound, from_title=True)
     return {span: frozenset(pids) for span, pids in owners.items()}
 
 

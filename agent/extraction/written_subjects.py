@@ -76,10 +76,11 @@ _OBJECT_PRONOUN = re.compile(r"(?:ه|ها|هم)$")  # "ما قاله": what he s
 _ABOUT = frozenset(fold(w) for w in ("عنه", "عنها", "به", "بها"))  # "ما كشفت عنه"
 _CLOSING_MARKS = frozenset('»"”')
 
-# A verb of making with the document as its pronoun: أجرته، أعدتها، أصدرها، نفذتها. Not
+# A verb of making or presenting with the document as its pronoun: أجرته، أعدتها، أصدرها،
+# نفذتها، قدمها ("بحسب شهادة ميلاده التي قدمها محاميه": the lawyer's evidence). Not
 # نشره (published): "في بيان نشره الاتحاد" is still the speaker's statement, the paper that
 # published a study is not its author.
-_MAKERS = "اجر|اعد|اصدر|نفذ"
+_MAKERS = "اجر|اعد|اصدر|نفذ|قدم"
 _AUTHORED = re.compile(rf"(?:{_MAKERS})ت?(?:ه|ها)")
 _PUBLISHED = re.compile(rf"(?:{_MAKERS}|نشر)ت?(?:ه|ها)")  # made or published
 
