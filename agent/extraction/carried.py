@@ -15,7 +15,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from agent.extraction.cue_reading import SPEAKER_KINDS
-from agent.extraction.pluperfect import PluperfectReader
+from agent.extraction.narration import NarrationReader
 from agent.extraction.subjects import Subject
 from agent.models import Span
 from agent.text.cue_words import (
@@ -44,9 +44,10 @@ CARRY_MAX_SENTENCES = 5  # a dropped subject continues an attribution at most th
 COLLECTIVE_SENTENCES_BACK = 3  # a collective stands for those named this far back
 
 
-class CarriedReader(PluperfectReader):
+class CarriedReader(NarrationReader):
     """The carried-speaker and collective readings of `Attributor`, which sets the attribute
-    below (and the contents `PluperfectReader` names) before it decides any position."""
+    below (and the contents `PluperfectReader` names) before it decides any position; where
+    the narration stands against those contents is `NarrationReader`'s."""
 
     _background: set[int]  # cues of background statements ("و كان X قال")
 
@@ -154,12 +155,6 @@ class CarriedReader(PluperfectReader):
         ]
         last = max(people, key=lambda m: m.span.end, default=None)
         return frozenset({last.pid}) if last is not None else frozenset()
-
-    def _closed_inside(self, at: int, cue: Span) -> bool:
-        """The statement whose cue is at `at` lies in another's content that ends before `cue`:
-        a verb joined after it goes on from that other's ("أكد المتحدث ... أن القرار جاء بعد
-        أن رأت اللجنة عدم وجود مسوغ، وقال": the spokesman says, not the committee)."""
-        return any(c.start <= at < c.end <= cue.start for c in self._contents)
 
     def _carried(
         self,
@@ -307,88 +302,6 @@ class CarriedReader(PluperfectReader):
                 found.append((verb.start, subject.speakers))
         return found
 
-    def _quotes(self, at: int, cue: Span) -> bool:
-        """The statement whose cue starts at `at` is quoted, and its quotation holds `cue`."""
-        held = self._content_of.get(at)
-        return held is not None and any(
-            a <= held.start < b and a <= cue.start < b for a, b in self.run.quotations()
-        )
-
-    def _unquoted(
-        self, history: Sequence[tuple[int, frozenset[str]]], cue: Span
-    ) -> Sequence[tuple[int, frozenset[str]]]:
-        """The attributions a dropped subject may go on from: not one quoted inside another's
-        quotation that closed before the cue ('و يقول " ... ( تقرير ... قال ان ... ) " و اضاف':
-        the man quoting goes on, not the report he quoted)."""
-        first = min((at for at, _ in history), default=None)
-        closed = [(a, b) for a, b in self.run.quotations() if b <= cue.start]
-        return [
-            (at, speakers)
-            for at, speakers in history
-            if not any(first is not None and first < a < at < b for a, b in closed)
-        ]
-
-    def _outside_other_contents(self, start: int, cue: Span) -> frozenset[str]:
-        """The people named since `start` outside every statement's content that does not
-        hold `cue`: a man named inside what was said is not the subject of the participle that
-        follows it ("و اكد الاتحاد ان استفزازات ماتيراتزي ل زيدان ...، مشيرا"), unless the
-        participle is inside that content too ("ما اخذ باحدهم ... قائلا")."""
-        return frozenset(
-            m.pid
-            for m in self.mentions.within(start, cue.start)
-            if self.mentions.kinds.get(m.pid) == "person"
-            and not self._in_a_content(m.span, unless_holding=cue)
-        )
-
-    def _in_a_content(self, span: Span, unless_holding: Span | None = None) -> bool:
-        """`span` lies inside some statement's content (one that does not also hold
-        `unless_holding`): what was said, not the narration around it."""
-        return any(
-            c.start <= span.start
-            and span.end <= c.end
-            and not (unless_holding is not None and c.start <= unless_holding.start < c.end)
-            for c in self._contents
-        )
-
-    def _named_outside_statements(self, start: int, end: int) -> frozenset[str]:
-        """Who the narration names after the statement of the attribution at `start` and before
-        `end`, outside every statement's content: any may be the subject a later verb drops."""
-        own = [c for c in self._contents if start <= c.start < end]
-        if own:  # the attribution's own subject and relayed source are already its speakers
-            start = max(start, min(own, key=lambda c: c.start).end)
-        return frozenset(
-            m.pid
-            for m in self.mentions.within(start, end)
-            if self.mentions.kinds.get(m.pid) in SPEAKER_KINDS
-            and not self._in_a_content(m.span)
-            and not self._in_caption(m.span)  # a photo's caption names nobody's next verb
-            and not self._governed(m, start)
-        )
-
-    def _ungoverned_within(
-        self, start: int, end: int, kinds: Collection[str] = SPEAKER_KINDS
-    ) -> frozenset[str]:
-        """The speakers named between two points outside what was said and that no preposition
-        governs ("رسالة ... الى المستشارة الالمانية انجيلا ميركل اشار في ها": whom the letter
-        went to, her title included, is no subject a later verb drops)."""
-        return frozenset(
-            m.pid
-            for m in self.mentions.within(start, end)
-            if self.mentions.kinds.get(m.pid) in kinds
-            and not self._governed(m, start)
-            # "و ناشد الدول الغربية بدعم ...": what he said, not a content that holds the cue
-            and not self._in_a_content(m.span, unless_holding=Span(start=end, end=end))
-        )
-
-    def _opened_around(self, lo: int, cue: Span) -> list[int]:
-        """Where an أن / إن clause holding this cue inside its statement's words begins ("وقالت
-        الصحيفة إن الموظفة غادرت واعتبرت"): the verb before, in that clause, has its subject."""
-        return [
-            m.end()
-            for m in _COMPLEMENTIZER.finditer(self.text, lo, cue.start)
-            if any(m.end() <= c.start <= m.end() + 2 and cue.start < c.end for c in self._contents)
-        ]
-
     def _object_genitive(self, lo: int, first: Mention) -> bool:
         """`first` follows a noun, not the clause's opening verb, that governs it ("ورفضت
         محاولة مجموعة X ...، قائلة"): it is the genitive of the verb's object, not the verb's
@@ -462,7 +375,6 @@ _NOT_GOVERNING = PREPOSITIONS | PARTICLES | ADVERBS | OPENERS | FILLERS | DEMONS
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
 _BUT_HE = re.compile(r"(?<!\w)و?لكن(?:ه|ها)(?!\w)")  # "لكنه اعتذر"
 _BUT_HE_WORDS = 4  # words from "but he" to the participle: his verb and its object
-_COMPLEMENTIZER = re.compile(r"(?<!\w)(?:ب?[أإا]ن)(?!\w)")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 # What may stand before a verb that opens its clause ("و قال", "ولكن قال", "لقد تحدث").
 _OPENER_WORDS = "و ف لكن ولكن قد وقد لقد ولقد كما وكما ثم فيما بينما حيث"

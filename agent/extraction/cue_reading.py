@@ -1,7 +1,8 @@
 """What the words around a cue say, read from the text alone: the verb's form (feminine, dual or
 plural, a participle going on), the conjunction joining it, a relative or resumptive clause, a
-relaying verb and its source. A background كان clause is `agent.extraction.pluperfect`; which
-cue governs a content is `agent.extraction.governing`.
+relaying verb (its source and an owned noun's owner are `agent.extraction.relayed`). A background
+كان clause is `agent.extraction.pluperfect`; which cue governs a content is
+`agent.extraction.governing`.
 
 `Attributor` (attribution.py) decides who spoke from these readings and the statements before;
 nothing here looks at other statements, so each reading is a fact of one passage of text.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from agent.extraction.governing import GoverningReader
+from agent.extraction.relayed import OWNER_PRONOUNS, RelayReader
 from agent.extraction.subjects import Subject, glued_preposition
 from agent.models import Span
 from agent.text.cue_words import (
@@ -25,9 +26,6 @@ from agent.text.cue_words import (
     PLURAL_PARTICIPLE,
     PLURAL_VERB,
     RELATIVE_WORDS,
-    RELAY_VERBS,
-    SUFFIX_PRONOUNS,
-    VERBAL_NOUNS,
     VERBS,
     WORDS,
     bare_verb,
@@ -39,7 +37,7 @@ if TYPE_CHECKING:
     from agent.extraction.mentions import Mention
 
 
-class CueReader(GoverningReader):
+class CueReader(RelayReader):
     """The readings of the text around one cue occurrence that every attribution rule shares."""
 
     def _without_complementizer(self, cue: Span) -> Span:
@@ -60,7 +58,7 @@ class CueReader(GoverningReader):
             return None
         first = re.match(r"(?:[وف]\s+)?\S+", self.text[cue.start : cue.end])  # "و اكدت"
         rest = folded_words(self.text[cue.start + first.end() : cue.end]) if first else []
-        if first is None or not rest or all(w in PARTICLES | _OWNER_PRONOUNS for w in rest):
+        if first is None or not rest or all(w in PARTICLES | OWNER_PRONOUNS for w in rest):
             return None  # "أعرب عن", "نفي ها"
         word = folded_words(first.group())[-1:]
         stems = {w for v in word for w in (v, bare_verb(v), v[:-1], bare_verb(v)[:-1])}
@@ -90,17 +88,6 @@ class CueReader(GoverningReader):
             ):
                 return q_end
         return None
-
-    def _pronoun_source(self, cue: Span) -> bool:
-        """A source phrase after its content whose owner is a pronoun: "حسب راي ه", "على حد
-        قوله" (Arabic only: "according to him" names nobody either, but English is read apart)."""
-        words = folded_words(self.text[cue.start : cue.end])
-        return (
-            not self.english
-            and len(words) >= 2
-            and self.source_phrase(cue)
-            and (words[-1] in _OWNER_PRONOUNS or words[-1].endswith("ه"))
-        )
 
     def _is_continuation(self, cue: Span) -> bool:
         """A participle or a verb going on with the speaker before (مشيرا, وأضاف, "as well as
@@ -176,19 +163,6 @@ class CueReader(GoverningReader):
         genitive = definite and _CONSTRUCT_HEAD.fullmatch(before) is not None
         return before in GOVERNING_PREPOSITIONS or genitive
 
-    def _relayed_source(self, cue: Span, end: int) -> str | None:
-        """Who a relaying verb quotes ("نقلت وكالة رويترز عن مسؤول عراقي أن": the official
-        spoke, the agency relays; either may be given as the speaker)."""
-        if self.english or not self._relays(cue):
-            return None
-        return self._first_after(_FROM, cue.end, end)
-
-    def _relays(self, cue: Span) -> bool:
-        """The cue is a relaying verb (نقلت، تنقل، نسب، روى)."""
-        return any(
-            bare_verb(w) in RELAY_VERBS for w in folded_words(self.text[cue.start : cue.end])
-        )
-
     def _person_right_before(self, lo: int, cue: Span) -> frozenset[str]:
         """A person written at most two words before an Arabic participle may be its subject
         ("بنو امية رفضوا ... و على راس هم معاوية ... في دمشق مطالبا بقتلة عثمان")."""
@@ -211,19 +185,6 @@ class CueReader(GoverningReader):
         masculine = bool(words) and words[0].endswith("ا") and not words[0].endswith("تا")
         people = {pid for pid in subjects if self.mentions.kinds.get(pid) == "person"}
         return masculine and not people
-
-    def _relayed_from_pronoun(self, cue: Span, end: int) -> bool:
-        """A relaying verb whose source is a pronoun: "تنقلها لوسي في كتابها عنه"."""
-        return self._relays(cue) and bool(_FROM_PRONOUN.search(self.text, cue.end, end))
-
-    def _first_after(self, marker: re.Pattern[str], start: int, end: int) -> str | None:
-        """The participant written right after the first `marker` in [start, end) that has
-        one (not "الى الصومال", a place, before "عن صلاد حسن")."""
-        for at in marker.finditer(self.text, start, end):
-            heads = self.heads(self.mentions.within(at.end(), end))
-            if heads and self.lead_words(at.end(), heads[0].span.start) == 0:
-                return heads[0].pid
-        return None
 
     def _feminine(self, cue: Span) -> bool:
         """A feminine past verb (قالت، اكدت، اضافت): its subject is a woman or, far more often
@@ -324,52 +285,6 @@ class CueReader(GoverningReader):
         words = [w for w in folded_words(self.text[cue.start : cue.end]) if w not in ("و", "ف")]
         return bool(words) and bare_verb(words[0]) in VERBS  # "و قال" written apart too
 
-    def _right_before(self, lo: int, cue: Span) -> Subject | None:
-        """A participant written right before a participle or a possessed noun: its subject
-        ("with X calling for"; "نسبت الوكالة الى وزير قوله", where عن or الى comes first)."""
-        aside = _ASIDE_BEFORE.search(self.text, lo, cue.start)  # "عن ظريف -الذي قاد وفد
-        end = aside.start() if aside else cue.start  # بلاده- قوله": the owner before the aside
-        items = self.heads(self.mentions.within(lo, end))
-        if items and not self.english:
-            before = fold(self.text[lo : items[-1].span.start])
-            if not _ATTRIBUTED_TO.search(before):
-                return None
-        if items and not self.lead_words(items[-1].span.end, end):
-            between = self.text[items[-1].span.end : end]
-            if not re.search(r"[,،;:]", between):  # ", adding" goes on from the clause
-                return self.named(items[-1], items)
-        if items and not self.english:  # a possessed noun (the caller's case): "تأييدا للحكومة
-            gap = folded_words(self.text[items[-1].span.end : cue.start])  # المحلية في
-            if gap == ["في"]:  # رفضها": in its rejection, the owner right before
-                return self.named(items[-1], items)
-        return None
-
-    def _possessed_noun(self, cue: Span) -> bool:
-        """قوله / قولها (his, her saying), and any verbal noun NewsFANE writes apart from its
-        owner ("نفي ها"): the owner, written right before after عن or الى, speaks."""
-        if self.english:
-            return False
-        words = folded_words(self.text[cue.start : cue.end])
-        if len(words) == 2 and words[1] in _OWNER_PRONOUNS:
-            return True  # any verbal noun written apart from its owner: "عن الحكومة نفي ها"
-        if len(words) == 1:  # "نقلت عن الحكومة نفيها": a verbal noun with its owner glued
-            m = _OWNED.fullmatch(words[0])
-            if m is not None and m.group(1) in VERBAL_NOUNS:
-                return True
-        return bool(_POSSESSED_SAYING.fullmatch("".join(words)))
-
-    def _by_his_account(self, cue: Span) -> bool:
-        """ "على حد قوله", "حسب قولها": an aside whose pronoun points back to whoever the
-        sentence is about, not to the name written right before it ("حيث إن المستشفى ــ على حد
-        قوله ــ لم يسمح له": the hospital is what he spoke about)."""
-        words = folded_words(self.text[cue.start : cue.end])
-        return (
-            not self.english
-            and len(words) >= 2
-            and tuple(words[:-1]) in _BY_ACCOUNT
-            and _POSSESSED_SAYING.fullmatch(words[-1]) is not None
-        )
-
     def _sentence_subject(self, lo: int, cue: Span) -> frozenset[str]:
         """The sentence's first person and first participant: a dropped subject may go on from
         the main verb ("و كان اولمرت قد اعلن ان ه رفض طلب انان ...، قائلا")."""
@@ -399,22 +314,8 @@ _IN_IT = re.compile(r"(?<!\w)(?:(?:في|فى)\s?(?:ه|ها)|خلال\s?(?:ه|ه�
 
 SPEAKER_KINDS = ("person", "state", "organization", "group")
 
-_FROM_PRONOUN = re.compile(r"(?<!\w)عن\s?(?:ه|ها|هم)(?!\w)")
-
-_FROM = re.compile(r"(?<!\w)(?:عن|الى|إلى|الي)(?!\w)")
-
 _JOINED_BEFORE = re.compile(r"(?:^|\s)[وف]\s*$")  # "و قال" tokenised, or و before a cue
 
-_BY_ACCOUNT = frozenset(
-    tuple(fold(w) for w in phrase.split()) for phrase in ("على حد", "حسب", "بحسب", "وفق")
-)
-_POSSESSED_SAYING = re.compile(r"قول(?:ه|ها|هم|هما)")
-
-_OWNER_PRONOUNS = frozenset(SUFFIX_PRONOUNS)
-
-_OWNED = re.compile(r"(?:ب|و|ل)?([\u0621-\u064a]{3,}?)(?:هما|هم|ها|ه)")
-
-_ATTRIBUTED_TO = re.compile(r"(?:عن|الى|الي|إلى|ل)\s*$")
 # A noun whose form no verb has (a feminine plural or ة) and that heads a genitive after it.
 _CONSTRUCT_HEAD = re.compile(r"[\u0621-\u064a]{2,}(?:ات|ة)")
 # A written form no verb has: a final ta marbuta, or a preposition glued to the article.
@@ -429,8 +330,6 @@ def verb_words(text: str) -> list[str]:
 
 
 _LAST_WORD = re.compile(r"\w+\W*$")
-# An aside between dashes or brackets, written right before a cue: "عن ظريف -الذي قاد وفد بلاده-"
-_ASIDE_BEFORE = re.compile(r"\s[-–—ـ(][^-–—ـ()\n]{3,80}[-–—ـ)]\s*$")
 # Complementizers a cue may be copied with: they open what was said.
 _COMPLEMENTIZERS = frozenset(fold(w) for w in COMPLEMENTIZER_WORDS)
 
