@@ -233,10 +233,13 @@ class CarriedReader(NarrationReader):
             recent = (
                 self._ungoverned_within(start, cue.start, ("person",)) if self.sentences else None
             )
-            if not pronoun and not self._feminine(cue):  # or a crowd the sentence names before
-                # it; not after "قالت", whose subject is a body, a state or a woman
+            feminine = self._feminine(cue)  # "قالت": a body, a state or a woman
+            if feminine or not pronoun:  # or a crowd the sentence names before it; after a
+                # feminine verb a body it names ("كشفت عنها أحدث دراسة علمية، حيث أفادت عبر
+                # المجلة": the study)
+                kinds_named = ("organization", "state") if feminine else ("group",)
                 recent = (recent or frozenset()) | self._ungoverned_within(
-                    lo, cue.start, ("group",)
+                    lo, cue.start, kinds_named
                 )
             if not self.english and _SHE_OR_THEY.search(self.text, lo, cue.start):  # "ف الصحف
                 bodies = self._named_outside_statements(lo, cue.start)  # ... باتت ...، ف هي

@@ -39,6 +39,10 @@ _REPORTED = re.compile(r"(?<!\w)(?:ب?[أإا]ن)")
 # "ذلك"، "بذلك"، "هذا" right after a cue: what the sentence before told.
 _THAT = re.compile(r"\s*(?:ب\s?)?(?:ذلك|هذا)(?!\w)")
 _BUT = re.compile(r"(?:و\s?)?لكن(?!\w)")
+# A topic a sentence opens with ("وعما قيل من ...،", "وحول ..."), and ذلك a few words after a
+# cue, past its subject ("نفت الجداوي ذلك"): the cue takes the topic back as its object.
+_TOPIC = re.compile(r"\s*(?:و\s?)?(?:أما\s+)?(?:عن|عما|حول)\s?")
+_THAT_AFTER = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:ب\s?)?(?:ذلك|هذا)(?!\w)")
 
 _ONLY_RELATIVE = re.compile(rf"\s*(?:{RELATIVE_WORDS})\s*")
 # A claim of responsibility whose object pronoun is the act told before it (تبناه، تبنته).
@@ -217,10 +221,24 @@ class GoverningReader(WrittenSubjectReader):
         if self.english or cue.start < content.end or not self.sentences:
             return False
         sentence = self.sentence_of(cue.start)
+        if self._fronted_topic(cue, content, sentence):
+            return True
         if sentence == 0 or self.sentence_of(max(content.start, content.end - 1)) != sentence - 1:
             return False
         lead = folded_words(self.text[self.sentences[sentence][0] : cue.start])
         return lead in ([], ["و"]) and _THAT.match(self.text, cue.end) is not None
+
+    def _fronted_topic(self, cue: Span, content: Span, sentence: int) -> bool:
+        """The content is the topic the sentence opens with, after عن or حول, and the cue
+        takes it back as ذلك ("وعما قيل من إشادتها بالعمل، نفت الجداوي ذلك")."""
+        opening = self.sentences[sentence][0]
+        topic = _TOPIC.match(self.text, opening)
+        return (
+            topic is not None
+            and opening <= content.start <= topic.end() + 1
+            and not folded_words(self.text[content.end : cue.start])
+            and _THAT_AFTER.match(self.text, cue.end) is not None
+        )
 
 
 def _introduces(stretch: str) -> bool:

@@ -87,9 +87,26 @@ def wrong_countries(draft: ExtractionDraft, links: DraftLinks) -> Iterator[Wrong
     for loc in draft.locations:
         if not gazetteer.as_written(loc.name):
             continue
+        if _namesake_abroad(loc.id, loc.country_code, links):
+            continue
         reason = contradiction(links.locations[loc.id], loc.country_code, _FEATURE.get(loc.kind))
         if reason is not None and loc.country_code is not None:
             yield WrongCountry(loc.id, loc.name, loc.country_code, reason)
+
+
+def _namesake_abroad(location_id: str, code: str | None, links: DraftLinks) -> bool:
+    """The gazetteer's place is a city (no capital) in a country the article names nowhere
+    else, and the model's code is a country it does name: a village the gazetteer lacks is the
+    likelier reading ("دوما" near Nablus in a Palestinian story, not Dūmā in Syria)."""
+    place = links.locations[location_id].place
+    if code is None or place is None or place.feature is not PlaceFeature.CITY:
+        return False
+    others = [
+        link.place.country_code
+        for key, link in (*links.locations.items(), *links.states.items())
+        if key != location_id and link.place is not None
+    ]
+    return code in others and place.country_code not in others
 
 
 __all__ = ["DraftLinks", "WrongCountry", "link_draft", "wrong_countries"]

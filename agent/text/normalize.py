@@ -272,7 +272,11 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
     ends = {m.end() for m in _BREAK.finditer(text) if _ends_sentence(text, m)}
-    ends |= {m.start() for m in _NEWLINE.finditer(text) if _is_heading(text, m.start())}
+    ends |= {
+        m.start()
+        for m in _NEWLINE.finditer(text)
+        if _is_heading(text, m.start()) or _quotation_ends_line(text, m.start())
+    }
     for end in sorted(ends):
         _append_trimmed(text, start, end, bounds)
         start = end
@@ -284,7 +288,10 @@ def crosses_sentence(text: str, start: int, end: int) -> bool:
     """True if a sentence ends inside `text[start:end]` (or a blank line lies there)."""
     if any(_ends_sentence(text, m) for m in _BREAK.finditer(text, start, end)):
         return True
-    return any(_is_heading(text, m.start()) for m in _NEWLINE.finditer(text, start, end))
+    return any(
+        _is_heading(text, m.start()) or _quotation_ends_line(text, m.start())
+        for m in _NEWLINE.finditer(text, start, end)
+    )
 
 
 def _is_heading(text: str, newline: int) -> bool:
@@ -304,7 +311,19 @@ def _is_heading(text: str, newline: int) -> bool:
     return bool(_ENDS_LINE.search(text, max(0, start - 12), start))
 
 
+def _quotation_ends_line(text: str, newline: int) -> bool:
+    """An Arabic line ending in a closing quotation mark, with a new line opening on و or ف: the
+    quoted words ended their sentence, though no full stop was written ('قال مارادونا "أريد أن
+    أكون داخل "فيفا"\nوفي أواخر مايو')."""
+    start = text.rfind("\n", 0, newline) + 1
+    line = text[start:newline].rstrip()
+    if not line.endswith(('"', "”", "»")) or not _ARABIC_ONLY.fullmatch(text, start, newline):
+        return False
+    return _OPENS_ON_AND.match(text, newline) is not None
+
+
 _NEWLINE = re.compile(r"\n")
+_OPENS_ON_AND = re.compile(r"\s*[وف][\u0621-\u064a]")
 _ARABIC_ONLY = re.compile(r"[^A-Za-z\n]*[\u0621-\u064a][^A-Za-z\n]*")
 HEADING_MAX_WORDS = 10  # a subheading is a few words; a longer line is text cut into lines
 # The line before a heading ended a sentence: a final mark, perhaps closed by a quotation mark.

@@ -1,0 +1,64 @@
+"""Where a content stands from its cue, and whom a feminine verb with nobody before it gives the
+words to: shapes held-out set Q showed (a topic fronted before "نفت ... ذلك", a study named
+before "حيث أفادت", a quotation closing its line with no full stop).
+
+The held-out articles (SaudiNewsNet, CC BY-NC-SA) may not be committed, so each test writes the
+shape with other words.
+"""
+
+from __future__ import annotations
+
+from agent.text.normalize import sentence_bounds
+from tests.test_attribution_chains import _answer, _decide, _person, _said, _swap
+
+
+def test_a_topic_fronted_after_an_is_what_the_cue_takes_back_as_that() -> None:
+    # "وعما قيل من إشادتها بالعمل عند ظهوره، نفت الجداوي ذلك": what was said is the content
+    text = (
+        "وقالت الممثلة سلمى حسن إنها راضية عن العمل. وعما قيل من رفضها الدور عند عرضه، نفت "
+        "حسن ذلك، وقالت إنها قبلته فورا."
+    )
+    answer = _answer(
+        [{**_person("p1", "سلمى حسن", "الممثلة"), "mentions": ["حسن"]}],
+        [
+            _said("p1", "وقالت", "إنها راضية عن العمل"),
+            _said("p1", "نفت", "ما قيل من رفضها الدور عند عرضه"),
+            _said("p1", "وقالت", "إنها قبلته فورا"),
+        ],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
+    # without ذلك after the cue, the fronted words are not what it denies
+    bare = text.replace("نفت حسن ذلك", "نفت حسن الأمر")
+    assert _decide(bare, answer, 1)[0].status == "detached"
+
+
+def test_a_feminine_verb_with_no_statement_before_may_be_the_body_its_sentence_names() -> None:
+    # "كشفت عنها أحدث دراسة علمية، حيث أفادت عبر المجلة الأوروبية للتغذية بأن القهوة تقلل":
+    # the study, not unresolved; not the journal it was published through
+    text = (
+        "كشفت عنها دراسة طبية حديثة، حيث أفادت عبر مجلة التغذية بأن الشاي يقلل الالتهابات. "
+        "وقال الباحث سامي نور إن النتائج مشجعة."
+    )
+    answer = _answer(
+        [
+            _person("p1", "دراسة طبية حديثة", kind="organization"),
+            _person("p2", "مجلة التغذية", kind="organization"),
+            _person("p3", "سامي نور", "الباحث"),
+        ],
+        [_said("p1", "أفادت", "الشاي يقلل الالتهابات"), _said("p3", "وقال", "النتائج مشجعة")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
+    assert _swap(text, answer, 0, "p2") and _swap(text, answer, 0, "p3")
+
+
+def test_a_quotation_closing_its_line_ends_the_sentence_when_the_next_opens_on_wa() -> None:
+    # 'قال مارادونا بغموض "أريد حقا أن أكون داخل "فيفا"\nوفي أواخر مايو ...': no full stop,
+    # yet the writer's next line is no part of his sentence
+    text = 'وقال سامي بغموض "أريد أن أكون داخل "الاتحاد"\nوفي مايو الماضي وجهت السلطات اتهامات.'
+    assert len(sentence_bounds(text)) == 2
+    goes_on = 'وقال سامي بغموض "أريد أن أكون داخل "الاتحاد"\nإن السلطات وجهت اتهامات.'
+    assert len(sentence_bounds(goes_on)) == 1
+    english = 'He said "I want to be inside "FIFA"\nwhile the authorities charged others.'
+    assert len(sentence_bounds(english)) == 1
