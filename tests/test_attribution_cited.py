@@ -204,3 +204,17 @@ def test_the_writer_s_sentence_after_a_closed_quotation_is_not_the_speaker_s() -
         [_said("p1", "وقال", "ويملك اتحاد الجزر 25 صوتا من 35 داخل الاتحاد")],
     )
     assert _decide(text, answer, 0)[0].status == "detached"
+
+
+def test_a_title_s_place_glued_to_bi_stands_before_its_quoted_holder() -> None:
+    # 'فتقدمت المرشدة الطلابية بعسير "زكية العتيبي"، وألقت قصيدة'; moved to the girl named
+    # next, it is not hers
+    text = (
+        'فتقدمت المشرفة التربوية بجازان "هند سالم"، وألقت قصيدة، كما قدمت الطالبة '
+        '"ريم علي" ورشة عمل.'
+    )
+    title = "المشرفة التربوية"
+    answer = _answer([_person("p1", "هند سالم", title), _person("p2", "ريم علي", "الطالبة")], [])
+    assert _detached_titles(text, answer) == []
+    moved = _answer([_person("p1", "هند سالم"), _person("p2", "ريم علي", "الطالبة", title)], [])
+    assert _detached_titles(text, moved) == ["participants[p2].titles[1]"]

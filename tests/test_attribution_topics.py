@@ -1,6 +1,7 @@
 """Where a content stands from its cue, and whom a feminine verb with nobody before it gives the
-words to: shapes held-out set Q showed (a topic fronted before "نفت ... ذلك", a study named
-before "حيث أفادت", a quotation closing its line with no full stop).
+words to: shapes held-out sets Q and R showed (a topic fronted before "نفت ... ذلك", a study
+named before "حيث أفادت", a quotation closing its line with no full stop; a relative clause's
+subject before a joined verb, "وهو ما نفته", a speech whose owner says its words).
 
 The held-out articles (SaudiNewsNet, CC BY-NC-SA) may not be committed, so each test writes the
 shape with other words.
@@ -62,3 +63,62 @@ def test_a_quotation_closing_its_line_ends_the_sentence_when_the_next_opens_on_w
     assert len(sentence_bounds(goes_on)) == 1
     english = 'He said "I want to be inside "FIFA"\nwhile the authorities charged others.'
     assert len(sentence_bounds(english)) == 1
+
+
+def test_a_verb_joined_after_a_relative_clause_may_go_on_with_its_subject() -> None:
+    # "كشفت مصادر مطلعة حقيقة الصورة التي تداولتها مواقع التواصل الاجتماعي، اليومين
+    # الماضيين، وزعمت أنها تعود للمالكي": the sites claimed it, as the sources may have
+    text = (
+        "كشفت مصادر مطلعة حقيقة الوثيقة التي نشرتها صحيفة المساء، أمس، وزعمت أنها تعود "
+        "للوزير سامي نور."
+    )
+    answer = _answer(
+        [
+            _person("p1", "مصادر مطلعة", kind="group"),
+            _person("p2", "صحيفة المساء", kind="organization"),
+            _person("p3", "سامي نور", "الوزير"),
+        ],
+        [_said("p1", "كشفت", "حقيقة الوثيقة"), _said("p2", "وزعمت", "أنها تعود للوزير سامي نور")],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and "p2" in decision.speakers and not problems
+    assert _swap(text, answer, 1, "p3")
+
+
+def test_which_is_what_takes_the_claim_before_it_back_as_the_cue_s_object() -> None:
+    # "قيل إنها لرئيس الوزراء العراقي ...، وهو ما نفته مصادر مطلعة لـ“الوئام”"
+    text = (
+        "ونشر نشطاء صورة لرجل يجلس قرب مبنى، قيل إنها للوزير سامي نور في شبابه، وهو ما "
+        "نفته مصادر مطلعة للصحيفة."
+    )
+    answer = _answer(
+        [
+            _person("p1", "نشطاء", kind="group"),
+            _person("p2", "سامي نور", "الوزير"),
+            _person("p3", "مصادر مطلعة", kind="group"),
+        ],
+        [_said("p3", "نفته", "للوزير سامي نور في شبابه")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
+    assert _swap(text, answer, 0, "p1")
+
+
+def test_a_verb_said_in_a_speech_is_the_speech_owner_s() -> None:
+    # "واستقبل النادي الخامس سفيرات الحزم ببرنامج ... الذي بدأ بكلمة مديرة النادي خيرية
+    # الحازمي، قالت فيها:": the director speaks, not the club that hosted her
+    text = (
+        "واستقبل النادي الثقافي الطالبات ببرنامج الأمسية، الذي بدأ بكلمة مديرة النادي هند "
+        "سالم، قالت فيها: أنتن محور اهتمامنا."
+    )
+    answer = _answer(
+        [
+            _person("p1", "النادي الثقافي", kind="organization"),
+            _person("p2", "الطالبات", kind="group"),
+            _person("p3", "هند سالم", "مديرة النادي"),
+        ],
+        [_said("p3", "قالت", "أنتن محور اهتمامنا")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
+    assert _swap(text, answer, 0, "p1") and _swap(text, answer, 0, "p2")

@@ -215,6 +215,8 @@ class Attributor(SpeechOwnerReader, BannerReader):
                 found = self._pluperfect_subject(cue) or found  # "و كان انان ... قد عبر"
             if (found is None or found.how == "continued") and not participle:
                 found = self._document_authors(cue, sentence) or found
+            if (found is None or found.how == "continued") and not participle:
+                found = self._speech_given(cue, sentence) or found  # "بكلمة X، قالت فيها"
         if found is not None and found.how == "collective":
             return self._collective(cue, sentence, history, found.evidence)
         if found is not None and found.how == "named" and _is_collective(found.evidence):

@@ -363,6 +363,9 @@ class CarriedReader(NarrationReader):
             before = self.heads(self.mentions.within(anchor, rel.start()))
             if before:
                 speakers.add(before[-1].pid)
+            after = self.heads(self.mentions.within(rel.end(), cue.start))  # "حقيقة الصورة
+            if after and self.lead_words(rel.end(), after[0].span.start) == 1:  # التي تداولتها
+                speakers.add(after[0].pid)  # مواقع التواصل ...، وزعمت": its own subject too
         return frozenset(speakers)
 
 

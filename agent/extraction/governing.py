@@ -42,6 +42,7 @@ _BUT = re.compile(r"(?:و\s?)?لكن(?!\w)")
 # A topic a sentence opens with ("وعما قيل من ...،", "وحول ..."), and ذلك a few words after a
 # cue, past its subject ("نفت الجداوي ذلك"): the cue takes the topic back as its object.
 _TOPIC = re.compile(r"\s*(?:و\s?)?(?:أما\s+)?(?:عن|عما|حول)\s?")
+_WHICH_IS_WHAT = re.compile(r"[\s,،]*(?:و\s?)?(?:(?:هو|هي|هذا)\s+ما|الأمر\s+الذي|الامر\s+الذي)\s*")
 _THAT_AFTER = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:ب\s?)?(?:ذلك|هذا)(?!\w)")
 
 _ONLY_RELATIVE = re.compile(rf"\s*(?:{RELATIVE_WORDS})\s*")
@@ -221,7 +222,7 @@ class GoverningReader(WrittenSubjectReader):
         if self.english or cue.start < content.end or not self.sentences:
             return False
         sentence = self.sentence_of(cue.start)
-        if self._fronted_topic(cue, content, sentence):
+        if self._fronted_topic(cue, content, sentence) or self._which_is_what(cue, content):
             return True
         if sentence == 0 or self.sentence_of(max(content.start, content.end - 1)) != sentence - 1:
             return False
@@ -239,6 +240,11 @@ class GoverningReader(WrittenSubjectReader):
             and not folded_words(self.text[content.end : cue.start])
             and _THAT_AFTER.match(self.text, cue.end) is not None
         )
+
+    def _which_is_what(self, cue: Span, content: Span) -> bool:
+        """ "وهو ما" or "الأمر الذي" right after the content, then the cue: "قيل إنها للمالكي
+        ...، وهو ما نفته مصادر مطلعة" takes the claim back as what the sources denied."""
+        return _WHICH_IS_WHAT.fullmatch(self.text, content.end, cue.start) is not None
 
 
 def _introduces(stretch: str) -> bool:

@@ -19,7 +19,13 @@ from agent.extraction.subjects import Subject
 from agent.extraction.transcript import arabic_first_person
 from agent.models import Span
 from agent.text.cue_words import DOCUMENTS
+from agent.text.normalize import fold
 from agent.text.segments import folded_words
+
+# A speech a verb's resumptive pronoun may stand for, with its owner after it: "بكلمة الوزير".
+_SPEECHES = frozenset(
+    fold(w) for w in ("كلمة", "بكلمة", "خطاب", "بخطاب", "محاضرة", "بمحاضرة", "حديث", "بحديث")
+)
 
 
 class SpeechOwnerReader(CarriedReader):
@@ -76,6 +82,20 @@ class SpeechOwnerReader(CarriedReader):
         if not opening or opening <= found.speakers:
             return found
         return Subject("named", found.speakers | opening, found.evidence)
+
+    def _speech_given(self, cue: Span, sentence: int) -> Subject | None:
+        """The one whose speech a verb says its words in, written right before it ("بكلمة
+        مديرة النادي خيرية الحازمي، قالت فيها:"): the speech's owner, not the sentence's
+        subject who hosted it."""
+        if self.english or not self._resumptive(cue):
+            return None
+        lo = self.bounds(sentence)[0]
+        heads = self.heads(self.mentions.within(lo, cue.start))
+        last = max(heads, key=lambda m: m.span.end, default=None)
+        if last is None or folded_words(self.text[last.span.end : cue.start]):
+            return None
+        speech = self._word_before(self._written_from(last, lo), lo)
+        return self.named(last, heads) if speech in _SPEECHES else None
 
     def _document_authors(self, cue: Span, sentence: int) -> Subject | None:
         """ "صدق وزراء خارجية المنظمة علي بيان يدعو الفاتيكان الي": a statement that calls,
