@@ -218,3 +218,20 @@ def test_a_title_s_place_glued_to_bi_stands_before_its_quoted_holder() -> None:
     assert _detached_titles(text, answer) == []
     moved = _answer([_person("p1", "هند سالم"), _person("p2", "ريم علي", "الطالبة", title)], [])
     assert _detached_titles(text, moved) == ["participants[p2].titles[1]"]
+
+
+def test_a_source_phrase_glued_to_wa_after_the_verb_is_no_subject() -> None:
+    # "عقد اللاعب الذي أكد وبحسب مقربين منه رغبته في الانضمام": the player affirms; those
+    # close to him are the source phrase's, not the verb's subject
+    text = "وتفاوض النادي على عقد اللاعب سامي نور الذي أكد وبحسب مقربين منه رغبته في الانضمام."
+    answer = _answer(
+        [
+            {**_person("p1", "سامي نور"), "mentions": ["اللاعب"]},
+            _person("p2", "مقربين منه", kind="group"),
+            _person("p3", "النادي", kind="organization"),
+        ],
+        [_said("p1", "أكد", "رغبته في الانضمام")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and "p1" in decision.speakers and not problems
+    assert _swap(text, answer, 0, "p3")

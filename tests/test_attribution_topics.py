@@ -1,7 +1,8 @@
 """Where a content stands from its cue, and whom a feminine verb with nobody before it gives the
 words to: shapes held-out sets Q and R showed (a topic fronted before "نفت ... ذلك", a study
 named before "حيث أفادت", a quotation closing its line with no full stop; a relative clause's
-subject before a joined verb, "وهو ما نفته", a speech whose owner says its words).
+subject before a joined verb, "وهو ما نفته", a speech whose owner says its words) and S showed
+(a straight mark left open before a name's opening mark, a topic after "وبالنسبة لـ").
 
 The held-out articles (SaudiNewsNet, CC BY-NC-SA) may not be committed, so each test writes the
 shape with other words.
@@ -10,6 +11,7 @@ shape with other words.
 from __future__ import annotations
 
 from agent.text.normalize import sentence_bounds
+from agent.text.segments import quotation_spans
 from tests.test_attribution_chains import _answer, _decide, _person, _said, _swap
 
 
@@ -122,3 +124,42 @@ def test_a_verb_said_in_a_speech_is_the_speech_owner_s() -> None:
     decision, problems = _decide(text, answer, 0)
     assert decision.status == "confirmed" and decision.speakers == {"p3"} and not problems
     assert _swap(text, answer, 0, "p1") and _swap(text, answer, 0, "p2")
+
+
+def test_a_straight_mark_before_a_word_opens_a_quotation_and_closes_none() -> None:
+    # '"1.433.5"، "كيلو ... ونصف الجرام، وذلك في عمليتين منفصلتين.   أوضح ذلك "محمد العقيل"
+    # مدير عام الجمرك، وقال:': the figure's mark was left open; it must not swallow the
+    # sentence break and pair with the name's opening mark
+    text = (
+        'تمكن الجمرك من ضبط "1.4"، "كيلو ونصف الكيلو، في عمليتين. أوضح ذلك "سالم نور" مدير '
+        "عام الجمرك، وقال: تم ضبط الكمية."
+    )
+    quoted = [text[a:b] for a, b in quotation_spans(text)]
+    assert '"سالم نور"' in quoted and len(sentence_bounds(text)) == 2
+    answer = _answer(
+        [
+            _person("p1", "الجمرك", kind="organization"),
+            {**_person("p2", "سالم نور", "مدير عام الجمرك")},
+        ],
+        [
+            _said("p2", "أوضح", 'تمكن الجمرك من ضبط "1.4"، "كيلو ونصف الكيلو، في عمليتين'),
+            _said("p2", "وقال", "تم ضبط الكمية"),
+        ],
+    )
+    for i in (0, 1):
+        decision, problems = _decide(text, answer, i)
+        assert decision.status == "confirmed" and decision.speakers == {"p2"} and not problems
+    # marks spaced on both sides, as a tokenised corpus writes them, still pair in order
+    spaced = 'وقال " نحن مستعدون " ثم اضاف " لن نتراجع " .'
+    assert len(quotation_spans(spaced)) == 2
+
+
+def test_a_topic_after_bilnisba_li_is_what_the_cue_takes_back() -> None:
+    # "وبالنسبة لاستلام طلبات لاستقدام عاملات من النيجر وأرتريا، نفى الحزيم ذلك"
+    text = "وقال التاجر فهد علي إن السوق هادئة. وبالنسبة لاستيراد السيارات من الصين، نفى علي ذلك."
+    answer = _answer(
+        [{**_person("p1", "فهد علي", "التاجر"), "mentions": ["علي"]}],
+        [_said("p1", "وقال", "السوق هادئة"), _said("p1", "نفى", "استيراد السيارات من الصين")],
+    )
+    decision, problems = _decide(text, answer, 1)
+    assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems

@@ -39,9 +39,11 @@ _REPORTED = re.compile(r"(?<!\w)(?:ب?[أإا]ن)")
 # "ذلك"، "بذلك"، "هذا" right after a cue: what the sentence before told.
 _THAT = re.compile(r"\s*(?:ب\s?)?(?:ذلك|هذا)(?!\w)")
 _BUT = re.compile(r"(?:و\s?)?لكن(?!\w)")
-# A topic a sentence opens with ("وعما قيل من ...،", "وحول ..."), and ذلك a few words after a
+# A topic a sentence opens with ("وعما قيل من ...،", "وبالنسبة لـ ..."), and ذلك a few words after a
 # cue, past its subject ("نفت الجداوي ذلك"): the cue takes the topic back as its object.
-_TOPIC = re.compile(r"\s*(?:و\s?)?(?:أما\s+)?(?:عن|عما|حول)\s?")
+_TOPIC = re.compile(
+    r"\s*(?:و\s?)?(?:أما\s+)?(?:عن|عما|حول|بالنسبة\s?ل|فيما\s+يخص|فيما\s+يتعلق\s+ب)\s?"
+)
 _WHICH_IS_WHAT = re.compile(r"[\s,،]*(?:و\s?)?(?:(?:هو|هي|هذا)\s+ما|الأمر\s+الذي|الامر\s+الذي)\s*")
 _THAT_AFTER = re.compile(r"(?:\s+[^\s،,.]+){0,3}?\s+(?:ب\s?)?(?:ذلك|هذا)(?!\w)")
 

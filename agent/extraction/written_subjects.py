@@ -68,8 +68,9 @@ _TIME_WORDS = (
     "الشهر العام السنة"
 )
 _TIMES = frozenset(fold(w) for w in _TIME_WORDS.split(" "))
-# A source phrase right after the verb, before any subject: "وشددت، وفقا لما نقلته ...".
-_SOURCED = re.compile(r"\s*[،,]?\s*(?:وفقا|وفقاً|حسب|بحسب|طبقا|طبقاً)\s")
+# A source phrase right after the verb, before any subject: "وشددت، وفقا لما نقلته ...", "الذي
+# أكد وبحسب مقربين منه رغبته".
+_SOURCED = re.compile(r"\s*[،,]?\s*(?:و\s?)?(?:وفقا|وفقاً|حسب|بحسب|طبقا|طبقاً)\s")
 _DATIVE_TITLE = re.compile(r"\s*(?:لل|ل\s+ال|لـ\s*ال)[\u0621-\u064a]")
 
 _OBJECT_PRONOUN = re.compile(r"(?:ه|ها|هم)$")  # "ما قاله": what he said

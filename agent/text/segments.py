@@ -77,9 +77,14 @@ def _symmetric_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if odd and not any(odd[-1].end() <= s < line[0].start() for s, _ in spans):
                 spans.append((odd.pop().start(), line[0].end()))
             line = line[1:]
-        for a, b in zip(line[0::2], line[1::2], strict=False):
-            spans.append((a.start(), b.end()))
-        if len(line) % 2:
+        k = 0
+        while k + 1 < len(line):
+            if _only_opens(text, line[k + 1]):  # '"1.433.5"، "كيلو ... ونصف الجرام، وذلك ...
+                k += 1  # أوضح ذلك "محمد العقيل"': a mark left open before one that opens
+                continue
+            spans.append((line[k].start(), line[k + 1].end()))
+            k += 2
+        if k < len(line):
             odd.append(line[-1])
     j = 0
     while j + 1 < len(odd):
@@ -90,6 +95,14 @@ def _symmetric_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((a.start(), b.end()))
         j += 2
     return spans
+
+
+def _only_opens(text: str, mark: re.Match[str]) -> bool:
+    """A mark with a space before it and a letter right after it opens a quotation and cannot
+    close one ('ذلك "محمد'); marks spaced on both sides (a tokenised corpus) may do either."""
+    before = text[mark.start() - 1 : mark.start()] if mark.start() else " "
+    after = text[mark.end() : mark.end() + 1]
+    return before.isspace() and after.isalnum()
 
 
 def _narration_between(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
