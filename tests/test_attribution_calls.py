@@ -1,5 +1,7 @@
 """Who spoke on a call, and which of several alike statements is whose: shapes held-out set M
-showed (four princes' condolence calls to one recipient, answered in the same words).
+showed (four princes' condolence calls to one recipient, answered in the same words); and whom
+a participle's object or an issued statement names, which set T showed (the men a commander
+addresses, the king he describes, a brigade's statement passed on by activists).
 
 The held-out articles (SaudiNewsNet, CC BY-NC-SA) may not be committed, so each test writes the
 shape with other words.
@@ -151,3 +153,63 @@ def test_a_noun_with_its_pronoun_is_no_participle_whose_object_follows() -> None
         ],
     )
     assert not _decide(text, answer, 1)[1]
+
+
+def test_whom_a_participle_addresses_is_its_object_not_who_goes_on() -> None:
+    # "وأكد أن الجيش الشعبي ...، مخاطبا الأفراد الذين التحقوا بالجيش الوطني قائلا: «بكم
+    # أنتم ستتحرر تعز»": the commander says it, not the men he addresses
+    text = (
+        "وقال العميد سالم حسن إن الجيش يتقدم. وأكد أن المقاومة لها دور كبير، مخاطبا "
+        "المتطوعين الجدد قائلا: «بكم ستتحرر المدينة»."
+    )
+    answer = _answer(
+        [
+            _person("p1", "سالم حسن", "العميد"),
+            _person("p2", "المقاومة", kind="group"),
+            _person("p3", "المتطوعين الجدد", kind="group"),
+        ],
+        [
+            _said("p1", "وقال", "الجيش يتقدم"),
+            _said("p1", "وأكد", "المقاومة لها دور كبير"),
+            _said("p1", "قائلا", "بكم ستتحرر المدينة"),
+        ],
+    )
+    decision, problems = _decide(text, answer, 2)
+    assert decision.status == "confirmed" and "p1" in decision.speakers and not problems
+    assert _swap(text, answer, 2, "p3")
+
+
+def test_a_name_right_after_an_accusative_participle_is_its_object() -> None:
+    # "وأشاد سرحان بمواقف الرئيس هادي والتحالف العربي، واصفا الملك سلمان بـ«البطل والشجاع»":
+    # the commander describes the king; the chain after it stays his
+    text = (
+        "وأشاد العميد سالم حسن بمواقف الحلفاء، واصفا الملك فهد بـ«البطل». وأردف: «نحن نبني "
+        "جيشا وطنيا»."
+    )
+    answer = _answer(
+        [_person("p1", "سالم حسن", "العميد"), _person("p2", "فهد", "الملك")],
+        [
+            _said("p1", "وأشاد", "بمواقف الحلفاء"),
+            _said("p1", "واصفا", "البطل"),
+            _said("p1", "وأردف", "نحن نبني جيشا وطنيا"),
+        ],
+    )
+    for i in (1, 2):
+        decision, problems = _decide(text, answer, i)
+        assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
+        assert _swap(text, answer, i, "p2")
+
+
+def test_a_statement_issued_by_a_body_is_its_words() -> None:
+    # "وتناقلت مواقع التواصل الاجتماعي بياناً صادراً عن الفرقة 30 جاء فيه: «استنكرت ...»"
+    text = "وتناقل ناشطون بياناً صادراً عن اللواء الخامس جاء فيه: «نستنكر خطف قائدنا»."
+    answer = _answer(
+        [
+            _person("p1", "ناشطون", kind="group"),
+            _person("p2", "اللواء الخامس", kind="organization"),
+        ],
+        [_said("p2", "جاء فيه", "نستنكر خطف قائدنا")],
+    )
+    decision, problems = _decide(text, answer, 0)
+    assert decision.status == "confirmed" and decision.speakers == {"p2"} and not problems
+    assert _swap(text, answer, 0, "p1")

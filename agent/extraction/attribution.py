@@ -198,7 +198,7 @@ class Attributor(SpeechOwnerReader, BannerReader):
             # before the verb, and what follows the verb is its object
             found = None if participle else self._pluperfect_subject(cue, adjacent=True)
             found = found or (None if participle else self._antecedent(cue, after_end))
-            found = found or self.after(cue, after_end)
+            found = found or (None if self._accusative(cue) else self.after(cue, after_end))
             if found is None or found.how in ("continued", "unknown"):
                 found = self._caller(cue, sentence) or found  # "تلقى ... اتصالا من Y، أعرب
                 # خلاله": the caller

@@ -354,6 +354,8 @@ class CarriedReader(NarrationReader):
                 verb = folded_words(self.text[start : heads[0].span.start])[-1:]
                 if masculine and verb and _FEMININE_PAST.fullmatch(verb[0]):
                     continue  # "زارت سيدتي ليوناردو ... و قال": no woman or body says قال
+                if verb and _PARTICIPLE.fullmatch(verb[0]):  # "، مخاطبا الأفراد الذين التحقوا
+                    continue  # بالجيش قائلا": whom a participle addresses is its object
                 subject = heads[0]
         if subject is None and not known:
             return frozenset()
@@ -379,6 +381,8 @@ _CLAUSE_OPENING = re.compile(
 )
 _NOT_GOVERNING = PREPOSITIONS | PARTICLES | ADVERBS | OPENERS | FILLERS | DEMONSTRATIVES
 _RELATIVE = re.compile(rf"(?<!\w)(?:{RELATIVE_WORDS})(?!\w)")
+# An Arabic participle in the accusative (مخاطبا، موجها، مؤكدا): its subject is the clause's.
+_PARTICIPLE = re.compile(r"م[\u0621-\u064a]{3,}ا")
 _BUT_HE = re.compile(r"(?<!\w)و?لكن(?:ه|ها)(?!\w)")  # "لكنه اعتذر"
 _BUT_HE_WORDS = 4  # words from "but he" to the participle: his verb and its object
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")

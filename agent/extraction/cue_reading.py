@@ -113,6 +113,14 @@ class CueReader(RelayReader):
             bare_verb(w) in OBJECT_VERBS for w in folded_words(self.text[cue.start : cue.end])
         )
 
+    def _accusative(self, cue: Span) -> bool:
+        """A masculine participle cue in the accusative (واصفا، مؤكدا): it goes on with its
+        clause's subject, so a name right after it is its object ("واصفا الملك سلمان بـ«البطل»")."""
+        words = self._verb_words(cue)
+        return bool(words) and any(
+            w in CONTINUATIONS and w.endswith("ا") for w in {words[0], bare_verb(words[0])}
+        )
+
     def _verb_words(self, cue: Span) -> list[str]:
         return verb_words(self.text[cue.start : cue.end])
 

@@ -28,6 +28,11 @@ _SPEECHES = frozenset(
 )
 
 
+# "صادر عن" after a statement: its issuer is named next ("بياناً صادراً عن الفرقة 30").
+_ISSUED = frozenset(fold(w) for w in ("صادر", "صادرا", "صادراً", "الصادر", "صادرة", "الصادرة"))
+_STATEMENTS = frozenset(fold(w) for w in ("بيانا", "بياناً", "تصريحا", "رسالة", "بلاغا"))
+
+
 class SpeechOwnerReader(CarriedReader):
     """The readings of who owns words no subject is written for."""
 
@@ -85,8 +90,9 @@ class SpeechOwnerReader(CarriedReader):
 
     def _speech_given(self, cue: Span, sentence: int) -> Subject | None:
         """The one whose speech a verb says its words in, written right before it ("بكلمة
-        مديرة النادي خيرية الحازمي، قالت فيها:"): the speech's owner, not the sentence's
-        subject who hosted it."""
+        مديرة النادي خيرية الحازمي، قالت فيها:"), or who issued the statement it came in
+        ("بياناً صادراً عن الفرقة 30 جاء فيه:"): not the sentence's subject who hosted or
+        passed it on."""
         if self.english or not self._resumptive(cue):
             return None
         lo = self.bounds(sentence)[0]
@@ -94,8 +100,10 @@ class SpeechOwnerReader(CarriedReader):
         last = max(heads, key=lambda m: m.span.end, default=None)
         if last is None or folded_words(self.text[last.span.end : cue.start]):
             return None
-        speech = self._word_before(self._written_from(last, lo), lo)
-        return self.named(last, heads) if speech in _SPEECHES else None
+        lead = folded_words(self.text[lo : self._written_from(last, lo)])
+        issued = len(lead) >= 3 and lead[-1] == "عن" and lead[-2] in _ISSUED  # "بياناً صادراً
+        issued = issued and lead[-3] in DOCUMENTS | _STATEMENTS  # عن الفرقة 30 جاء فيه"
+        return self.named(last, heads) if lead[-1:] and (lead[-1] in _SPEECHES or issued) else None
 
     def _document_authors(self, cue: Span, sentence: int) -> Subject | None:
         """ "صدق وزراء خارجية المنظمة علي بيان يدعو الفاتيكان الي": a statement that calls,
