@@ -218,6 +218,11 @@ def test_a_title_s_place_glued_to_bi_stands_before_its_quoted_holder() -> None:
     assert _detached_titles(text, answer) == []
     moved = _answer([_person("p1", "هند سالم"), _person("p2", "ريم علي", "الطالبة", title)], [])
     assert _detached_titles(text, moved) == ["participants[p2].titles[1]"]
+    # not بأن after a title: "و قد اقر قائد الوحدة ب الشرطة بان الاف المسلمين ..." names no
+    # holder after بان (the variants benchmark, with no mentions listed, found it)
+    after_that = "وزار خالد علي المدرسة. وقد أقر المشرف التربوي بان سامي نور تحت الرقابة."
+    held = _answer([_person("p1", "خالد علي", "المشرف التربوي"), _person("p2", "سامي نور")], [])
+    assert _detached_titles(after_that, held) == []
 
 
 def test_a_source_phrase_glued_to_wa_after_the_verb_is_no_subject() -> None:

@@ -54,6 +54,15 @@ def test_a_feminine_verb_with_no_statement_before_may_be_the_body_its_sentence_n
     decision, problems = _decide(text, answer, 0)
     assert decision.status == "confirmed" and decision.speakers == {"p1"} and not problems
     assert _swap(text, answer, 0, "p2") and _swap(text, answer, 0, "p3")
+    # not the paper of a dateline: "بغداد ـ «الشرق الأوسط»: اعلنت مجموعة ..." with the group
+    # unlisted decides nothing rather than give it to the paper
+    dateline = "بغداد ـ «المساء»: أعلنت مجموعة مسلحة مسؤوليتها عن الهجوم."
+    paper = _answer(
+        [_person("p1", "المساء", kind="organization"), _person("p2", "مجموعة", kind="group")],
+        [_said("p2", "أعلنت", "مسؤوليتها عن الهجوم")],
+    )
+    paper["participants"][1]["name"] = "جماعة"
+    assert _decide(dateline, paper, 0)[0].status == "unresolved"
 
 
 def test_a_quotation_closing_its_line_ends_the_sentence_when_the_next_opens_on_wa() -> None:

@@ -238,8 +238,10 @@ class CarriedReader(NarrationReader):
                 # feminine verb a body it names ("كشفت عنها أحدث دراسة علمية، حيث أفادت عبر
                 # المجلة": the study)
                 kinds_named = ("organization", "state") if feminine else ("group",)
+                colon = self.text.rfind(":", lo, cue.start)  # not a dateline's paper ("بغداد ـ
+                after = colon + 1 if feminine and colon >= 0 else lo  # «الشرق الأوسط»: اعلنت")
                 recent = (recent or frozenset()) | self._ungoverned_within(
-                    lo, cue.start, kinds_named
+                    after, cue.start, kinds_named
                 )
             if not self.english and _SHE_OR_THEY.search(self.text, lo, cue.start):  # "ف الصحف
                 bodies = self._named_outside_statements(lo, cue.start)  # ... باتت ...، ف هي

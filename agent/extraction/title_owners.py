@@ -35,8 +35,8 @@ NOT_PERSON_COST = 20
 # or its body, quoted after بـ: 'مدير إدارة الطوارئ بـ"صحة جازان" عبدالرحمن دغريري', or the
 # holder quoted after a place glued to ب: 'المرشدة الطلابية بعسير "زكية العتيبي"'
 _TITLE_PLACE = re.compile(
-    r"\s+(?:(?:في|فى|ب|in|of)(?:\s+|\s*ـ\s*)|ب(?=[\u0621-\u064a]))"  # or glued: "بعسير"
-    r"([\"«“])?\s*\w+(?:\s+\w+)?\s*(?(1)[\"»”])\s*[,،]?\s*[\"«“]?\s*"  # 'بعسير "زكية العتيبي"'
+    r"\s+(?:في|فى|ب|in|of)(?:\s+|\s*ـ\s*)([\"«“])?\s*\w+(?:\s+\w+)?\s*(?(1)[\"»”])\s*[,،]?\s*"
+    r"|\s+ب[\u0621-\u064a]{2,}\s*[,،]?\s*[\"«“]\s*"  # glued, before the quoted holder
 )
 # Before its holder, a title may be followed by his origin: "الشيخ البحريني سلمان بن إبراهيم"
 _TITLE_ORIGIN = re.compile(r"\s+ال[\u0621-\u064a]{3,}(?:ي|ية|يه)\s+")
