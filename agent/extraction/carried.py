@@ -123,7 +123,7 @@ class CarriedReader(NarrationReader):
         if not (self.english or participle or pronoun) and (
             self._coordinated(cue) or (not same and self._resumptive(cue))
         ):
-            joined = [(at, who) for at, who in same if not self._closed_inside(at, cue)]
+            joined = self._still_open(same, cue)
             known = joined[-1][1] if joined and not self._in_relative(joined[-1][0]) else None
             opening = self._verb_before_subject(joined[-1][0] if joined else lo, cue, known=known)
             if opening:  # "انتقدت روسيا الاتفاق ووصفته", "فيما نفت تل أبيب ذلك وقالت"
@@ -170,7 +170,7 @@ class CarriedReader(NarrationReader):
         """The speaker carried on from this sentence's last statement or an earlier one."""
         # not a claim inside another's words that have ended ("مضيفا أنه، وفقا لتقديرات الهيئة،
         # لا يقل ... ريال، لكنه توقع": he expects, not the authority he cited)
-        same = [(a, who) for a, who in same if not self._closed_inside(a, cue)] or same
+        same = self._still_open(same, cue) or same
         if same:  # the clause goes on from the last attribution, or from someone named since
             at, last = same[-1]
             main = [speakers for a, speakers in same if a not in self._background]

@@ -86,7 +86,7 @@ class Mentions:
             for span, pid in [*acronyms(draft, run.article), *capitals(draft, run.article)]
             if not any(s <= span.start and span.end <= e for s, e in taken)
         ]
-        self.title_owners = own_titles(draft, run, anchors)
+        self.title_owners = own_titles(draft, run, anchors, listed)
         self.title_owners.update(standing_titles(draft, run, anchors, self.title_owners))
         self.title_owners.update(shared_titles(run.article, anchors, self.title_owners, listed))
         titles = [

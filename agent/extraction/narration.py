@@ -43,11 +43,18 @@ class NarrationReader(PluperfectReader):
             if not any(first is not None and first < a < at < b for a, b in closed)
         ]
 
-    def _closed_inside(self, at: int, cue: Span) -> bool:
-        """The statement whose cue is at `at` lies in another's content that ends before `cue`:
-        a verb joined after it goes on from that other's ("أكد المتحدث ... أن القرار جاء بعد
-        أن رأت اللجنة عدم وجود مسوغ، وقال": the spokesman says, not the committee)."""
-        return any(c.start <= at < c.end <= cue.start for c in self._contents)
+    def _still_open(
+        self, same: Sequence[tuple[int, frozenset[str]]], cue: Span
+    ) -> list[tuple[int, frozenset[str]]]:
+        """The attributions of `same` that lie in no other's content ending before `cue`: a
+        verb joined after such a claim goes on from the one who cited it ("أكد المتحدث ... أن
+        القرار جاء بعد أن رأت اللجنة عدم وجود مسوغ، وقال": the spokesman says, not the
+        committee)."""
+        return [
+            (at, who)
+            for at, who in same
+            if not any(c.start <= at < c.end <= cue.start for c in self._contents)
+        ]
 
     def _outside_other_contents(self, start: int, cue: Span) -> frozenset[str]:
         """The people named since `start` outside every statement's content that does not

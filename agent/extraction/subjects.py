@@ -278,9 +278,10 @@ def _speaks_for(draft: ExtractionDraft) -> dict[str, frozenset[str]]:
             names.setdefault(" ".join(folded_words(phrase)), set()).add(p.id)
     out: dict[str, frozenset[str]] = {}
     for p in draft.participants:
-        head = _SPEAKS_FOR.match(" ".join(folded_words(p.name)))
+        name = " ".join(folded_words(p.name))
+        head = _SPEAKS_FOR.match(name)
         if head is not None:
-            rest = " ".join(folded_words(p.name))[head.end() :].strip()
+            rest = name[head.end() :].strip()
             if owners := names.get(rest, set()) - {p.id}:
                 out[p.id] = frozenset(owners)
     return out

@@ -109,17 +109,18 @@ def not_cut_by_titles(
 
 
 def own_titles(
-    draft: ExtractionDraft, run: ValidationRun, anchors: list[Mention]
+    draft: ExtractionDraft,
+    run: ValidationRun,
+    anchors: list[Mention],
+    listed: dict[Span, set[str]],
 ) -> dict[Span, frozenset[str]]:
     """Each title occurrence → the participant(s) it stands nearest to (ties keep all).
 
     Nearest first, like a shortest-path search: a title reached from a name becomes an anchor
     itself, so a chain "الفريق أول عبد المجيد صقر القائد العام ... وزير الدفاع" stays together.
+    `listed` is `title_holders`: every title occurrence → the participants the answer gives it.
     """
-    spans = sorted(
-        {s for p in draft.participants for t in p.titles for s in run.spans(t.text)},
-        key=lambda s: (s.start, s.end),
-    )
+    spans = sorted(listed, key=lambda s: (s.start, s.end))
     organizations: dict[Span, set[str]] = {}  # each title occurrence → its bodies, as stated
     for p in draft.participants:
         for t in p.titles:
@@ -171,11 +172,10 @@ def own_titles(
             counter += 1
             heapq.heappush(queue, (cost, counter, target, pid, bound))
 
-    holders = title_holders(draft, run)
     for a in anchors:  # "الأمير خالد الفيصل مستشار خادم الحرمين الشريفين أمير منطقة مكة": a
         # name inside another's title reaches only titles inside it too (the king holds none
         # of the prince's titles after it; "مساعد اية الله طبسي": طبسي's own title is his)
-        bound = next((s for s in holders if _inside(a.span, s) and a.pid not in holders[s]), None)
+        bound = next((s for s in listed if _inside(a.span, s) and a.pid not in listed[s]), None)
         reach(a.span, a.pid, bound)
     while queue:
         gap, _, target, pid, bound = heapq.heappop(queue)

@@ -272,11 +272,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
     ends = {m.end() for m in _BREAK.finditer(text) if _ends_sentence(text, m)}
-    ends |= {
-        m.start()
-        for m in _NEWLINE.finditer(text)
-        if _is_heading(text, m.start()) or _quotation_ends_line(text, m.start())
-    }
+    ends |= {m.start() for m in _NEWLINE.finditer(text) if _line_ends_sentence(text, m.start())}
     for end in sorted(ends):
         _append_trimmed(text, start, end, bounds)
         start = end
@@ -288,10 +284,13 @@ def crosses_sentence(text: str, start: int, end: int) -> bool:
     """True if a sentence ends inside `text[start:end]` (or a blank line lies there)."""
     if any(_ends_sentence(text, m) for m in _BREAK.finditer(text, start, end)):
         return True
-    return any(
-        _is_heading(text, m.start()) or _quotation_ends_line(text, m.start())
-        for m in _NEWLINE.finditer(text, start, end)
-    )
+    return any(_line_ends_sentence(text, m.start()) for m in _NEWLINE.finditer(text, start, end))
+
+
+def _line_ends_sentence(text: str, newline: int) -> bool:
+    """A line break with no full stop that still ends a sentence: after a subheading, or after
+    a quotation closing its line."""
+    return _is_heading(text, newline) or _quotation_ends_line(text, newline)
 
 
 def _is_heading(text: str, newline: int) -> bool:
